@@ -1,0 +1,30 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          // Electron shell (imports electron) and the headless entry (never does): same station core.
+          index: resolve('src/main/index.ts'),
+          headless: resolve('src/main/headless.ts'),
+          simulate: resolve('src/main/simulator/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rollupOptions: { input: { index: resolve('src/preload/index.ts') } },
+    },
+  },
+  renderer: {
+    root: resolve('src/renderer'),
+    build: {
+      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+    },
+    plugins: [react()],
+  },
+})

@@ -1,0 +1,38 @@
+/** Ordered migrations; PRAGMA user_version holds the number of the last one applied. */
+import type Database from 'better-sqlite3'
+import { m001Initial } from './001-initial'
+
+export interface Migration {
+  version: number
+  name: string
+  up: (db: Database.Database) => void
+}
+
+export const MIGRATIONS: readonly Migration[] = [m001Initial]
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+export function runMigrations(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
+  const applied: number[] = []
+  const current = schemaVersion(db)
+  const latest = migrations.at(-1)?.version ?? 0
+  if (current > latest) {
+    throw new Error(
+      `Database schema version ${current} is newer than this station (${latest}); refusing to open it`,
+    )
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue
+    db.transaction(() => {
+      m.up(db)
+      db.pragma(`user_version = ${m.version}`)
+    })()
+    applied.push(m.version)
+  }
+  return applied
+}

@@ -1,0 +1,35 @@
+/** `npm run headless`: the station without Electron. Prints the URL it listens on. */
+import { loadConfig } from './config'
+import { createStation } from './station'
+
+async function main() {
+  const config = loadConfig()
+  const station = await createStation(config)
+  const { url } = await station.start()
+  process.stdout.write(
+    `Guard station listening on ${url}${config.host === '0.0.0.0' ? ' (all interfaces)' : ''}\n`,
+  )
+
+  let signals = 0
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (++signals > 1) {
+      station.app.log.warn({ signal }, 'second signal: exiting without waiting')
+      process.exit(1)
+    }
+    station.app.log.info({ signal }, 'shutting down')
+    station.stop().then(
+      () => process.exit(0),
+      (err) => {
+        station.app.log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+}
+
+main().catch((err) => {
+  process.stderr.write(`Guard station failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})

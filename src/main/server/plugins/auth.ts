@@ -1,0 +1,200 @@
+/**
+ * Authentication and authorization for every route.
+ *
+ * Each route declares `config.auth`; a route that declares nothing is admin-only (closed by default).
+ * Policies: `public` (the explicit allowlist), `device` (site key in x-device-key or a device token),
+ * `guard` (any signed-in user), `admin`, `device-or-guard`. The principal is resolved in `onRequest`,
+ * before the body is parsed, so unauthenticated clients cannot make the station parse large bodies.
+ */
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import { LRUCache } from 'lru-cache'
+import { DEVICE_KEY_HEADER, type Role } from '../../../shared/constants'
+import { hashToken, newToken, secretEquals } from '../../auth/tokens'
+import { generatePassword, hashPassword, verifyPassword } from '../../auth/passwords'
+import { UsersRepository } from '../../auth/users-repository'
+import { SessionsRepository, type SessionUser } from '../../auth/sessions-repository'
+import { SettingsRepository } from '../../settings/settings-repository'
+import { errors } from '../errors'
+
+export type AuthPolicy = 'public' | 'device' | 'guard' | 'admin' | 'device-or-guard'
+
+export type Principal =
+  | { kind: 'user'; id: number; username: string; role: Role; tokenHash: string }
+  | { kind: 'device'; deviceId: string | null; via: 'site-key' | 'token' }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthPolicy
+  }
+  interface FastifyRequest {
+    principal: Principal | null
+  }
+  interface FastifyInstance {
+    auth: AuthService
+  }
+}
+
+const DEVICE_KEY_SETTING = 'device.siteKey'
+
+export class AuthService {
+  readonly users: UsersRepository
+  readonly sessions: SessionsRepository
+  private readonly settings: SettingsRepository
+  private siteKey: string
+  /** Resolved sessions for a few seconds, so a busy client does not hit SQLite on every request. */
+  private readonly sessionCache = new LRUCache<string, SessionUser>({ max: 10_000, ttl: 10_000 })
+  private readonly deviceTokens: (hash: string) => string | undefined
+
+  constructor(
+    private readonly deps: {
+      db: import('../../database/open').Db
+      sessionTtlMs: number
+      configuredDeviceKey: string | undefined
+      log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
+    },
+  ) {
+    this.users = new UsersRepository(deps.db)
+    this.sessions = new SessionsRepository(deps.db)
+    this.settings = new SettingsRepository(deps.db)
+    const stmt = deps.db.prepare<[string], { id: string }>('SELECT id FROM devices WHERE token_hash = ?')
+    this.deviceTokens = (hash) => stmt.get(hash)?.id
+    const stored = this.settings.get<string>(DEVICE_KEY_SETTING)
+    this.siteKey = deps.configuredDeviceKey ?? stored ?? newToken()
+    if (this.siteKey !== stored) this.settings.set(DEVICE_KEY_SETTING, this.siteKey)
+  }
+
+  /** The site key devices present in x-device-key (shown to admins only). */
+  get deviceKey(): string {
+    return this.siteKey
+  }
+
+  rotateDeviceKey(): string {
+    this.siteKey = newToken()
+    this.settings.set(DEVICE_KEY_SETTING, this.siteKey)
+    return this.siteKey
+  }
+
+  /** Creates the first admin on an empty database. Returns the generated password when none was configured. */
+  async ensureAdmin(
+    configured: string | undefined,
+  ): Promise<{ created: boolean; generatedPassword?: string }> {
+    if (this.users.admins() > 0) return { created: false }
+    const password = configured ?? generatePassword()
+    this.users.create('admin', 'admin', await hashPassword(password))
+    return configured ? { created: true } : { created: true, generatedPassword: password }
+  }
+
+  async login(username: string, password: string) {
+    const user = this.users.findByUsername(username)
+    // Hash even for unknown users so timing does not reveal which usernames exist.
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
+    if (!user || !ok) throw errors.badLogin()
+    const token = newToken()
+    const expiresAt = this.sessions.create(hashToken(token), user.id, this.deps.sessionTtlMs)
+    return { token, expiresAt, user: { id: user.id, username: user.username, role: user.role } }
+  }
+
+  logout(tokenHash: string): void {
+    this.sessions.delete(tokenHash)
+    this.sessionCache.delete(tokenHash)
+  }
+
+  /** Drops every cached session, e.g. after a user is deleted or changes role. */
+  forgetSessions(userId?: number): void {
+    if (userId !== undefined) this.sessions.deleteForUser(userId)
+    this.sessionCache.clear()
+  }
+
+  cleanupExpired(): number {
+    return this.sessions.deleteExpired()
+  }
+
+  resolveSession(token: string): Principal | null {
+    const tokenHash = hashToken(token)
+    const now = Date.now()
+    let s = this.sessionCache.get(tokenHash)
+    if (s && s.expiresAt <= now) {
+      this.sessionCache.delete(tokenHash)
+      s = undefined
+    }
+    if (!s) {
+      s = this.sessions.find(tokenHash, now)
+      if (!s) return null
+      this.sessionCache.set(tokenHash, s)
+    }
+    return { kind: 'user', id: s.id, username: s.username, role: s.role, tokenHash }
+  }
+
+  resolveDeviceToken(token: string): Principal | null {
+    const id = this.deviceTokens(hashToken(token))
+    return id ? { kind: 'device', deviceId: id, via: 'token' } : null
+  }
+
+  /** Resolves whoever the request presents itself as; null when it presents nothing valid. */
+  resolve(headers: FastifyRequest['headers'], queryToken?: string): Principal | null {
+    const key = headers[DEVICE_KEY_HEADER]
+    if (typeof key === 'string' && key.length > 0) {
+      return secretEquals(key, this.siteKey) ? { kind: 'device', deviceId: null, via: 'site-key' } : null
+    }
+    const authz = headers.authorization
+    const bearer =
+      typeof authz === 'string' && authz.startsWith('Bearer ') ? authz.slice(7).trim() : queryToken
+    if (!bearer) return null
+    return this.resolveSession(bearer) ?? this.resolveDeviceToken(bearer)
+  }
+}
+
+// A well-formed hash that no password matches: verifying against it costs the same as a real user.
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+
+export function allows(policy: AuthPolicy, p: Principal | null): 'ok' | 'unauthenticated' | 'forbidden' {
+  if (policy === 'public') return 'ok'
+  if (!p) return 'unauthenticated'
+  switch (policy) {
+    case 'device':
+      return p.kind === 'device' ? 'ok' : 'forbidden'
+    case 'guard':
+      return p.kind === 'user' ? 'ok' : 'forbidden'
+    case 'admin':
+      return p.kind === 'user' && p.role === 'admin' ? 'ok' : 'forbidden'
+    case 'device-or-guard':
+      return 'ok'
+  }
+}
+
+export default fp(
+  async (app) => {
+    const auth = new AuthService({
+      db: app.db,
+      sessionTtlMs: app.config.sessionTtlMs,
+      configuredDeviceKey: app.config.deviceKey,
+      log: app.log,
+    })
+    app.decorate('auth', auth)
+    app.decorateRequest('principal', null)
+
+    app.addHook('onRequest', async (req) => {
+      const policy = req.routeOptions.config.auth ?? 'admin'
+      // A token in the query only for GETs (an <img> or a browser WebSocket cannot send headers).
+      const q = req.method === 'GET' ? (req.query as Record<string, unknown> | undefined) : undefined
+      const queryToken = typeof q?.token === 'string' ? q.token : undefined
+      req.principal = auth.resolve(req.headers, queryToken)
+      const verdict = allows(policy, req.principal)
+      if (verdict === 'unauthenticated') {
+        throw typeof req.headers[DEVICE_KEY_HEADER] === 'string'
+          ? errors.badDeviceKey()
+          : errors.unauthorized()
+      }
+      if (verdict === 'forbidden') throw errors.forbidden()
+    })
+
+    const timer = setInterval(() => {
+      const n = auth.cleanupExpired()
+      if (n > 0) app.log.info({ removed: n }, 'expired sessions removed')
+    }, 60_000)
+    timer.unref()
+    app.addHook('onClose', async () => clearInterval(timer))
+  },
+  { name: 'station-auth', dependencies: ['station-database'] },
+)

@@ -1,0 +1,66 @@
+/** The SQLite writer (main thread), the read pool (worker threads), the change bus and the write-queue registry. */
+import fp from 'fastify-plugin'
+import { openWriter, databasePath } from '../../database/open'
+import { InlineReadPool, WorkerReadPool, type ReadPool } from '../../database/read-pool'
+import type { ChangeBus, QueueRegistry, Table } from '../../services'
+import type { GroupCommitQueue } from '../../queues/group-commit-queue'
+import { DomainCacheRegistry } from '../../cache/domain-cache'
+
+function createChangeBus(): ChangeBus {
+  const listeners = new Set<(tables: readonly Table[]) => void>()
+  return {
+    emit: (tables) => {
+      for (const l of listeners) l(tables)
+    },
+    on: (l) => {
+      listeners.add(l)
+      return () => listeners.delete(l)
+    },
+  }
+}
+
+function createQueueRegistry(): QueueRegistry {
+  const queues: GroupCommitQueue<unknown>[] = []
+  return {
+    add: (q) => {
+      queues.push(q as GroupCommitQueue<unknown>)
+      return q
+    },
+    stats: () => queues.map((q) => q.stats()),
+    closeAll: () => {
+      for (const q of queues) q.close()
+    },
+  }
+}
+
+export default fp(
+  async (app) => {
+    const { config } = app
+    const dataDir = config.useDb ? config.dataDir : undefined
+    const db = openWriter({ dataDir, synchronous: config.dbSynchronous })
+    const reads: ReadPool =
+      dataDir === undefined
+        ? new InlineReadPool(db)
+        : new WorkerReadPool(databasePath(dataDir), config.readPoolSize)
+    const queues = createQueueRegistry()
+    app.decorate('db', db)
+    app.decorate('reads', reads)
+    app.decorate('changes', createChangeBus())
+    app.decorate('queues', queues)
+    const domainCaches = new DomainCacheRegistry()
+    domainCaches.startCleanup()
+    app.decorate('domainCaches', domainCaches)
+
+    // Registered first, so it runs last on close (Fastify runs onClose hooks in reverse order):
+    // by then every route and plugin has stopped, the queues are flushed, then the database closes.
+    app.addHook('onClose', async () => {
+      domainCaches.stop()
+      queues.closeAll()
+      await reads.close()
+      if (dataDir !== undefined) db.pragma('wal_checkpoint(TRUNCATE)')
+      db.close()
+      app.log.info('database closed')
+    })
+  },
+  { name: 'station-database' },
+)

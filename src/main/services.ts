@@ -1,0 +1,93 @@
+/**
+ * The services the station's Fastify plugins decorate the instance with. Each plugin implements one of
+ * these; routes and other plugins depend on the interfaces, not on each other's files.
+ */
+import type { StationConfig } from './config'
+import type { Db } from './database/open'
+import type { ReadPool } from './database/read-pool'
+import type { GroupCommitQueue, QueueStats } from './queues/group-commit-queue'
+import type { LiveMessage } from '../shared/schemas/live'
+import type { BuzzerRequest, Device, StationEvent } from '../shared/schemas/entities'
+import type { EventSeverity, EventType } from '../shared/constants'
+import type { StationToDevice } from '../shared/schemas/device-protocol'
+import type { DomainCacheRegistry } from './cache/domain-cache'
+
+/** Tables a committed write changed: drives response-cache invalidation and live updates. */
+export type Table =
+  | 'areas'
+  | 'cameras'
+  | 'devices'
+  | 'sensors'
+  | 'readings'
+  | 'buzzer_requests'
+  | 'events'
+  | 'users'
+  | 'settings'
+
+export interface ChangeBus {
+  /** Reports tables a committed write changed; listeners run synchronously, before the write is acknowledged. */
+  emit(tables: readonly Table[]): void
+  on(listener: (tables: readonly Table[]) => void): () => void
+}
+
+export interface LiveHub {
+  /** Serializes once and sends to every subscriber that may see it (optionally admins only). */
+  publish(msg: LiveMessage, opts?: { adminOnly?: boolean }): void
+  readonly subscribers: number
+  stats(): { subscribers: number; published: number; dropped: number; slowDisconnects: number }
+}
+
+export interface NewEvent {
+  type: EventType
+  severity: EventSeverity
+  sourceKind: 'camera' | 'device' | 'buzzer' | 'queue' | 'station'
+  sourceId: string
+  message: string
+}
+
+export interface EventService {
+  /** Records an event (written and committed), publishes it live, and resolves with the stored event. */
+  record(e: NewEvent): Promise<StationEvent>
+}
+
+export interface DeviceService {
+  /** Sends a message to a device's open WebSocket; false when it holds none (or it is too slow). */
+  send(deviceId: string, msg: StationToDevice): boolean
+  isConnected(deviceId: string): boolean
+  isOnline(deviceId: string): boolean
+  get(deviceId: string): Device | undefined
+  /** Records that a device was heard from (coalesced through the device write queue). */
+  touch(deviceId: string, ip: string | undefined): void
+  stats(): { known: number; online: number; connected: number }
+}
+
+export interface BuzzerService {
+  /** Commands queued or sent but not yet acknowledged, oldest first; marks queued ones as sent. */
+  takePending(deviceId: string): Promise<BuzzerRequest[]>
+  acknowledge(requestId: string, deviceId: string, ok: boolean, error?: string): Promise<BuzzerRequest>
+  /** A device connected over WebSocket: push what is waiting for it. */
+  onDeviceConnected(deviceId: string): void
+}
+
+/** Every write queue registers here: for stats, and so shutdown flushes them all before the database closes. */
+export interface QueueRegistry {
+  add<T>(queue: GroupCommitQueue<T>): GroupCommitQueue<T>
+  stats(): QueueStats[]
+  /** Stops accepting writes and commits everything pending. */
+  closeAll(): void
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: StationConfig
+    db: Db
+    reads: ReadPool
+    changes: ChangeBus
+    queues: QueueRegistry
+    domainCaches: DomainCacheRegistry
+    live: LiveHub
+    events: EventService
+    devices: DeviceService
+    buzzers: BuzzerService
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The station core: the same code runs headless under Node and inside Electron's main process.
+ * It never imports electron.
+ */
+import type { FastifyServerOptions } from 'fastify'
+import type { StationConfig } from './config'
+import { buildApp, type App } from './server/app'
+
+export interface Station {
+  app: App
+  /** Listens on the configured host and port; resolves with the URL a browser or device can use. */
+  start(): Promise<{ url: string; port: number }>
+  /** Stops accepting, flushes every write queue, closes the database. Safe to call twice. */
+  stop(): Promise<void>
+}
+
+export function summary(config: StationConfig): string {
+  const q = config.queues
+  const lines = [
+    'Guard station configuration:',
+    `  • Database: ${config.useDb ? `SQLite (WAL, synchronous=${config.dbSynchronous}) in ${config.dataDir}` : 'in memory only (USEDB=false): nothing survives a restart'}`,
+    `  • Read pool: ${config.useDb ? `${config.readPoolSize} worker threads, read-only connections` : 'inline (in-memory database)'}`,
+    `  • API response cache: max ${config.cache.maxEntries} entries, ${config.cache.defaultTtlMs / 1000}s TTL (30s for /api/cameras/active)`,
+    `  • Write queues (group commit, acknowledged after commit): devices ≤${q.devices.maxWaitMs}ms, readings ≤${q.readings.maxWaitMs}ms, buzzers ≤${q.buzzers.maxWaitMs}ms; bounds ${q.devices.maxPending}/${q.readings.maxPending}/${q.buzzers.maxPending}`,
+    `  • Rate limit: ${config.rateLimitMax} requests/minute per client (signed-in users and devices exempt); logins 5/minute`,
+    `  • WebSockets: max ${config.ws.maxConnections}, maxPayload ${config.ws.maxPayload} bytes, ping every ${config.ws.pingIntervalMs / 1000}s, per-message deflate ${config.ws.perMessageDeflate ? 'on' : 'off'}`,
+    `  • Sessions: ${config.sessionTtlMs / 3_600_000}h, expired ones removed every 60s`,
+  ]
+  return lines.join('\n')
+}
+
+export async function createStation(
+  config: StationConfig,
+  opts: { logger?: FastifyServerOptions['logger'] } = {},
+): Promise<Station> {
+  const app = await buildApp(config, opts)
+  await app.ready()
+
+  const admin = await app.auth.ensureAdmin(config.adminPassword)
+  if (admin.generatedPassword) {
+    // Printed once, on the first run only: there is no default password.
+    app.log.warn(
+      { username: 'admin' },
+      'first run: generated admin password (shown once, change it after login)',
+    )
+    process.stdout.write(
+      `\n  First run: sign in as "admin" with password: ${admin.generatedPassword}\n  (shown once; set STATION_ADMIN_PASSWORD to choose it)\n\n`,
+    )
+  }
+
+  let stopping: Promise<void> | undefined
+  return {
+    app,
+    async start() {
+      await app.listen({ port: config.port, host: config.host })
+      const addr = app.server.address()
+      const port = typeof addr === 'object' && addr ? addr.port : config.port
+      const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+      const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`
+      app.log.info(summary(config))
+      return { url, port }
+    },
+    stop() {
+      stopping ??= (async () => {
+        app.log.info('stopping: refusing new requests, flushing write queues')
+        await app.close()
+      })()
+      return stopping
+    },
+  }
+}

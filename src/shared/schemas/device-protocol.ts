@@ -1,0 +1,102 @@
+/**
+ * The contract device firmware is written against (documented with examples in docs/device-protocol.md).
+ * Every message from the LAN is validated against these schemas before anything is written.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { DEVICE_ID_PATTERN, MAX_READINGS_PER_BATCH, SENSOR_NAME_PATTERN } from '../constants'
+import { EpochMs } from './common'
+import { BuzzerActionSchema, BuzzerPatternSchema } from './entities'
+
+export const DeviceId = Type.String({ pattern: DEVICE_ID_PATTERN, minLength: 1, maxLength: 64 })
+
+/** One sensor value. `ts` is optional: the station's receive time is used without it. */
+export const ReadingInput = Type.Object(
+  {
+    sensor: Type.String({ pattern: SENSOR_NAME_PATTERN, minLength: 1, maxLength: 64 }),
+    value: Type.Number(),
+    unit: Type.Optional(Type.String({ maxLength: 16 })),
+    ts: Type.Optional(EpochMs),
+  },
+  { additionalProperties: false },
+)
+export type ReadingInput = Static<typeof ReadingInput>
+
+export const DeviceReadingInput = Type.Object(
+  {
+    deviceId: DeviceId,
+    sensor: ReadingInput.properties.sensor,
+    value: Type.Number(),
+    unit: Type.Optional(Type.String({ maxLength: 16 })),
+    ts: Type.Optional(EpochMs),
+  },
+  { additionalProperties: false },
+)
+export type DeviceReadingInput = Static<typeof DeviceReadingInput>
+
+/** `POST /api/v1/ingest/sensor-data`: one reading, or `{ readings: [...] }` (all or nothing). */
+export const IngestBody = Type.Union([
+  DeviceReadingInput,
+  Type.Object(
+    { readings: Type.Array(DeviceReadingInput, { minItems: 1, maxItems: MAX_READINGS_PER_BATCH }) },
+    { additionalProperties: false },
+  ),
+])
+export type IngestBody = Static<typeof IngestBody>
+
+const MsgId = Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 }))
+
+/** Device → station over `/ws/device`. */
+export const DeviceToStation = Type.Union([
+  Type.Object(
+    {
+      op: Type.Literal('reading'),
+      id: MsgId,
+      sensor: ReadingInput.properties.sensor,
+      value: Type.Number(),
+      unit: Type.Optional(Type.String({ maxLength: 16 })),
+      ts: Type.Optional(EpochMs),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      op: Type.Literal('readings'),
+      id: MsgId,
+      readings: Type.Array(ReadingInput, { minItems: 1, maxItems: MAX_READINGS_PER_BATCH }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ op: Type.Literal('heartbeat'), id: MsgId }, { additionalProperties: false }),
+  Type.Object(
+    {
+      op: Type.Literal('buzzer-ack'),
+      id: MsgId,
+      requestId: Type.String({ minLength: 1, maxLength: 64 }),
+      ok: Type.Boolean(),
+      error: Type.Optional(Type.String({ maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  ),
+])
+export type DeviceToStation = Static<typeof DeviceToStation>
+
+/** A command the station sends a buzzer (pushed over WebSocket, or returned by heartbeat/pending). */
+export const BuzzerCommand = Type.Object({
+  op: Type.Literal('buzzer'),
+  requestId: Type.String(),
+  action: BuzzerActionSchema,
+  durationMs: Type.Optional(Type.Integer()),
+  pattern: Type.Optional(BuzzerPatternSchema),
+})
+export type BuzzerCommand = Static<typeof BuzzerCommand>
+
+/** Station → device over `/ws/device`. */
+export type StationToDevice =
+  | { op: 'ack'; id?: number; accepted?: number; serverTime?: number }
+  | { op: 'error'; id?: number; message: string }
+  | BuzzerCommand
+
+export const BuzzerAckBody = Type.Object(
+  { ok: Type.Boolean(), error: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+)
