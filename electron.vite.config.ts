@@ -10,14 +10,18 @@ export default defineConfig({
           // Electron shell (imports electron) and the headless entry (never does): same station core.
           index: resolve('src/main/index.ts'),
           headless: resolve('src/main/headless.ts'),
-          simulate: resolve('src/main/simulator/cli.ts'),
+          // simulate: resolve('src/main/simulator/cli.ts'),
         },
       },
     },
   },
   preload: {
     build: {
-      rollupOptions: { input: { index: resolve('src/preload/index.ts') } },
+      // Sandboxed preloads must be CommonJS.
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

@@ -1,9 +1,12 @@
 /** `npm run headless`: the station without Electron. Prints the URL it listens on. */
+import { fileURLToPath } from 'node:url'
 import { loadConfig } from './config'
 import { createStation } from './station'
 
 async function main() {
   const config = loadConfig()
+  // The built renderer sits next to the bundle (out/renderer): serve it for browser mode.
+  config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url))
   const station = await createStation(config)
   const { url } = await station.start()
   process.stdout.write(

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from './config'
+
+describe('loadConfig', () => {
+  it('serves on first run with defaults', () => {
+    const c = loadConfig({})
+    expect(c).toMatchObject({ port: 8787, host: '0.0.0.0', useDb: true, rateLimitMax: 1000, readPoolSize: 2 })
+    expect(c.adminPassword).toBeUndefined()
+    expect(c.deviceKey).toBeUndefined()
+    expect(c.dataDir).toMatch(/guard-station$/)
+    expect(c.queues.devices.maxWaitMs).toBe(100)
+    expect(c.queues.readings.maxWaitMs).toBe(200)
+    expect(c.queues.buzzers.maxWaitMs).toBe(150)
+    expect(c.cache.maxEntries).toBe(100)
+  })
+
+  it('reads the documented variables', () => {
+    const c = loadConfig({
+      STATION_PORT: '9000',
+      STATION_HOST: '127.0.0.1',
+      STATION_DATA_DIR: '/tmp/x',
+      USEDB: 'false',
+      RATE_LIMIT_MAX: '50',
+      STATION_ADMIN_PASSWORD: 'long-enough-password',
+      STATION_DEVICE_KEY: 'a-device-key-of-length',
+    })
+    expect(c).toMatchObject({ port: 9000, host: '127.0.0.1', dataDir: '/tmp/x', useDb: false, rateLimitMax: 50 })
+  })
+
+  it('refuses bad values with a message naming the variable', () => {
+    expect(() => loadConfig({ STATION_PORT: 'eighty' })).toThrow(/STATION_PORT/)
+    expect(() => loadConfig({ USEDB: 'maybe' })).toThrow(/USEDB/)
+    expect(() => loadConfig({ STATION_ADMIN_PASSWORD: 'short' })).toThrow(/at least 10/)
+    expect(() => loadConfig({ STATION_DEVICE_KEY: 'short' })).toThrow(/at least 16/)
+  })
+})

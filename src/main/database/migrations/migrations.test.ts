@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import { MIGRATIONS, runMigrations, schemaVersion, type Migration } from './index'
+
+describe('migrations', () => {
+  it('apply in order on an empty database and record the schema version', () => {
+    const db = new Database(':memory:')
+    const applied = runMigrations(db)
+    expect(applied).toEqual(MIGRATIONS.map((m) => m.version))
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version)
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all() as string[]
+    for (const t of [
+      'areas',
+      'buzzer_requests',
+      'cameras',
+      'devices',
+      'events',
+      'readings',
+      'sensors',
+      'sessions',
+      'settings',
+      'users',
+    ])
+      expect(tables).toContain(t)
+  })
+
+  it('are not applied twice', () => {
+    const db = new Database(':memory:')
+    runMigrations(db)
+    expect(runMigrations(db)).toEqual([])
+  })
+
+  it('roll back a failing migration as a whole', () => {
+    const db = new Database(':memory:')
+    runMigrations(db)
+    const v = schemaVersion(db)
+    const broken: Migration = {
+      version: v + 1,
+      name: 'broken',
+      up: (d) => {
+        d.exec('CREATE TABLE half (x)')
+        d.exec('THIS IS NOT SQL')
+      },
+    }
+    expect(() => runMigrations(db, [...MIGRATIONS, broken])).toThrow()
+    expect(schemaVersion(db)).toBe(v)
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0)
+  })
+
+  it('refuse a database from a newer station', () => {
+    const db = new Database(':memory:')
+    db.pragma('user_version = 999')
+    expect(() => runMigrations(db)).toThrow(/newer/)
+  })
+
+  it('001 indexes readings by sensor and time for range queries', () => {
+    const db = new Database(':memory:')
+    runMigrations(db)
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT ts, value FROM readings WHERE sensor_id = 1 AND ts BETWEEN 0 AND 10')
+      .all() as { detail: string }[]
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/readings_sensor_ts/)
+  })
+})

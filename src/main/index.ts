@@ -1,0 +1,2 @@
+// Electron entry point (`npm start`). The station core itself never imports electron; see headless.ts.
+import './electron/main'
