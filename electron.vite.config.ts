@@ -10,7 +10,7 @@ export default defineConfig({
           // Electron shell (imports electron) and the headless entry (never does): same station core.
           index: resolve('src/main/index.ts'),
           headless: resolve('src/main/headless.ts'),
-          // simulate: resolve('src/main/simulator/cli.ts'),
+          simulate: resolve('src/main/simulator/cli.ts'),
         },
       },
     },
@@ -27,6 +27,7 @@ export default defineConfig({
   renderer: {
     root: resolve('src/renderer'),
     build: {
+      minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
     plugins: [react()],

@@ -34,6 +34,10 @@ export interface StationConfig {
   logLevel: string
   /** Folder of the built renderer to serve in browser mode (optional). */
   rendererDir: string | undefined
+  /** The better-sqlite3 native module to load instead of the default (the desktop app's Electron build). */
+  nativeBinding?: string
+  /** Where the settings came from (set by settings/effective-config): env vars that fix them, the default data folder. */
+  origin?: { envVars: readonly string[]; bootstrapDir: string }
 }
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {

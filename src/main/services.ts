@@ -11,6 +11,7 @@ import type { BuzzerRequest, Device, StationEvent } from '../shared/schemas/enti
 import type { EventSeverity, EventType } from '../shared/constants'
 import type { StationToDevice } from '../shared/schemas/device-protocol'
 import type { DomainCacheRegistry } from './cache/domain-cache'
+import type { VideoStats } from './video/video-stats'
 
 /** Tables a committed write changed: drives response-cache invalidation and live updates. */
 export type Table =
@@ -35,6 +36,8 @@ export interface LiveHub {
   publish(msg: LiveMessage, opts?: { adminOnly?: boolean }): void
   readonly subscribers: number
   stats(): { subscribers: number; published: number; dropped: number; slowDisconnects: number }
+  /** In-process subscriber (the desktop IPC bridge): receives what a /ws/live subscriber with this role would. */
+  subscribe(who: { username: string; role: string }, deliver: (msg: LiveMessage) => void): () => void
 }
 
 export interface NewEvent {
@@ -48,6 +51,15 @@ export interface NewEvent {
 export interface EventService {
   /** Records an event (written and committed), publishes it live, and resolves with the stored event. */
   record(e: NewEvent): Promise<StationEvent>
+  /**
+   * Records who acknowledged an event (committed before it returns); undefined when the event is unknown.
+   * The first acknowledgement is kept: a repeat changes nothing and answers `recorded: false`.
+   */
+  acknowledge(
+    id: number,
+    by: string,
+    note: string | undefined,
+  ): { event: StationEvent; recorded: boolean } | undefined
 }
 
 export interface DeviceService {
@@ -67,12 +79,32 @@ export interface BuzzerService {
   acknowledge(requestId: string, deviceId: string, ok: boolean, error?: string): Promise<BuzzerRequest>
   /** A device connected over WebSocket: push what is waiting for it. */
   onDeviceConnected(deviceId: string): void
+  /** Queues a command (resolves after commit, pushed at once to a connected device): 404 unknown, 409 offline. */
+  create(input: {
+    deviceId: string
+    action: BuzzerRequest['action']
+    durationMs?: number | undefined
+    pattern?: BuzzerRequest['pattern'] | undefined
+    requestedBy: string | null
+  }): Promise<BuzzerRequest>
+  /** The committed state of a request. */
+  get(requestId: string): BuzzerRequest | undefined
+  /** A device's requests, most recent first. */
+  listForDevice(deviceId: string, limit: number): BuzzerRequest[]
+}
+
+/** Live video (issue 3): one relay channel per camera; see src/main/video. */
+export interface VideoService {
+  /** Per-camera figures: state, fps in/out per viewer class, bytes/s, last frame age, viewers, reconnects. */
+  stats(): VideoStats
 }
 
 /** Every write queue registers here: for stats, and so shutdown flushes them all before the database closes. */
 export interface QueueRegistry {
   add<T>(queue: GroupCommitQueue<T>): GroupCommitQueue<T>
   stats(): QueueStats[]
+  /** Calls `listener(queueName)` (within about a second) whenever a queue has refused work since the last check. */
+  onFull(listener: (queue: string) => void): () => void
   /** Stops accepting writes and commits everything pending. */
   closeAll(): void
 }
@@ -89,5 +121,6 @@ declare module 'fastify' {
     events: EventService
     devices: DeviceService
     buzzers: BuzzerService
+    video: VideoService
   }
 }

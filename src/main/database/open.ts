@@ -9,6 +9,8 @@ export interface OpenOptions {
   /** Folder holding station.db; undefined opens an in-memory database (USEDB=false). */
   dataDir: string | undefined
   synchronous: 'FULL' | 'NORMAL'
+  /** Path of the better-sqlite3 native module to load (the desktop app's build for Electron's ABI). */
+  nativeBinding?: string | undefined
 }
 
 export const DB_FILE = 'station.db'
@@ -21,10 +23,10 @@ export function databasePath(dataDir: string): string {
 export function openWriter(opts: OpenOptions): Db {
   let db: Db
   if (opts.dataDir === undefined) {
-    db = new Database(':memory:')
+    db = new Database(':memory:', { nativeBinding: opts.nativeBinding })
   } else {
     mkdirSync(opts.dataDir, { recursive: true })
-    db = new Database(databasePath(opts.dataDir))
+    db = new Database(databasePath(opts.dataDir), { nativeBinding: opts.nativeBinding })
     db.pragma('journal_mode = WAL')
   }
   db.pragma(`synchronous = ${opts.synchronous}`)

@@ -90,12 +90,14 @@ export class WorkerReadPool implements ReadPool {
     dbPath: string,
     size: number,
     private readonly maxQueued = 1000,
+    /** The better-sqlite3 native module each worker loads (the desktop app's build for Electron). */
+    nativeBinding?: string,
   ) {
     const driverPath = createRequire(import.meta.url).resolve('better-sqlite3')
     for (let i = 0; i < size; i++) {
       const worker = new Worker(READ_WORKER_SOURCE, {
         eval: true,
-        workerData: { dbPath, driverPath, queries: READ_QUERIES },
+        workerData: { dbPath, driverPath, nativeBinding, queries: READ_QUERIES },
         name: `sqlite-reader-${i + 1}`,
       })
       const slot: Slot = { worker, job: undefined }

@@ -20,6 +20,27 @@ export const READ_QUERIES = {
             FROM readings WHERE sensor_id = @sensorId AND ts BETWEEN @from AND @to
            GROUP BY 1 ORDER BY 1 LIMIT @limit`,
   },
+  /** Readings of every sensor of one device in [from, to], newest first. */
+  'readings.device.range': {
+    mode: 'all',
+    sql: `SELECT r.ts, r.value, s.name AS sensor, s.unit FROM sensors s JOIN readings r ON r.sensor_id = s.id
+           WHERE s.device_id = @deviceId AND r.ts BETWEEN @from AND @to
+           ORDER BY r.ts DESC, s.name LIMIT @limit OFFSET @offset`,
+  },
+  'readings.device.count': {
+    mode: 'get',
+    sql: `SELECT count(*) AS total FROM sensors s JOIN readings r ON r.sensor_id = s.id
+           WHERE s.device_id = @deviceId AND r.ts BETWEEN @from AND @to`,
+  },
+  /** min/max/avg/count per sensor and bucket of @bucket ms for one device, oldest first. */
+  'readings.device.buckets': {
+    mode: 'all',
+    sql: `SELECT (r.ts - (r.ts % @bucket)) AS ts, s.name AS sensor, min(r.value) AS min, max(r.value) AS max,
+                 avg(r.value) AS avg, count(*) AS count
+            FROM sensors s JOIN readings r ON r.sensor_id = s.id
+           WHERE s.device_id = @deviceId AND r.ts BETWEEN @from AND @to
+           GROUP BY 1, 2 ORDER BY 1, 2 LIMIT @limit`,
+  },
   'events.list': {
     mode: 'all',
     sql: `SELECT id, ts, type, severity, source_kind AS sourceKind, source_id AS sourceId, message,

@@ -6,7 +6,7 @@
 export const READ_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.driverPath)
-const db = new Database(workerData.dbPath, { readonly: true, fileMustExist: true })
+const db = new Database(workerData.dbPath, { readonly: true, fileMustExist: true, nativeBinding: workerData.nativeBinding })
 db.pragma('busy_timeout = 5000')
 const statements = {}
 for (const [name, q] of Object.entries(workerData.queries)) statements[name] = { mode: q.mode, stmt: db.prepare(q.sql) }

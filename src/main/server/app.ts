@@ -10,7 +10,36 @@ import databasePlugin from './plugins/database'
 import errorsPlugin from './plugins/errors'
 import securityPlugin from './plugins/security'
 import authPlugin from './plugins/auth'
+import livePlugin from './plugins/live'
+import metricsPlugin from './plugins/metrics'
+import eventsPlugin from './plugins/events'
+import buzzersPlugin from './plugins/buzzers'
+import devicesPlugin from './plugins/devices'
+import ingestRoutes from './routes/ingest'
+import devicesRoutes from './routes/devices'
+import readingsRoutes from './routes/readings'
+import heartbeatRoutes from './routes/heartbeat'
+import deviceSocketRoute from '../ws/device-socket'
+import liveRoute, { closeWebSockets } from '../ws/live-route'
+import eventsRoutes from './routes/events'
+import buzzerRoutes from './routes/buzzers'
+import metricsRoutes from './routes/metrics'
 import healthRoutes from './routes/health'
+import rateLimitPlugin from './plugins/rate-limit'
+import httpPlugin from './plugins/http'
+import openapiPlugin from './plugins/openapi'
+import responseCachePlugin from './plugins/response-cache'
+import authRoutes from './routes/auth'
+import usersRoutes from './routes/users'
+import settingsRoutes from './routes/settings'
+import cacheRoutes from './routes/cache'
+import areasRoutes from './routes/areas'
+import camerasRoutes from './routes/cameras'
+import streamRoutes from './routes/stream'
+import videoPlugin from './plugins/video'
+import videoPushRoutes from './routes/video-push'
+import videoViewRoutes from './routes/video-view'
+import rendererPlugin from './plugins/renderer'
 import websocket from '@fastify/websocket'
 
 export type App = FastifyInstance
@@ -60,18 +89,50 @@ export async function buildApp(
   await app.register(errorsPlugin)
   await app.register(securityPlugin)
   await app.register(authPlugin)
-  // (rate limit, compression, OpenAPI register here, after auth: the rate limit exempts signed-in clients)
+  // Rate limit, compression, OpenAPI: after auth (the rate limit exempts signed-in clients).
+  await app.register(rateLimitPlugin)
+  await app.register(httpPlugin)
+  await app.register(openapiPlugin)
   await app.register(websocket, {
     options: {
       maxPayload: config.ws.maxPayload,
       perMessageDeflate: config.ws.perMessageDeflate,
     },
+    // Shutdown cuts sockets that do not finish closing within 2 s (the default waits 30 s per stuck client).
+    preClose: closeWebSockets,
   })
 
   // Tier 2: station services.
+  // The live hub first (every service publishes to it), then metrics (its hooks time every route).
+  await app.register(livePlugin)
+  await app.register(metricsPlugin)
+  await app.register(responseCachePlugin)
+  await app.register(eventsPlugin)
+  await app.register(buzzersPlugin)
+  await app.register(devicesPlugin)
+  await app.register(videoPlugin)
 
   // Tier 3: routes.
   await app.register(healthRoutes)
+  await app.register(liveRoute)
+  await app.register(eventsRoutes)
+  await app.register(buzzerRoutes)
+  await app.register(ingestRoutes)
+  await app.register(devicesRoutes)
+  await app.register(readingsRoutes)
+  await app.register(heartbeatRoutes)
+  await app.register(deviceSocketRoute)
+  await app.register(metricsRoutes)
+  await app.register(authRoutes)
+  await app.register(usersRoutes)
+  await app.register(settingsRoutes)
+  await app.register(cacheRoutes)
+  await app.register(areasRoutes)
+  await app.register(camerasRoutes)
+  await app.register(streamRoutes)
+  await app.register(videoPushRoutes)
+  await app.register(videoViewRoutes)
+  await app.register(rendererPlugin)
 
   return app as unknown as App
 }

@@ -11,7 +11,9 @@ import {
 } from '../constants'
 import { EpochMs, Nullable } from './common'
 
-const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)))
+/** A string enum typed as the union of its values (JSON schema: `{ type: 'string', enum: [...] }`). */
+const literals = <T extends readonly string[]>(values: T) =>
+  Type.Unsafe<T[number]>(Type.String({ enum: [...values] }))
 
 export const RoleSchema = literals(ROLES)
 export const User = Type.Object({

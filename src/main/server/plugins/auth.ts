@@ -22,10 +22,21 @@ export type AuthPolicy = 'public' | 'device' | 'guard' | 'admin' | 'device-or-gu
 export type Principal =
   | { kind: 'user'; id: number; username: string; role: Role; tokenHash: string }
   | { kind: 'device'; deviceId: string | null; via: 'site-key' | 'token' }
+  /** A push camera's own token: resolved only on routes that declare `tokenScope: 'camera'`. */
+  | { kind: 'camera'; cameraId: number }
+
+/**
+ * Tokens a route accepts besides sessions and device credentials, resolved only on routes that opt in:
+ * `stream`, a short-lived viewing token in `?token=` (an <img> cannot send headers); `camera`, a push
+ * camera's token in `Authorization: Bearer`. Plugins register the resolvers (see `registerScopedTokens`).
+ */
+export type TokenScope = 'stream' | 'camera'
+export type ScopedTokenResolver = (token: string, req: FastifyRequest) => Principal | null
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthPolicy
+    tokenScope?: TokenScope
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -45,6 +56,7 @@ export class AuthService {
   /** Resolved sessions for a few seconds, so a busy client does not hit SQLite on every request. */
   private readonly sessionCache = new LRUCache<string, SessionUser>({ max: 10_000, ttl: 10_000 })
   private readonly deviceTokens: (hash: string) => string | undefined
+  private readonly scopedResolvers = new Map<TokenScope, ScopedTokenResolver>()
 
   constructor(
     private readonly deps: {
@@ -71,6 +83,13 @@ export class AuthService {
 
   rotateDeviceKey(): string {
     this.siteKey = newToken()
+    this.settings.set(DEVICE_KEY_SETTING, this.siteKey)
+    return this.siteKey
+  }
+
+  /** Replaces the site key with one an admin chose (devices using the old one are refused from now on). */
+  setDeviceKey(key: string): string {
+    this.siteKey = key
     this.settings.set(DEVICE_KEY_SETTING, this.siteKey)
     return this.siteKey
   }
@@ -131,6 +150,25 @@ export class AuthService {
     return id ? { kind: 'device', deviceId: id, via: 'token' } : null
   }
 
+  /** Lets a plugin resolve the scoped tokens its routes accept (`config.tokenScope`). */
+  registerScopedTokens(scope: TokenScope, resolver: ScopedTokenResolver): void {
+    this.scopedResolvers.set(scope, resolver)
+  }
+
+  /** A scoped token: from `?token=` (stream, GET only) or the Bearer header (camera). */
+  resolveScoped(scope: TokenScope, req: FastifyRequest, queryToken: string | undefined): Principal | null {
+    const resolver = this.scopedResolvers.get(scope)
+    if (!resolver) return null
+    const authz = req.headers.authorization
+    const token =
+      scope === 'stream'
+        ? queryToken
+        : typeof authz === 'string' && authz.startsWith('Bearer ')
+          ? authz.slice(7).trim()
+          : undefined
+    return token ? resolver(token, req) : null
+  }
+
   /** Resolves whoever the request presents itself as; null when it presents nothing valid. */
   resolve(headers: FastifyRequest['headers'], queryToken?: string): Principal | null {
     const key = headers[DEVICE_KEY_HEADER]
@@ -153,7 +191,8 @@ export function allows(policy: AuthPolicy, p: Principal | null): 'ok' | 'unauthe
   if (!p) return 'unauthenticated'
   switch (policy) {
     case 'device':
-      return p.kind === 'device' ? 'ok' : 'forbidden'
+      // A camera principal exists only on the camera routes (tokenScope 'camera'), which are 'device' routes.
+      return p.kind === 'device' || p.kind === 'camera' ? 'ok' : 'forbidden'
     case 'guard':
       return p.kind === 'user' ? 'ok' : 'forbidden'
     case 'admin':
@@ -180,6 +219,8 @@ export default fp(
       const q = req.method === 'GET' ? (req.query as Record<string, unknown> | undefined) : undefined
       const queryToken = typeof q?.token === 'string' ? q.token : undefined
       req.principal = auth.resolve(req.headers, queryToken)
+      const scope = req.routeOptions.config.tokenScope
+      if (!req.principal && scope) req.principal = auth.resolveScoped(scope, req, queryToken)
       const verdict = allows(policy, req.principal)
       if (verdict === 'unauthenticated') {
         throw typeof req.headers[DEVICE_KEY_HEADER] === 'string'

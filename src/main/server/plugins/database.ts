@@ -21,13 +21,34 @@ function createChangeBus(): ChangeBus {
 
 function createQueueRegistry(): QueueRegistry {
   const queues: GroupCommitQueue<unknown>[] = []
+  // Fullness is observed from each queue's `rejectedFull` counter, so it works for every queue whoever
+  // created it (and whatever hooks it was given). Checked every second while anyone listens.
+  const fullListeners = new Set<(queue: string) => void>()
+  const seenRejected = new Map<GroupCommitQueue<unknown>, number>()
+  let fullTimer: NodeJS.Timeout | undefined
+  const checkFull = () => {
+    for (const q of queues) {
+      const rejected = q.stats().rejectedFull
+      if (rejected > (seenRejected.get(q) ?? 0)) for (const l of fullListeners) l(q.name)
+      seenRejected.set(q, rejected)
+    }
+  }
   return {
     add: (q) => {
       queues.push(q as GroupCommitQueue<unknown>)
       return q
     },
     stats: () => queues.map((q) => q.stats()),
+    onFull: (listener) => {
+      fullListeners.add(listener)
+      if (!fullTimer) {
+        fullTimer = setInterval(checkFull, 1000)
+        fullTimer.unref()
+      }
+      return () => fullListeners.delete(listener)
+    },
     closeAll: () => {
+      clearInterval(fullTimer)
       for (const q of queues) q.close()
     },
   }
@@ -37,11 +58,11 @@ export default fp(
   async (app) => {
     const { config } = app
     const dataDir = config.useDb ? config.dataDir : undefined
-    const db = openWriter({ dataDir, synchronous: config.dbSynchronous })
+    const db = openWriter({ dataDir, synchronous: config.dbSynchronous, nativeBinding: config.nativeBinding })
     const reads: ReadPool =
       dataDir === undefined
         ? new InlineReadPool(db)
-        : new WorkerReadPool(databasePath(dataDir), config.readPoolSize)
+        : new WorkerReadPool(databasePath(dataDir), config.readPoolSize, undefined, config.nativeBinding)
     const queues = createQueueRegistry()
     app.decorate('db', db)
     app.decorate('reads', reads)

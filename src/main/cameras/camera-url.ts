@@ -1,0 +1,97 @@
+/**
+ * Which URL a camera may have. Pull cameras (mjpeg, snapshot: http/https; rtsp: rtsp) need one; push
+ * cameras send their video to the station and have none. Anything else (file:, exec:, javascript:,
+ * data:...) is refused: the station must never be talked into reading local files or running things.
+ * Credentials embedded in the URL are moved out of it, so the stored URL never carries a secret.
+ */
+import { CAMERA_URL_SCHEMES, type CameraKind } from '../../shared/constants'
+
+export const MAX_CAMERA_URL = 2048
+
+const SCHEMES_FOR: Record<Exclude<CameraKind, 'push'>, readonly string[]> = {
+  mjpeg: ['http:', 'https:'],
+  snapshot: ['http:', 'https:'],
+  rtsp: ['rtsp:'],
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
+export type CameraUrlCheck =
+  { ok: true; url: string | null; username?: string; password?: string } | { ok: false; problem: string }
+
+export function checkCameraUrl(kind: CameraKind, url: string | null | undefined): CameraUrlCheck {
+  const raw = url?.trim() ?? ''
+  if (kind === 'push') {
+    if (raw !== '') {
+      return { ok: false, problem: 'A push camera sends its video to the station: it takes no url' }
+    }
+    return { ok: true, url: null }
+  }
+  if (raw === '') return { ok: false, problem: `A ${kind} camera needs a url` }
+  if (raw.length > MAX_CAMERA_URL)
+    return { ok: false, problem: `The url is longer than ${MAX_CAMERA_URL} characters` }
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    return { ok: false, problem: `The url "${raw.slice(0, 100)}" is not a valid absolute URL` }
+  }
+  const scheme = parsed.protocol.toLowerCase()
+  if (!(CAMERA_URL_SCHEMES as readonly string[]).includes(scheme)) {
+    return {
+      ok: false,
+      problem: `The url scheme "${scheme}" is not allowed: cameras use ${CAMERA_URL_SCHEMES.join(', ')}`,
+    }
+  }
+  const allowed = SCHEMES_FOR[kind]
+  if (!allowed.includes(scheme)) {
+    return { ok: false, problem: `A ${kind} camera needs a ${allowed.join(' or ')} url, not ${scheme}` }
+  }
+  if (!parsed.hostname) return { ok: false, problem: 'The url has no host' }
+  const out: CameraUrlCheck = { ok: true, url: raw }
+  if (parsed.username || parsed.password) {
+    out.username = decode(parsed.username)
+    out.password = decode(parsed.password)
+    parsed.username = ''
+    parsed.password = ''
+    out.url = parsed.toString()
+  }
+  return out
+}
+
+/** Query parameters that carry secrets in many cameras' URLs (e.g. `snapshot.cgi?user=admin&pwd=...`). */
+const SECRET_PARAM = /^(pass(word|wd)?|pwd|psw|secret|token|access_token|auth|key|api_?key|sig(nature)?)$/i
+export const REDACTED = '***'
+
+/**
+ * The URL as the station answers it: secret-looking query values are replaced by `***`. A client that
+ * sends the redacted URL back unchanged keeps the stored one (see `sameAsStored`).
+ */
+export function redactCameraUrl(url: string | null): string | null {
+  if (url === null || !url.includes('?')) return url
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return url
+  }
+  let changed = false
+  for (const name of [...new Set(parsed.searchParams.keys())]) {
+    if (SECRET_PARAM.test(name)) {
+      parsed.searchParams.set(name, REDACTED)
+      changed = true
+    }
+  }
+  return changed ? parsed.toString() : url
+}
+
+/** True when `given` is what the station answered for `stored` (so nothing was changed). */
+export function sameAsStored(given: string | null | undefined, stored: string | null): boolean {
+  return given !== undefined && given !== null && stored !== null && given === redactCameraUrl(stored)
+}

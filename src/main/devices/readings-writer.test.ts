@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openWriter, type Db } from '../database/open'
+import { DevicesRepository } from './devices-repository'
+import { ReadingsWriter, type FlushResult, type IngestReading } from './readings-writer'
+
+describe('ReadingsWriter', () => {
+  let dir: string
+  let db: Db
+  let writer: ReadingsWriter
+  let flushes: { readings: number; newDevices: number; latest: string[] }[]
+
+  const make = (maxSensors?: number) =>
+    new ReadingsWriter(
+      db,
+      new DevicesRepository(db),
+      (r: FlushResult) =>
+        flushes.push({
+          readings: r.readings,
+          newDevices: r.newDevices,
+          latest: r.latest.map((s) => `${s.deviceId}/${s.name}=${s.lastValue}${s.unit}@${s.lastTs}`),
+        }),
+      maxSensors,
+    )
+  const r = (deviceId: string, sensor: string, value: number, ts: number, unit?: string): IngestReading =>
+    unit === undefined ? { deviceId, sensor, value, ts } : { deviceId, sensor, value, ts, unit }
+  const rows = () =>
+    db
+      .prepare(
+        `SELECT s.device_id AS d, s.name AS s, r.ts, r.value FROM readings r JOIN sensors s ON s.id = r.sensor_id
+          ORDER BY r.id`,
+      )
+      .all()
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'writer-test-'))
+    db = openWriter({ dataDir: dir, synchronous: 'NORMAL' })
+    flushes = []
+    writer = make()
+  })
+  afterEach(() => {
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('registers devices and sensors, inserts every reading and reports the newest per sensor', () => {
+    writer.commit([r('a', 't', 1, 10, 'C'), r('a', 't', 3, 30), r('a', 't', 2, 20), r('b', 'h', 5, 10, '%')])
+    expect(rows()).toHaveLength(4)
+    expect(flushes).toEqual([{ readings: 4, newDevices: 2, latest: ['a/t=3C@30', 'b/h=5%@10'] }])
+    expect(db.prepare('SELECT id, name, is_online FROM devices ORDER BY id').all()).toEqual([
+      { id: 'a', name: 'a', is_online: 1 },
+      { id: 'b', name: 'b', is_online: 1 },
+    ])
+    writer.commit([r('a', 't', 4, 40)])
+    expect(flushes[1]).toEqual({ readings: 1, newDevices: 0, latest: ['a/t=4C@40'] })
+  })
+
+  it('keeps the latest value when an older reading arrives, and takes a new unit', () => {
+    writer.commit([r('a', 't', 1, 100, 'C')])
+    writer.commit([r('a', 't', 0, 50)])
+    expect(flushes[1]!.latest).toEqual([])
+    expect(db.prepare('SELECT last_value, last_ts, unit FROM sensors').get()).toEqual({
+      last_value: 1,
+      last_ts: 100,
+      unit: 'C',
+    })
+    writer.commit([r('a', 't', 300, 200, 'K')])
+    expect(db.prepare('SELECT last_value, last_ts, unit FROM sensors').get()).toEqual({
+      last_value: 300,
+      last_ts: 200,
+      unit: 'K',
+    })
+  })
+
+  it('rolls back a failed flush entirely and recovers on the next one', () => {
+    writer.commit([r('a', 't', 1, 1)])
+    // null never passes validation; here it stands for any failure inside the transaction.
+    const bad = [
+      r('a', 'new-sensor', 1, 2),
+      r('c', 't', 1, 3),
+      { ...r('a', 't', 1, 4), value: null as unknown as number },
+    ]
+    expect(() => writer.commit(bad)).toThrow()
+    expect(rows()).toHaveLength(1)
+    expect(db.prepare("SELECT count(*) AS n FROM devices WHERE id = 'c'").get()).toEqual({ n: 0 })
+    expect(db.prepare("SELECT count(*) AS n FROM sensors WHERE name = 'new-sensor'").get()).toEqual({ n: 0 })
+    // The sensor and device the rolled-back flush created are not trusted from the cache.
+    writer.commit([r('a', 'new-sensor', 1, 5), r('c', 't', 1, 6)])
+    expect(rows()).toHaveLength(3)
+  })
+
+  it('forgets a deleted device, and stays correct past its cache bound', () => {
+    const small = make(2)
+    small.commit([r('a', 's1', 1, 1), r('a', 's2', 1, 1), r('b', 's1', 1, 1), r('b', 's2', 1, 1)])
+    expect(small.cachedSensors).toBe(4)
+    small.commit([r('a', 's1', 2, 2), r('c', 's9', 2, 2)])
+    // Past the bound the cache started over.
+    expect(small.cachedSensors).toBeLessThanOrEqual(3)
+    db.prepare("DELETE FROM devices WHERE id = 'a'").run()
+    small.forget('a')
+    small.commit([r('a', 's1', 3, 3)])
+    expect(
+      db
+        .prepare(
+          "SELECT count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.device_id = 'a'",
+        )
+        .get(),
+    ).toEqual({ n: 1 })
+  })
+})

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestStation, type TestStation } from '../server/test-helper'
+import { GroupCommitQueue, QueueFullError } from '../queues/group-commit-queue'
+import { waitFor } from '../ws/live-test-client'
+import type { StationEvent } from '../../shared/schemas/entities'
+
+describe('station events', () => {
+  let st: TestStation
+  let guard: string
+  let admin: string
+
+  beforeAll(async () => {
+    st = await createTestStation()
+    guard = await st.guardToken()
+    admin = await st.login()
+  })
+  afterAll(() => st.close())
+
+  const list = async (query = '', token = guard) => {
+    const res = await st.app.inject({
+      method: 'GET',
+      url: `/api/events${query}`,
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(res.statusCode).toBe(200)
+    return res.json().data as { events: StationEvent[]; total: number }
+  }
+  const ack = (id: number, payload?: object, token = guard) =>
+    st.app.inject({
+      method: 'POST',
+      url: `/api/events/${id}/ack`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload } : {}),
+    })
+
+  it('records an event (committed, with its id) and lists it', async () => {
+    const e = await st.app.events.record({
+      type: 'device.offline',
+      severity: 'warning',
+      sourceKind: 'device',
+      sourceId: 'esp32-01',
+      message: 'esp32-01 went offline',
+    })
+    expect(e.id).toBeGreaterThan(0)
+    expect(e.ackedAt).toBeNull()
+    const row = st.app.db.prepare('SELECT type, source_id FROM events WHERE id = ?').get(e.id)
+    expect(row).toEqual({ type: 'device.offline', source_id: 'esp32-01' })
+    const { events, total } = await list()
+    expect(total).toBeGreaterThanOrEqual(1)
+    expect(events.find((x) => x.id === e.id)).toMatchObject({ message: 'esp32-01 went offline' })
+  })
+
+  it('lists unacknowledged events first, then newest first; ?unacked=1 filters', async () => {
+    const a = await st.app.events.record({
+      type: 'camera.offline',
+      severity: 'warning',
+      sourceKind: 'camera',
+      sourceId: '1',
+      message: 'cam 1 offline',
+    })
+    const b = await st.app.events.record({
+      type: 'camera.online',
+      severity: 'info',
+      sourceKind: 'camera',
+      sourceId: '1',
+      message: 'cam 1 online',
+    })
+    expect((await ack(b.id)).statusCode).toBe(200)
+    const c = await st.app.events.record({
+      type: 'device.online',
+      severity: 'info',
+      sourceKind: 'device',
+      sourceId: 'esp32-01',
+      message: 'esp32-01 online',
+    })
+
+    const { events } = await list()
+    const firstAcked = events.findIndex((e) => e.ackedAt !== null)
+    expect(firstAcked).toBeGreaterThan(0)
+    expect(events.slice(firstAcked).every((e) => e.ackedAt !== null)).toBe(true)
+    const unackedIds = events.slice(0, firstAcked).map((e) => e.id)
+    expect(unackedIds.indexOf(c.id)).toBeLessThan(unackedIds.indexOf(a.id))
+
+    const only = await list('?unacked=1')
+    expect(only.events.every((e) => e.ackedAt === null)).toBe(true)
+    expect(only.events.map((e) => e.id)).not.toContain(b.id)
+    expect(only.total).toBe(only.events.length)
+
+    const limited = await list('?limit=1')
+    expect(limited.events).toHaveLength(1)
+    expect(limited.total).toBeGreaterThan(1)
+    expect((await list(`?from=${c.ts + 60_000}`)).total).toBe(0)
+  })
+
+  it('records who acknowledged, when and the note; a second ack keeps the first', async () => {
+    const e = await st.app.events.record({
+      type: 'buzzer.failed',
+      severity: 'warning',
+      sourceKind: 'buzzer',
+      sourceId: 'siren-1',
+      message: 'siren-1 failed',
+    })
+    const before = Date.now()
+    const res = await ack(e.id, { note: 'checked the siren, cable loose' })
+    expect(res.statusCode).toBe(200)
+    const first = res.json().data
+    expect(first.alreadyAcknowledged).toBe(false)
+    expect(first.event).toMatchObject({
+      id: e.id,
+      ackedBy: 'guard1',
+      ackNote: 'checked the siren, cable loose',
+    })
+    expect(first.event.ackedAt).toBeGreaterThanOrEqual(before)
+
+    const again = await ack(e.id, { note: 'second opinion' }, admin)
+    expect(again.statusCode).toBe(200)
+    expect(again.json().data.alreadyAcknowledged).toBe(true)
+    expect(again.json().data.event).toEqual(first.event)
+
+    const noBody = await st.app.events.record({
+      type: 'device.offline',
+      severity: 'warning',
+      sourceKind: 'device',
+      sourceId: 'x',
+      message: 'x offline',
+    })
+    const plain = await ack(noBody.id)
+    expect(plain.statusCode).toBe(200)
+    expect(plain.json().data.event).toMatchObject({ ackedBy: 'guard1', ackNote: null })
+  })
+
+  it('answers 404 for an unknown event and 401 without a session', async () => {
+    const res = await ack(999_999)
+    expect(res.statusCode).toBe(404)
+    expect(res.json()).toMatchObject({ success: false, code: 'NOT_FOUND' })
+    const anon = await st.app.inject({ method: 'GET', url: '/api/events' })
+    expect(anon.statusCode).toBe(401)
+  })
+
+  it('refuses bad queries', async () => {
+    const res = await st.app.inject({
+      method: 'GET',
+      url: '/api/events?limit=0',
+      headers: { authorization: `Bearer ${guard}` },
+    })
+    expect(res.statusCode).toBe(400)
+    const range = await st.app.inject({
+      method: 'GET',
+      url: '/api/events?from=10&to=5',
+      headers: { authorization: `Bearer ${guard}` },
+    })
+    expect(range.statusCode).toBe(400)
+  })
+
+  it('records queue.overload when a write queue refuses work, once per queue per minute', async () => {
+    const q = st.app.queues.add(
+      new GroupCommitQueue<number>(
+        'test-overload',
+        { maxWaitMs: 50, batchSize: 10, maxPending: 1 },
+        () => {},
+      ),
+    )
+    const overloads = () =>
+      st.app.db
+        .prepare<[], { n: number }>(
+          "SELECT count(*) AS n FROM events WHERE type = 'queue.overload' AND source_id = 'test-overload'",
+        )
+        .get()!.n
+    await expect(q.enqueue([1, 2])).rejects.toBeInstanceOf(QueueFullError)
+    await waitFor(() => overloads() === 1, 'a queue.overload event')
+    // Refused again within the minute: no second event.
+    await expect(q.enqueue([1, 2, 3])).rejects.toBeInstanceOf(QueueFullError)
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(overloads()).toBe(1)
+  })
+})

@@ -1,0 +1,14 @@
+/** `app.devices`: device ingestion (readings queue), online state, device sockets and device admin. */
+import fp from 'fastify-plugin'
+import { DeviceHub } from '../../devices/device-service'
+
+export default fp(
+  async (app) => {
+    const hub = new DeviceHub(app)
+    app.decorate('devices', hub)
+    app.addHook('onReady', async () => hub.start())
+    // Runs before the database plugin's onClose (registered later): the queues flush after this.
+    app.addHook('onClose', async () => hub.stop())
+  },
+  { name: 'station-devices', dependencies: ['station-database'] },
+)

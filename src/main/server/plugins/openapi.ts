@@ -1,0 +1,83 @@
+/**
+ * The station's OpenAPI document (@fastify/swagger), served at `GET /api/openapi.json` without
+ * authentication: it documents the device protocol for firmware writers. Every operation names the
+ * credentials it takes (a session bearer token, the site key in x-device-key, or a device token).
+ */
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import { Type } from '@sinclair/typebox'
+import { DEVICE_KEY_HEADER } from '../../../shared/constants'
+import type { AuthPolicy } from './auth'
+
+const SECURITY: Record<AuthPolicy, Record<string, string[]>[]> = {
+  public: [],
+  device: [{ deviceKey: [] }, { bearerAuth: [] }],
+  guard: [{ bearerAuth: [] }],
+  admin: [{ bearerAuth: [] }],
+  'device-or-guard': [{ deviceKey: [] }, { bearerAuth: [] }],
+}
+
+const WHO: Record<AuthPolicy, string> = {
+  public: 'No authentication.',
+  device: 'Devices: the site key in x-device-key, or a device token as Bearer.',
+  guard: 'Any signed-in user (guard or admin).',
+  admin: 'Admins only.',
+  'device-or-guard': 'Devices (site key or device token) or any signed-in user.',
+}
+
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.0.3',
+        info: {
+          title: 'Guard Station API',
+          description:
+            'The station’s LAN API: cameras, sensors and buzzers, for the guard desk and for device firmware. ' +
+            'Answers are `{ success: true, data }`; errors are `{ success: false, statusCode, error, message, code }`.',
+          version: '1',
+        },
+        components: {
+          securitySchemes: {
+            bearerAuth: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'A session token from POST /api/auth/login, or a device token issued by an admin',
+            },
+            deviceKey: {
+              type: 'apiKey',
+              in: 'header',
+              name: DEVICE_KEY_HEADER,
+              description: 'The site key shown to admins (GET /api/settings/device-key)',
+            },
+          },
+        },
+      },
+      transform: ({ schema, url, route }) => {
+        const policy: AuthPolicy = route.config?.auth ?? 'admin'
+        const s = (schema ?? {}) as Record<string, unknown>
+        const description =
+          typeof s.description === 'string' ? `${s.description}\n\n${WHO[policy]}` : WHO[policy]
+        return { schema: { ...s, description, security: SECURITY[policy] }, url }
+      },
+    })
+
+    let doc: string | undefined
+    app.get(
+      '/api/openapi.json',
+      {
+        config: { auth: 'public' },
+        schema: {
+          tags: ['station'],
+          summary: 'This OpenAPI document',
+          response: { 200: Type.Object({ openapi: Type.String() }, { additionalProperties: true }) },
+        },
+      },
+      async (_req, reply) => {
+        doc ??= JSON.stringify(app.swagger())
+        return reply.header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(doc)
+      },
+    )
+  },
+  { name: 'station-openapi', dependencies: ['station-auth'] },
+)

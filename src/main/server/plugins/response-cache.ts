@@ -1,0 +1,141 @@
+/**
+ * The API response cache as a Fastify concern. Routes opt in with `config: { cache: { ttlMs } }`:
+ * on a hit the stored serialized body is answered from `onRequest` (after auth and the rate limit)
+ * with `X-Cache: HIT` and `X-Cache-Age`, and the handler never runs; on a miss the 200 body is stored
+ * in `onSend`, before compression. Only opted-in GET routes carry these hooks, so others pay nothing.
+ *
+ * Committed writes report their tables on `app.changes`; the matching path prefixes are invalidated
+ * synchronously, before the write is acknowledged.
+ *
+ * A route may opt in only if its answer depends on nothing but the path, the query and the caller's
+ * role, and its access rule is `config.auth` alone: hits skip validation and pre-handler hooks. Its
+ * data must be written only through writes that emit the tables listed in INVALIDATES.
+ */
+import fp from 'fastify-plugin'
+import type {
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onRequestHookHandler,
+  onSendHookHandler,
+} from 'fastify'
+import { ResponseCache, cacheKey, pathOf } from '../../cache/response-cache'
+import type { Table } from '../../services'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Opt in to the response cache; ttlMs defaults to the configured cache TTL. */
+    cache?: { ttlMs?: number }
+  }
+  interface FastifyRequest {
+    responseCacheKey: string | null
+    responseCacheGen: number
+  }
+  interface FastifyInstance {
+    responseCache: ResponseCache
+  }
+}
+
+/** Which cached path prefixes a committed change to each table makes stale. */
+export const INVALIDATES: Record<Table, readonly string[]> = {
+  cameras: ['/api/cameras', '/api/stream'],
+  areas: ['/api/areas', '/api/cameras', '/api/v1/devices'],
+  devices: ['/api/v1/devices'],
+  sensors: ['/api/v1/devices'],
+  readings: ['/api/v1/devices'],
+  buzzer_requests: ['/api/v1/buzzer'],
+  events: ['/api/events'],
+  users: ['/api/users'],
+  settings: ['/api/settings'],
+}
+
+type Hook<T> = T | T[] | undefined
+const list = <T>(h: Hook<T>): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h])
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+function roleOf(req: FastifyRequest): string {
+  const p = req.principal
+  if (p === null) return 'anon'
+  return p.kind === 'user' ? p.role : 'device'
+}
+
+export default fp(
+  async (app) => {
+    const cache = new ResponseCache({
+      maxEntries: app.config.cache.maxEntries,
+      defaultTtlMs: app.config.cache.defaultTtlMs,
+    })
+    app.decorate('responseCache', cache)
+    app.decorateRequest('responseCacheKey', null)
+    app.decorateRequest('responseCacheGen', 0)
+
+    app.addHook('onRoute', (route) => {
+      const opt = route.config?.cache
+      if (!opt || route.method !== 'GET') return
+      const ttlMs = opt.ttlMs ?? cache.defaultTtlMs
+
+      function onRequest(req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+        const key = cacheKey('GET', req.url, roleOf(req))
+        if (key === undefined) return done()
+        const hit = cache.get(key)
+        if (hit !== undefined) {
+          reply
+            .header('x-cache', 'HIT')
+            .header('x-cache-age', String(Math.floor((Date.now() - hit.storedAt) / 1000)))
+            .header('content-type', hit.contentType)
+            .send(hit.body)
+          return
+        }
+        req.responseCacheKey = key
+        req.responseCacheGen = cache.generation
+        reply.header('x-cache', 'MISS')
+        done()
+      }
+
+      function onSend(
+        req: FastifyRequest,
+        reply: FastifyReply,
+        payload: unknown,
+        done: (err: null, payload: unknown) => void,
+      ) {
+        const key = req.responseCacheKey
+        if (
+          key !== null &&
+          reply.statusCode === 200 &&
+          (typeof payload === 'string' || Buffer.isBuffer(payload)) &&
+          !reply.hasHeader('set-cookie')
+        ) {
+          const type = reply.getHeader('content-type')
+          cache.set(
+            key,
+            {
+              // Kept as Fastify produced it: a string goes out in one write together with the headers.
+              body: payload,
+              contentType: typeof type === 'string' ? type : JSON_TYPE,
+              path: pathOf(req.url),
+            },
+            ttlMs,
+            req.responseCacheGen,
+          )
+        }
+        done(null, payload)
+      }
+
+      // After auth and the rate limit (both run earlier in onRequest); before compression in onSend.
+      route.onRequest = [...list(route.onRequest), onRequest as onRequestHookHandler]
+      route.onSend = [onSend as onSendHookHandler, ...list(route.onSend)]
+    })
+
+    const off = app.changes.on((tables) => {
+      const prefixes = new Set<string>()
+      for (const t of tables) for (const p of INVALIDATES[t] ?? []) prefixes.add(p)
+      for (const p of prefixes) cache.invalidate(p)
+    })
+    app.addHook('onClose', async () => {
+      off()
+      cache.clear()
+    })
+  },
+  { name: 'station-response-cache', dependencies: ['station-database', 'station-auth'] },
+)

@@ -1,0 +1,117 @@
+/** Areas (zones of the site): guards list them, admins manage them. Names are unique. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { IdParam, Ok } from '../../../shared/schemas/common'
+import { Area } from '../../../shared/schemas/entities'
+import { AreasRepository, DuplicateAreaError } from '../../areas/areas-repository'
+import { errors } from '../errors'
+
+const name = Type.String({ minLength: 1, maxLength: 100 })
+const description = Type.String({ maxLength: 1000 })
+const NewArea = Type.Object(
+  { name, description: Type.Optional(description) },
+  { additionalProperties: false },
+)
+const AreaChange = Type.Object(
+  { name: Type.Optional(name), description: Type.Optional(description) },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const areas = new AreasRepository(app.db)
+  const duplicate = (n: string) => errors.conflict(`An area named "${n}" already exists`)
+
+  app.get(
+    '/api/areas',
+    {
+      config: { auth: 'guard', cache: {} },
+      schema: { tags: ['areas'], summary: 'All areas', response: { 200: Ok(Type.Array(Area)) } },
+    },
+    async () => ({ success: true as const, data: areas.list() }),
+  )
+
+  app.get(
+    '/api/areas/:id',
+    {
+      config: { auth: 'guard', cache: {} },
+      schema: { tags: ['areas'], summary: 'One area', params: IdParam, response: { 200: Ok(Area) } },
+    },
+    async (req) => {
+      const area = areas.get(req.params.id)
+      if (!area) throw errors.notFound(`Area ${req.params.id}`)
+      return { success: true as const, data: area }
+    },
+  )
+
+  app.post(
+    '/api/areas',
+    {
+      config: { auth: 'admin' },
+      schema: { tags: ['areas'], summary: 'Add an area', body: NewArea, response: { 201: Ok(Area) } },
+    },
+    async (req, reply) => {
+      const n = req.body.name.trim()
+      if (!n) throw errors.badRequest('The name must not be blank')
+      try {
+        const area = areas.create(n, req.body.description ?? '')
+        app.changes.emit(['areas'])
+        return reply.code(201).send({ success: true as const, data: area })
+      } catch (err) {
+        if (err instanceof DuplicateAreaError) throw duplicate(n)
+        throw err
+      }
+    },
+  )
+
+  app.put(
+    '/api/areas/:id',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['areas'],
+        summary: 'Rename or describe an area',
+        params: IdParam,
+        body: AreaChange,
+        response: { 200: Ok(Area) },
+      },
+    },
+    async (req) => {
+      const { id } = req.params
+      const current = areas.get(id)
+      if (!current) throw errors.notFound(`Area ${id}`)
+      const n = req.body.name?.trim() ?? current.name
+      if (!n) throw errors.badRequest('The name must not be blank')
+      try {
+        const area = areas.replace(id, n, req.body.description ?? current.description)
+        if (!area) throw errors.notFound(`Area ${id}`)
+        app.changes.emit(['areas'])
+        return { success: true as const, data: area }
+      } catch (err) {
+        if (err instanceof DuplicateAreaError) throw duplicate(n)
+        throw err
+      }
+    },
+  )
+
+  app.delete(
+    '/api/areas/:id',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['areas'],
+        summary: 'Remove an area (its cameras and devices keep working, without an area)',
+        params: IdParam,
+        response: { 200: Ok(Type.Object({ deleted: Type.Boolean(), id: Type.Integer() })) },
+      },
+    },
+    async (req) => {
+      const { id } = req.params
+      if (!areas.delete(id)) throw errors.notFound(`Area ${id}`)
+      // ON DELETE SET NULL changed the cameras and devices that were in it.
+      app.changes.emit(['areas', 'cameras', 'devices'])
+      return { success: true as const, data: { deleted: true, id } }
+    },
+  )
+}
+
+export default areasRoutes

@@ -1,0 +1,140 @@
+/**
+ * Sign-in for guards and admins: `POST /api/auth/login` (public, failures limited hard per IP and per
+ * username), `POST /api/auth/logout`, `GET /api/auth/me`, and `PUT /api/auth/password` (any user, own
+ * password: every other session of theirs ends, the caller gets a fresh token).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { Ok, EpochMs } from '../../../shared/schemas/common'
+import { RoleSchema } from '../../../shared/schemas/entities'
+import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords'
+import { hashToken, newToken } from '../../auth/tokens'
+import type { Principal } from '../plugins/auth'
+import { StationError, errors } from '../errors'
+import { LoginLimiter } from './login-limiter'
+
+const Credentials = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+)
+const SessionUser = Type.Object({ username: Type.String(), role: RoleSchema })
+const Session = Type.Object({ token: Type.String(), expiresAt: EpochMs, user: SessionUser })
+
+type UserPrincipal = Extract<Principal, { kind: 'user' }>
+function userOf(p: Principal | null): UserPrincipal {
+  if (p?.kind !== 'user') throw errors.unauthorized()
+  return p
+}
+
+const isBadLogin = (err: unknown) => err instanceof StationError && err.code === 'BAD_LOGIN'
+
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const limiter = new LoginLimiter(app)
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; answers a bearer session token',
+        description: `Failed attempts are limited per client IP and per username (429 with Retry-After).`,
+        body: Credentials,
+        response: { 200: Ok(Session) },
+      },
+    },
+    async (req) => {
+      const { username, password } = req.body
+      const s = await limiter.guard(req, username, () => app.auth.login(username, password), isBadLogin)
+      return {
+        success: true as const,
+        data: {
+          token: s.token,
+          expiresAt: s.expiresAt,
+          user: { username: s.user.username, role: s.user.role },
+        },
+      }
+    },
+  )
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { auth: 'guard' },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 200: Ok(Type.Object({ loggedOut: Type.Boolean() })) },
+      },
+    },
+    async (req) => {
+      app.auth.logout(userOf(req.principal).tokenHash)
+      return { success: true as const, data: { loggedOut: true } }
+    },
+  )
+
+  app.get(
+    '/api/auth/me',
+    {
+      config: { auth: 'guard' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who this session belongs to',
+        response: { 200: Ok(Type.Object({ id: Type.Integer(), username: Type.String(), role: RoleSchema })) },
+      },
+    },
+    async (req) => {
+      const u = userOf(req.principal)
+      return { success: true as const, data: { id: u.id, username: u.username, role: u.role } }
+    },
+  )
+
+  app.put(
+    '/api/auth/password',
+    {
+      config: { auth: 'guard' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password; other sessions end and a fresh token is answered',
+        body: Type.Object(
+          {
+            currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+            newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Ok(Type.Object({ token: Type.String(), expiresAt: EpochMs })) },
+      },
+    },
+    async (req) => {
+      const me = userOf(req.principal)
+      const { currentPassword, newPassword } = req.body
+      const problem = passwordProblem(newPassword)
+      if (problem) throw errors.badRequest(problem)
+      await limiter.guard(
+        req,
+        me.username,
+        async () => {
+          const stored = app.auth.users.findByUsername(me.username)
+          if (!stored || !(await verifyPassword(currentPassword, stored.passwordHash))) {
+            throw new StationError(403, 'WRONG_PASSWORD', 'The current password is wrong')
+          }
+        },
+        (err) => err instanceof StationError && err.code === 'WRONG_PASSWORD',
+      )
+      const hash = await hashPassword(newPassword)
+      if (!app.auth.users.setPasswordHash(me.id, hash))
+        throw errors.unauthorized('Your account no longer exists')
+      app.auth.forgetSessions(me.id)
+      const token = newToken()
+      const expiresAt = app.auth.sessions.create(hashToken(token), me.id, app.config.sessionTtlMs)
+      app.changes.emit(['users'])
+      return { success: true as const, data: { token, expiresAt } }
+    },
+  )
+}
+
+export default authRoutes

@@ -1,0 +1,89 @@
+/** Admin management of the API response cache: stats (with the domain caches), invalidate by prefix, clear. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { Ok } from '../../../shared/schemas/common'
+
+const DomainStats = Type.Object({
+  name: Type.String(),
+  size: Type.Integer(),
+  max: Type.Integer(),
+  ttlMs: Type.Integer(),
+  hits: Type.Integer(),
+  misses: Type.Integer(),
+  hitRate: Type.Number(),
+})
+const CacheStats = Type.Object({
+  hits: Type.Integer(),
+  misses: Type.Integer(),
+  sets: Type.Integer(),
+  evictions: Type.Integer(),
+  invalidations: Type.Integer(),
+  size: Type.Integer(),
+  maxSize: Type.Integer(),
+  hitRate: Type.Number(),
+  defaultTtlMs: Type.Integer(),
+  domain: Type.Array(DomainStats),
+})
+const Removed = Type.Object({ count: Type.Integer(), message: Type.String() })
+
+const cacheRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const cache = app.responseCache
+  const admin = { auth: 'admin' as const }
+
+  app.get(
+    '/api/cache/stats',
+    {
+      config: admin,
+      schema: {
+        tags: ['cache'],
+        summary: 'Response cache and domain cache statistics',
+        response: { 200: Ok(CacheStats) },
+      },
+    },
+    async () => ({ success: true as const, data: { ...cache.stats(), domain: app.domainCaches.stats() } }),
+  )
+
+  app.post(
+    '/api/cache/invalidate',
+    {
+      config: admin,
+      schema: {
+        tags: ['cache'],
+        summary: 'Drop cached answers whose path starts with the pattern (a trailing * is allowed)',
+        body: Type.Object(
+          { pattern: Type.String({ minLength: 1, maxLength: 512, pattern: '^/' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Ok(Removed) },
+      },
+    },
+    async (req) => {
+      const prefix = req.body.pattern.replace(/\*+$/, '')
+      const count = cache.invalidate(prefix)
+      return {
+        success: true as const,
+        data: {
+          count,
+          message: `Invalidated ${count} cached ${count === 1 ? 'answer' : 'answers'} under ${prefix}`,
+        },
+      }
+    },
+  )
+
+  app.post(
+    '/api/cache/clear',
+    {
+      config: admin,
+      schema: { tags: ['cache'], summary: 'Drop every cached answer', response: { 200: Ok(Removed) } },
+    },
+    async () => {
+      const count = cache.clear()
+      return {
+        success: true as const,
+        data: { count, message: `Cleared ${count} cached ${count === 1 ? 'answer' : 'answers'}` },
+      }
+    },
+  )
+}
+
+export default cacheRoutes

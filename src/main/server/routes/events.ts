@@ -1,0 +1,100 @@
+/**
+ * Station events for guards: the list (unacknowledged first, served from the read pool) and
+ * acknowledgements (who, when, an optional note), which go out live as `event.acked`.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { EpochMs, IdParam, Ok } from '../../../shared/schemas/common'
+import { StationEvent } from '../../../shared/schemas/entities'
+import { errors } from '../errors'
+
+const MAX_LIMIT = 1000
+const FAR_FUTURE = 8_640_000_000_000_000
+
+const ListQuery = Type.Object(
+  {
+    unacked: Type.Optional(
+      Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')], {
+        description: '1 or true: only events nobody has acknowledged yet',
+      }),
+    ),
+    from: Type.Optional(EpochMs),
+    to: Type.Optional(EpochMs),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 100 })),
+    token: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+)
+
+const AckBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+)
+
+const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/events',
+    {
+      config: { auth: 'guard' },
+      schema: {
+        tags: ['events'],
+        summary: 'Station events, unacknowledged first, then newest first',
+        description:
+          'Answers `{ events, total }`: `events` holds at most `limit` events in [from, to] (unacknowledged ' +
+          'ones first, each group newest first); `total` counts every event matching the filter.',
+        querystring: ListQuery,
+        response: {
+          200: Ok(Type.Object({ events: Type.Array(StationEvent), total: Type.Integer() })),
+        },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query
+      const params = {
+        unacked: q.unacked === '1' || q.unacked === 'true' ? 1 : 0,
+        from: q.from ?? 0,
+        to: q.to ?? FAR_FUTURE,
+      }
+      if (params.from > params.to) throw errors.badRequest('`from` is after `to`')
+      const [events, count] = await Promise.all([
+        app.reads.run<StationEvent[]>('events.list', { ...params, limit: q.limit ?? 100 }),
+        app.reads.run<{ total: number }>('events.count', params),
+      ])
+      reply.header('cache-control', 'private, no-cache')
+      return { success: true as const, data: { events, total: count.total } }
+    },
+  )
+
+  app.post(
+    '/api/events/:id/ack',
+    {
+      config: { auth: 'guard' },
+      // The body is optional: no body at all means no note.
+      preValidation: async (req) => {
+        req.body ??= {}
+      },
+      schema: {
+        tags: ['events'],
+        summary: 'Acknowledge an event (idempotent: the first acknowledgement is kept)',
+        description:
+          'Records who acknowledged the event, when, and an optional note, and publishes `event.acked` ' +
+          'live. Acknowledging an event again answers 200 with the event as first acknowledged ' +
+          '(`alreadyAcknowledged: true`); nothing is overwritten. Unknown id: 404.',
+        params: IdParam,
+        body: AckBody,
+        response: {
+          200: Ok(Type.Object({ event: StationEvent, alreadyAcknowledged: Type.Boolean() })),
+        },
+      },
+    },
+    async (req) => {
+      const principal = req.principal
+      if (principal?.kind !== 'user') throw errors.forbidden()
+      const done = app.events.acknowledge(req.params.id, principal.username, req.body.note)
+      if (!done) throw errors.notFound(`Event ${req.params.id}`)
+      return { success: true as const, data: { event: done.event, alreadyAcknowledged: !done.recorded } }
+    },
+  )
+}
+
+export default eventsRoutes

@@ -1,0 +1,48 @@
+/**
+ * `POST /api/v1/devices/:id/heartbeat`: for devices that poll instead of holding a WebSocket. Answers the
+ * server time and the device's pending buzzer commands at once (the last-seen write is coalesced).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { Ok } from '../../../shared/schemas/common'
+import { BuzzerCommand } from '../../../shared/schemas/device-protocol'
+import type { BuzzerRequest } from '../../../shared/schemas/entities'
+import { DeviceParams } from './devices'
+import { errors } from '../errors'
+
+export function buzzerCommand(r: BuzzerRequest): BuzzerCommand {
+  const cmd: BuzzerCommand = { op: 'buzzer', requestId: r.id, action: r.action }
+  if (r.durationMs !== null) cmd.durationMs = r.durationMs
+  if (r.pattern !== null) cmd.pattern = r.pattern
+  return cmd
+}
+
+const heartbeatRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/v1/devices/:id/heartbeat',
+    {
+      config: { auth: 'device' },
+      schema: {
+        tags: ['devices'],
+        summary: 'Device heartbeat: server time and pending buzzer commands',
+        params: DeviceParams,
+        response: {
+          200: Ok(Type.Object({ serverTime: Type.Integer(), pending: Type.Array(BuzzerCommand) })),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params
+      const p = req.principal
+      if (p?.kind === 'device' && p.via === 'token' && p.deviceId !== id) {
+        throw errors.forbidden(`This device token may only act for device ${p.deviceId}`)
+      }
+      app.devices.touch(id, req.ip)
+      const pending = await app.buzzers.takePending(id)
+      reply.header('cache-control', 'no-store')
+      return { success: true as const, data: { serverTime: Date.now(), pending: pending.map(buzzerCommand) } }
+    },
+  )
+}
+
+export default heartbeatRoutes

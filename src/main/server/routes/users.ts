@@ -1,0 +1,132 @@
+/**
+ * User management (admins): list, create, change role or password, delete. The station always keeps at
+ * least one admin. A user whose role or password changes, or who is deleted, is signed out everywhere.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { IdParam, Ok } from '../../../shared/schemas/common'
+import { RoleSchema as AnyRole, User } from '../../../shared/schemas/entities'
+import type { Role } from '../../../shared/constants'
+import { hashPassword, passwordProblem } from '../../auth/passwords'
+import { errors } from '../errors'
+
+const RoleSchema = Type.Unsafe<Role>(AnyRole)
+
+export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$'
+
+const NewUser = Type.Object(
+  {
+    username: Type.String({ pattern: USERNAME_PATTERN, description: 'Letters, digits, _ . @ -; up to 64' }),
+    password: Type.String({ maxLength: 256 }),
+    role: RoleSchema,
+  },
+  { additionalProperties: false },
+)
+const UserChange = Type.Object(
+  { role: Type.Optional(RoleSchema), password: Type.Optional(Type.String({ maxLength: 256 })) },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+
+const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const users = app.auth.users
+  const admin = { auth: 'admin' as const }
+
+  app.get(
+    '/api/users',
+    {
+      config: { ...admin, cache: {} },
+      schema: { tags: ['users'], summary: 'List users', response: { 200: Ok(Type.Array(User)) } },
+    },
+    async () => ({ success: true as const, data: users.list() }),
+  )
+
+  app.post(
+    '/api/users',
+    {
+      config: admin,
+      schema: { tags: ['users'], summary: 'Create a user', body: NewUser, response: { 201: Ok(User) } },
+    },
+    async (req, reply) => {
+      const { username, password, role } = req.body
+      const problem = passwordProblem(password)
+      if (problem) throw errors.badRequest(problem)
+      if (users.findByUsername(username)) throw errors.conflict(`User "${username}" already exists`)
+      const hash = await hashPassword(password)
+      let user
+      try {
+        user = users.create(username, role, hash)
+      } catch (err) {
+        if (isUniqueViolation(err)) throw errors.conflict(`User "${username}" already exists`)
+        throw err
+      }
+      app.changes.emit(['users'])
+      return reply.code(201).send({ success: true as const, data: user })
+    },
+  )
+
+  app.put(
+    '/api/users/:id',
+    {
+      config: admin,
+      schema: {
+        tags: ['users'],
+        summary: "Change a user's role and/or password (signs them out everywhere)",
+        params: IdParam,
+        body: UserChange,
+        response: { 200: Ok(User) },
+      },
+    },
+    async (req) => {
+      const { id } = req.params
+      const { role, password } = req.body
+      if (password !== undefined) {
+        const problem = passwordProblem(password)
+        if (problem) throw errors.badRequest(problem)
+      }
+      if (!users.get(id)) throw errors.notFound(`User ${id}`)
+      const hash = password === undefined ? undefined : await hashPassword(password)
+      // Checked after the (slow) hash, right before writing: nothing can change in between.
+      const current = users.get(id)
+      if (!current) throw errors.notFound(`User ${id}`)
+      if (role === 'guard' && current.role === 'admin' && users.admins() <= 1) {
+        throw errors.conflict('The last admin cannot become a guard: make another admin first')
+      }
+      app.db.transaction(() => {
+        if (role !== undefined && role !== current.role) users.setRole(id, role)
+        if (hash !== undefined) users.setPasswordHash(id, hash)
+      })()
+      app.auth.forgetSessions(id)
+      app.changes.emit(['users'])
+      return { success: true as const, data: users.get(id)! }
+    },
+  )
+
+  app.delete(
+    '/api/users/:id',
+    {
+      config: admin,
+      schema: {
+        tags: ['users'],
+        summary: 'Delete a user (never the last admin)',
+        params: IdParam,
+        response: { 200: Ok(Type.Object({ deleted: Type.Boolean(), id: Type.Integer() })) },
+      },
+    },
+    async (req) => {
+      const { id } = req.params
+      const user = users.get(id)
+      if (!user) throw errors.notFound(`User ${id}`)
+      if (user.role === 'admin' && users.admins() <= 1) {
+        throw errors.conflict('The last admin cannot be deleted')
+      }
+      app.auth.forgetSessions(id)
+      users.delete(id)
+      app.changes.emit(['users'])
+      return { success: true as const, data: { deleted: true, id } }
+    },
+  )
+}
+
+export default usersRoutes

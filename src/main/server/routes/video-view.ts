@@ -1,0 +1,243 @@
+/**
+ * Watching cameras: MJPEG (`<img src>`-ready), binary WebSocket frames, the latest frame as a JPEG, the
+ * stream tokens that let an <img> authenticate, per-camera stats, and push-camera tokens (admin).
+ * Every viewer endpoint needs a signed-in user: a Bearer session, or a stream token in `?token=`.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { Ok } from '../../../shared/schemas/common'
+import { newToken, hashToken } from '../../auth/tokens'
+import { MjpegViewer, WsViewer } from '../../video/viewers'
+import { videoErrors } from '../../video/video-errors'
+import { VideoStatsSchema } from '../../video/video-schemas'
+import type { CameraChannel } from '../../video/camera-channel'
+import { errors } from '../errors'
+import { videoHub } from '../plugins/video'
+
+const CameraParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
+const ViewerQuery = Type.Object({
+  fps: Type.Optional(
+    Type.Number({
+      minimum: 0.1,
+      maximum: 60,
+      description: 'Lower rate for this viewer (e.g. 2 for thumbnails)',
+    }),
+  ),
+  token: Type.Optional(
+    Type.String({ maxLength: 200, description: 'Stream token (POST /api/v1/stream/token)' }),
+  ),
+})
+const SnapshotQuery = Type.Object({ token: ViewerQuery.properties.token })
+
+const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const hub = videoHub(app)
+
+  function viewable(id: number): CameraChannel {
+    const ch = hub.channel(id)
+    if (!ch) throw videoErrors.unknownCamera(id)
+    const unusable = ch.usable
+    if (unusable) throw videoErrors.unavailable(id, unusable)
+    return ch
+  }
+
+  function checkViewerLimit(): void {
+    if (hub.viewerCount >= hub.config.maxViewers) throw videoErrors.tooManyViewers(hub.config.maxViewers)
+  }
+
+  app.post(
+    '/api/v1/stream/token',
+    {
+      config: { auth: 'guard' },
+      schema: {
+        tags: ['video'],
+        summary:
+          'A short-lived token to open viewer endpoints (?token=), for clients that cannot send headers',
+        body: Type.Optional(
+          Type.Object(
+            {
+              cameraId: Type.Optional(
+                Type.Integer({ minimum: 1, description: 'Limit the token to one camera' }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        response: {
+          200: Ok(
+            Type.Object({
+              token: Type.String(),
+              expiresAt: Type.Number({
+                description: 'Epoch ms: open viewers before then (open streams go on)',
+              }),
+              ttlMs: Type.Integer(),
+            }),
+          ),
+        },
+      },
+    },
+    async (req) => {
+      const p = req.principal
+      if (p?.kind !== 'user') throw errors.forbidden()
+      const cameraId = req.body?.cameraId ?? null
+      if (cameraId !== null && !hub.channel(cameraId)) throw videoErrors.unknownCamera(cameraId)
+      const t = hub.tokens.issue(
+        { userId: p.id, username: p.username, role: p.role, sessionHash: p.tokenHash },
+        cameraId,
+      )
+      return { success: true as const, data: { ...t, ttlMs: hub.config.streamTokenTtlMs } }
+    },
+  )
+
+  app.get(
+    '/api/v1/stream/stats',
+    {
+      config: { auth: 'guard' },
+      schema: {
+        tags: ['video'],
+        summary:
+          'Per-camera live video figures: state, fps in/out, bytes/s, last frame age, viewers, reconnects',
+        response: { 200: Ok(VideoStatsSchema) },
+      },
+    },
+    async () => ({ success: true as const, data: hub.stats() }),
+  )
+
+  app.get(
+    '/api/v1/stream/:cameraId/mjpeg',
+    {
+      exposeHeadRoute: false,
+      config: { auth: 'guard', tokenScope: 'stream' },
+      schema: {
+        tags: ['video'],
+        summary: 'Live MJPEG (multipart/x-mixed-replace), usable as <img src>; ?fps= lowers the rate',
+        params: CameraParams,
+        querystring: ViewerQuery,
+        response: { 200: Type.String({ description: 'multipart/x-mixed-replace stream of JPEG frames' }) },
+      },
+    },
+    async (req, reply) => {
+      const ch = viewable(req.params.cameraId)
+      checkViewerLimit()
+      reply.hijack()
+      req.raw.socket.setNoDelay(true)
+      ch.addViewer(new MjpegViewer(reply.raw, req.query.fps))
+    },
+  )
+
+  app.get(
+    '/api/v1/stream/:cameraId/snapshot.jpg',
+    {
+      config: { auth: 'guard', tokenScope: 'stream' },
+      schema: {
+        tags: ['video'],
+        summary: "The camera's latest frame as a JPEG (connects a pull camera briefly if needed)",
+        params: CameraParams,
+        querystring: SnapshotQuery,
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'image/jpeg' }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const id = req.params.cameraId
+      const ch = viewable(id)
+      const frame = await ch.snapshot(hub.config.connectTimeoutMs + 2000)
+      if (!frame) throw videoErrors.noFrame(id, ch.state(), ch.sourceInfo().lastError ?? ch.lastProblem)
+      ch.totals.snapshotsServed++
+      return reply
+        .header('content-type', 'image/jpeg')
+        .header('cache-control', 'no-store, private, max-age=0')
+        .header('last-modified', new Date(frame.wallAt).toUTCString())
+        .header('x-frame-seq', String(frame.seq))
+        .header('x-frame-age-ms', String(Math.max(0, Math.round(performance.now() - frame.at))))
+        .send(frame.data)
+    },
+  )
+
+  app.get(
+    '/ws/stream/:cameraId',
+    {
+      websocket: true,
+      config: { auth: 'guard', tokenScope: 'stream' },
+      schema: {
+        tags: ['video'],
+        summary:
+          'Live frames as binary WebSocket messages (JPEG bytes); JSON text messages carry camera status. Send {"fps":N} to change the rate.',
+        params: CameraParams,
+        querystring: ViewerQuery,
+      },
+      preHandler: async (req) => {
+        viewable((req.params as { cameraId: number }).cameraId)
+        checkViewerLimit()
+      },
+    },
+    (socket, req) => {
+      const { cameraId } = req.params as { cameraId: number }
+      const { fps } = req.query as { fps?: number }
+      const ch = hub.channel(cameraId)
+      if (!ch || ch.usable) {
+        socket.close(1008, 'camera unavailable')
+        return
+      }
+      const viewer = new WsViewer(socket, fps, app.config.ws.pingIntervalMs)
+      socket.on('message', (data, isBinary) => {
+        if (isBinary || !Buffer.isBuffer(data) || data.length > 256) return
+        try {
+          const msg = JSON.parse(data.toString('utf8')) as { fps?: unknown }
+          if (msg.fps === null || msg.fps === 0) viewer.setFps(undefined)
+          else if (typeof msg.fps === 'number' && msg.fps >= 0.1 && msg.fps <= 60) viewer.setFps(msg.fps)
+        } catch {
+          // Not JSON: ignored (viewers have nothing else to say).
+        }
+      })
+      ch.addViewer(viewer)
+    },
+  )
+
+  const PushTokenAnswer = Ok(
+    Type.Object({ token: Type.String({ description: 'Shown once: the station keeps only its hash' }) }),
+  )
+  app.post(
+    '/api/v1/stream/:cameraId/push-token',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['video'],
+        summary: 'Issues (or replaces) a push camera token: the camera sends it as Authorization: Bearer',
+        params: CameraParams,
+        response: { 200: PushTokenAnswer },
+      },
+    },
+    async (req) => {
+      const id = req.params.cameraId
+      const ch = hub.channel(id)
+      if (!ch) throw videoErrors.unknownCamera(id)
+      if (!ch.isPush) throw videoErrors.notPush(id, ch.kind)
+      const token = newToken()
+      if (!hub.store.setTokenHash(id, hashToken(token))) throw videoErrors.unknownCamera(id)
+      app.changes.emit(['cameras'])
+      return { success: true as const, data: { token } }
+    },
+  )
+
+  app.delete(
+    '/api/v1/stream/:cameraId/push-token',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['video'],
+        summary: "Revokes a push camera's token (the site key still works)",
+        params: CameraParams,
+        response: { 200: Ok(Type.Object({ revoked: Type.Boolean() })) },
+      },
+    },
+    async (req) => {
+      const id = req.params.cameraId
+      if (!hub.store.setTokenHash(id, null)) throw videoErrors.unknownCamera(id)
+      app.changes.emit(['cameras'])
+      return { success: true as const, data: { revoked: true } }
+    },
+  )
+}
+
+export default videoViewRoutes

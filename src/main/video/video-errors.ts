@@ -1,0 +1,24 @@
+/** Coded errors of the video routes (same envelope as the station's catalogue in server/errors.ts). */
+import { StationError } from '../server/errors'
+
+export const videoErrors = {
+  unknownCamera: (id: number) => new StationError(404, 'UNKNOWN_CAMERA', `Camera ${id} not found`),
+  notPush: (id: number, kind: string) =>
+    new StationError(
+      409,
+      'NOT_A_PUSH_CAMERA',
+      `Camera ${id} is a ${kind} camera: the station pulls its video`,
+    ),
+  unavailable: (id: number, why: string) =>
+    new StationError(409, 'CAMERA_UNAVAILABLE', `Camera ${id} cannot be viewed: ${why}`),
+  noFrame: (id: number, state: string, why: string | null) =>
+    new StationError(503, 'NO_FRAME', `Camera ${id} has no recent frame (${state}${why ? `: ${why}` : ''})`, {
+      'retry-after': '2',
+    }),
+  badFrame: (why: string) => new StationError(400, 'BAD_FRAME', why),
+  otherCamera: () => new StationError(403, 'FORBIDDEN', 'This camera token is for another camera'),
+  tooManyViewers: (max: number) =>
+    new StationError(503, 'TOO_MANY_VIEWERS', `The station serves at most ${max} live viewers`, {
+      'retry-after': '5',
+    }),
+} as const

@@ -1,0 +1,117 @@
+/**
+ * Camera health: online while frames arrive, offline after the configured silence; each change written
+ * through the batched writer (is_online, last_seen_at), raised as an event, visible in the (cached) camera
+ * lists at once, and sent live. Camera changes and deletions reach the relay.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  mjpegViewer,
+  request,
+  startVideoStation,
+  testFrame,
+  waitFor,
+  wsClient,
+  type VideoStation,
+} from './test-support'
+import { videoHub } from '../server/plugins/video'
+import type { LiveMessage } from '../../shared/schemas/live'
+
+let s: VideoStation
+beforeAll(async () => {
+  s = await startVideoStation({ STATION_VIDEO_OFFLINE_MS: '800' })
+})
+afterAll(async () => {
+  await s.station.close()
+})
+
+const hub = () => videoHub(s.station.app)
+const row = (id: number) =>
+  s.station.app.db.prepare('SELECT is_online, last_seen_at FROM cameras WHERE id = ?').get(id) as {
+    is_online: number
+    last_seen_at: number | null
+  }
+async function activeCamera(id: number): Promise<{ is_online: boolean } | undefined> {
+  const res = await request(`${s.url}/api/cameras/active`, 'GET', { authorization: `Bearer ${s.guard}` })
+  return (JSON.parse(res.body) as { data: { id: number; is_online: boolean }[] }).data.find(
+    (c) => c.id === id,
+  )
+}
+
+describe('push camera health', () => {
+  it('online with frames, offline after silence: written, raised, cached lists updated, sent live', async () => {
+    const live: LiveMessage[] = []
+    const off = s.station.app.live.subscribe({ username: 'test', role: 'admin' }, (m) => live.push(m))
+    const id = await s.createCamera({ name: 'Gate cam', kind: 'push' })
+    expect(await activeCamera(id)).toMatchObject({ is_online: false }) // now cached
+    const before = Date.now()
+    for (let i = 1; i <= 5; i++) await s.push(id, testFrame(i))
+    await waitFor(() => row(id).is_online === 1, 'is_online = 1')
+    expect(row(id).last_seen_at).toBeGreaterThanOrEqual(before)
+    expect(await activeCamera(id)).toMatchObject({ is_online: true })
+    const st = hub()
+      .stats()
+      .cameras.find((c) => c.id === id)!
+    expect(st).toMatchObject({ state: 'online', online: true, framesIn: 5, badFrames: 0 })
+    expect(st.lastFrameAgeMs).toBeGreaterThanOrEqual(0)
+
+    // Silence: offline after 800 ms.
+    await waitFor(() => row(id).is_online === 0, 'is_online = 0')
+    expect(
+      hub()
+        .stats()
+        .cameras.find((c) => c.id === id),
+    ).toMatchObject({ state: 'offline', online: false })
+    expect(await activeCamera(id)).toMatchObject({ is_online: false })
+    await waitFor(
+      () => live.some((m) => m.type === 'camera.status' && m.cameraId === id && !m.online),
+      'live offline status',
+    )
+    expect(live.some((m) => m.type === 'camera.status' && m.cameraId === id && m.online)).toBe(true)
+    off()
+    const events = await s.events(id)
+    expect(events.map((e) => e.type)).toEqual(['camera.online', 'camera.offline'])
+    expect(events[1]!.message).toMatch(/Gate cam.*offline.*no frame/)
+  })
+
+  it('a viewer is told when its camera goes offline', async () => {
+    const id = await s.createCamera({ name: 'Told', kind: 'push' })
+    const v = await wsClient(`${s.url.replace('http', 'ws')}/ws/stream/${id}`, {
+      headers: { authorization: `Bearer ${s.guard}` },
+    })
+    await s.push(id, testFrame(1))
+    await waitFor(() => v.frames.length === 1, 'a frame')
+    await waitFor(
+      () => v.texts.some((t) => (JSON.parse(t) as { state: string }).state === 'offline'),
+      'an offline status message',
+    )
+    v.close()
+  })
+})
+
+describe('camera changes reach the relay', () => {
+  it('disabling closes viewers quietly; deleting forgets the camera', async () => {
+    const id = await s.createCamera({ name: 'Temp', kind: 'push' })
+    const auth = { authorization: `Bearer ${s.guard}` }
+    const v = await mjpegViewer(`${s.url}/api/v1/stream/${id}/mjpeg`, { headers: auth })
+    await s.push(id, testFrame(1))
+    await waitFor(() => row(id).is_online === 1, 'online')
+    await s.updateCamera(id, { enabled: false })
+    await waitFor(() => v.closed, 'viewer closed')
+    await waitFor(() => row(id).is_online === 0, 'offline when disabled')
+    expect((await s.events(id)).map((e) => e.type)).toEqual(['camera.online']) // disabling is not an alarm
+    expect(
+      hub()
+        .stats()
+        .cameras.find((c) => c.id === id)?.state,
+    ).toBe('disabled')
+    expect((await s.push(id, testFrame(2))).status).toBe(409)
+    const refused = await request(`${s.url}/api/v1/stream/${id}/mjpeg`, 'GET', auth)
+    expect(refused.status).toBe(409)
+
+    await s.updateCamera(id, { enabled: true })
+    expect((await s.push(id, testFrame(3))).status).toBe(200)
+    await s.deleteCamera(id)
+    expect(hub().channel(id)).toBeUndefined()
+    expect((await s.push(id, testFrame(4))).status).toBe(404)
+  })
+})

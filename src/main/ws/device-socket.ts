@@ -1,0 +1,148 @@
+/**
+ * `/ws/device?deviceId=ID`: a device's WebSocket (protocol in docs/device-protocol.md). Authentication is
+ * the site key (x-device-key) or a device token, checked in the upgrade; a device token fixes the device id.
+ * JSON text frames: readings are acknowledged only after commit; a bad message gets an error and the socket
+ * stays open; the station pushes buzzer commands the moment a guard triggers one.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { RawData, WebSocket } from 'ws'
+import { DeviceId, type DeviceToStation } from '../../shared/schemas/device-protocol'
+import { deviceHub, type DeviceHub } from '../devices/device-service'
+import { parseDeviceMessage } from '../devices/ingest-validation'
+import type { IngestReading } from '../devices/readings-writer'
+import { QueueFullError } from '../queues/group-commit-queue'
+import { errors } from '../server/errors'
+import type { DeviceConnection } from './device-connections'
+
+function readingsOf(msg: DeviceToStation, deviceId: string, now: number): IngestReading[] | undefined {
+  if (msg.op === 'reading') {
+    const { sensor, value, unit, ts } = msg
+    return [
+      unit === undefined
+        ? { deviceId, sensor, value, ts: ts ?? now }
+        : { deviceId, sensor, value, unit, ts: ts ?? now },
+    ]
+  }
+  if (msg.op !== 'readings') return undefined
+  // The parsed objects are ours: complete them in place rather than copying every reading.
+  const list = msg.readings as ((typeof msg.readings)[number] & { deviceId?: string })[]
+  for (const r of list) {
+    r.deviceId = deviceId
+    r.ts ??= now
+  }
+  return list as IngestReading[]
+}
+
+function failure(err: unknown): string {
+  if (err instanceof QueueFullError) return `${err.message} (retry after ${err.retryAfterSeconds} s)`
+  if (err instanceof Error && err.message) return err.message
+  return 'Internal error'
+}
+
+/** Handles one text frame of an open device socket. */
+function onMessage(
+  hub: DeviceHub,
+  conn: DeviceConnection,
+  data: RawData,
+  isBinary: boolean,
+  buzzers: () => import('../services').BuzzerService,
+): void {
+  const { deviceId } = conn
+  if (isBinary) {
+    hub.connections.sendTo(conn, { op: 'error', message: 'Binary frames are not supported: send JSON text' })
+    return
+  }
+  const parsed = parseDeviceMessage(data.toString())
+  if (!parsed.ok) {
+    hub.connections.sendTo(conn, { op: 'error', id: parsed.id, message: parsed.message })
+    return
+  }
+  const msg = parsed.value
+  const id = parsed.id
+  const now = Date.now()
+  hub.touch(deviceId, conn.ip ?? undefined)
+  switch (msg.op) {
+    case 'heartbeat':
+      hub.connections.sendTo(conn, { op: 'ack', id, serverTime: now })
+      return
+    case 'buzzer-ack':
+      buzzers()
+        .acknowledge(msg.requestId, deviceId, msg.ok, msg.error)
+        .then(
+          () => hub.connections.sendTo(conn, { op: 'ack', id }),
+          (err: unknown) => hub.connections.sendTo(conn, { op: 'error', id, message: failure(err) }),
+        )
+      return
+    default: {
+      const readings = readingsOf(msg, deviceId, now)!
+      hub.ingest(readings).then(
+        () => hub.connections.sendTo(conn, { op: 'ack', id, accepted: readings.length }),
+        (err: unknown) => hub.connections.sendTo(conn, { op: 'error', id, message: failure(err) }),
+      )
+    }
+  }
+}
+
+const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
+  const hub = deviceHub(app)
+  const totalSockets = () => app.websocketServer?.clients.size ?? 0
+
+  // An upgrade refused by a hook (401, 403, 503...) leaves a half-open socket behind: @fastify/websocket
+  // only destroys it when its own onRequest hook ran, and the auth hook runs (and throws) before it.
+  app.addHook('onResponse', async (req) => {
+    if (req.ws !== true && req.headers.upgrade?.toLowerCase() === 'websocket') req.raw.socket.destroy()
+  })
+
+  app.get(
+    '/ws/device',
+    {
+      websocket: true,
+      config: { auth: 'device' },
+      schema: {
+        tags: ['devices'],
+        summary:
+          'Device WebSocket: readings, heartbeats and buzzer acks in; acks, errors and buzzer commands out',
+        querystring: Type.Object({ deviceId: Type.Optional(DeviceId) }, { additionalProperties: false }),
+      },
+      // Runs before the upgrade completes: refusals are plain HTTP answers.
+      preValidation: async (req) => {
+        const p = req.principal
+        const asked = (req.query as { deviceId?: string }).deviceId
+        if (p?.kind !== 'device') throw errors.forbidden('Only devices may open this socket')
+        if (p.via === 'token' && asked !== undefined && asked !== p.deviceId) {
+          throw errors.forbidden(`This device token may only connect as device ${p.deviceId}`)
+        }
+        const deviceId = p.via === 'token' ? p.deviceId : asked
+        if (!deviceId) throw errors.badRequest('deviceId is required in the query')
+        const replacing = hub.connections.get(deviceId) !== undefined
+        if (
+          !replacing &&
+          (!hub.connections.hasRoom(deviceId) || totalSockets() >= app.config.ws.maxConnections)
+        ) {
+          throw errors.tooManyConnections()
+        }
+      },
+    },
+    (socket: WebSocket, req) => {
+      const p = req.principal
+      const deviceId =
+        p?.kind === 'device' ? (p.via === 'token' ? p.deviceId : req.query.deviceId) : undefined
+      if (p?.kind !== 'device' || !deviceId) {
+        socket.close(1008, 'not a device')
+        return
+      }
+      const conn = hub.connect(deviceId, socket, p.via, req.ip ?? null)
+      socket.on('message', (data, isBinary) => onMessage(hub, conn, data, isBinary, () => app.buzzers))
+      socket.on('close', () => hub.disconnect(conn))
+      // Whatever a guard queued while the device was away goes out now.
+      try {
+        app.buzzers.onDeviceConnected(deviceId)
+      } catch (err) {
+        req.log.warn({ err, deviceId }, 'could not push pending buzzer commands')
+      }
+    },
+  )
+}
+
+export default deviceSocketRoute

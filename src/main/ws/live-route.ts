@@ -1,0 +1,71 @@
+/**
+ * `/ws/live`: the UI's live channel. Guards and admins authenticate in the upgrade (browsers cannot set
+ * headers on a WebSocket, so the session token may come as `?token=`). Live sockets share the station's
+ * WebSocket budget (`ws.maxConnections`) with device sockets: past it the upgrade is refused with 503.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { WebSocket } from 'ws'
+import { errors } from '../server/errors'
+
+/** Every WebSocket the station holds (devices and live subscribers: one ws server serves both). */
+export function openWebSockets(app: { websocketServer?: { clients: Set<unknown> } }): number {
+  return app.websocketServer?.clients.size ?? 0
+}
+
+/** How long sockets get to finish the close handshake on shutdown before they are cut. */
+export const WS_CLOSE_GRACE_MS = 2_000
+
+/**
+ * `preClose` for @fastify/websocket: asks every socket (devices and live) to close, and cuts the ones that
+ * have not finished within WS_CLOSE_GRACE_MS. The plugin's default waits for ws's 30 s close timeout,
+ * so one client that stopped reading would hold up the station's shutdown for 30 s.
+ */
+export function closeWebSockets(
+  this: { websocketServer: { clients: Set<WebSocket>; close(cb: () => void): void } },
+  done: () => void,
+): void {
+  const wss = this.websocketServer
+  for (const c of wss.clients) c.close(1001, 'station shutting down')
+  const timer = setTimeout(() => {
+    for (const c of wss.clients) c.terminate()
+  }, WS_CLOSE_GRACE_MS)
+  timer.unref()
+  wss.close(() => {
+    clearTimeout(timer)
+    done()
+  })
+}
+
+const liveRoute: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/ws/live',
+    {
+      websocket: true,
+      config: { auth: 'guard' },
+      schema: {
+        tags: ['live'],
+        summary: 'Live channel for the UI (WebSocket): readings, statuses, buzzer changes, events, stats',
+        querystring: Type.Object(
+          { token: Type.Optional(Type.String({ maxLength: 256 })) },
+          { additionalProperties: false },
+        ),
+      },
+      preValidation: async () => {
+        if (openWebSockets(app) >= app.config.ws.maxConnections) throw errors.tooManyConnections()
+      },
+    },
+    (socket, req) => {
+      const p = req.principal
+      if (p?.kind !== 'user') {
+        socket.close(1008, 'not signed in')
+        return
+      }
+      const user = { username: p.username, role: p.role }
+      socket.send(JSON.stringify({ type: 'hello', serverTime: Date.now(), user }))
+      app.liveHub.add(socket, user)
+    },
+  )
+}
+
+export default liveRoute

@@ -1,0 +1,47 @@
+/** Admin: cameras, areas, devices, users, the site device key. */
+import { useEffect, useState } from 'react'
+import { useStationShallow } from '../../store/context'
+import { AreasAdmin } from './AreasAdmin'
+import { CamerasAdmin } from './CamerasAdmin'
+import { DeviceKeyPanel } from './DeviceKeyPanel'
+import { DevicesAdmin } from './DevicesAdmin'
+import { UsersAdmin } from './UsersAdmin'
+
+const TABS = [
+  { id: 'cameras', label: 'Cameras', View: CamerasAdmin },
+  { id: 'areas', label: 'Areas', View: AreasAdmin },
+  { id: 'devices', label: 'Devices', View: DevicesAdmin },
+  { id: 'users', label: 'Users', View: UsersAdmin },
+  { id: 'key', label: 'Device key', View: DeviceKeyPanel },
+] as const
+
+export function AdminScreen() {
+  const [tab, setTab] = useState<(typeof TABS)[number]['id']>('cameras')
+  const loads = useStationShallow((s) => ({ users: s.loadUsers, areas: s.loadAreas }))
+  const { users, areas } = loads
+  useEffect(() => {
+    void users()
+    void areas()
+  }, [users, areas])
+  const current = TABS.find((t) => t.id === tab) ?? TABS[0]
+  return (
+    <section className="admin" aria-label="Administration">
+      <div className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={t.id === tab}
+            className={t.id === tab ? 'active' : ''}
+            data-testid={`admin-tab-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <current.View />
+    </section>
+  )
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { emptyDraft, toCameraInput, validateCamera } from './camera-form'
+
+describe('camera form', () => {
+  it('checks the name, the URL scheme per kind and the frame rate before sending', () => {
+    expect(validateCamera({ ...emptyDraft(), name: ' ' })).toMatchObject({
+      name: expect.any(String),
+      url: expect.any(String),
+    })
+    expect(validateCamera({ ...emptyDraft(), name: 'A', url: 'file:///etc/passwd' }).url).toMatch(
+      /http or https/,
+    )
+    expect(validateCamera({ ...emptyDraft(), name: 'A', kind: 'rtsp', url: 'http://x/' }).url).toMatch(/rtsp/)
+    expect(validateCamera({ ...emptyDraft(), name: 'A', url: 'not a url' }).url).toMatch(/not a valid URL/)
+    expect(
+      validateCamera({ ...emptyDraft(), name: 'A', url: 'http://cam/video', fps: '0' }).fps,
+    ).toBeDefined()
+    expect(validateCamera({ ...emptyDraft(), name: 'A', kind: 'push', url: '' })).toEqual({})
+    expect(
+      validateCamera({ ...emptyDraft(), name: 'A', url: 'https://cam/v.mjpg', password: 'x' }).username,
+    ).toBeDefined()
+  })
+
+  it('sends credentials only when given, clears them on request, and no URL for push cameras', () => {
+    const base = { ...emptyDraft(), name: ' Gate ', url: 'http://cam/v' }
+    expect(toCameraInput(base, true)).not.toHaveProperty('password')
+    expect(toCameraInput({ ...base, username: 'u', password: 'p' }, true)).toMatchObject({
+      name: 'Gate',
+      username: 'u',
+      password: 'p',
+    })
+    expect(toCameraInput({ ...base, username: 'u', clearCredentials: true }, true)).toMatchObject({
+      username: null,
+      password: null,
+    })
+    expect(toCameraInput({ ...base, kind: 'push', username: 'u' }, false)).toMatchObject({ url: null })
+    expect(toCameraInput({ ...base, kind: 'push', username: 'u' }, false)).not.toHaveProperty('username')
+  })
+})

@@ -1,0 +1,111 @@
+/** The camera form's draft, its validation (before sending) and what it sends. */
+import type { CameraInput } from '../../../../shared/contract'
+import type { CameraKind } from '../../../../shared/constants'
+import type { Camera } from '../../../../shared/schemas/entities'
+
+export interface CameraDraft {
+  name: string
+  kind: CameraKind
+  url: string
+  username: string
+  password: string
+  /** Edit only: drop the stored credentials. */
+  clearCredentials: boolean
+  areaId: string
+  enabled: boolean
+  fps: string
+  stayConnected: boolean
+}
+
+export type CameraErrors = Partial<Record<'name' | 'url' | 'fps' | 'username', string>>
+
+export const KIND_HELP: Record<CameraKind, string> = {
+  push: 'The camera sends JPEG frames to the station (HTTP POST or WebSocket); no URL needed.',
+  mjpeg: 'The station pulls a multipart MJPEG stream from the URL.',
+  snapshot: 'The station polls a JPEG snapshot URL at the camera’s frame rate.',
+  rtsp: 'RTSP/H.264: stored now, streamed in a later version.',
+}
+
+export const URL_SCHEMES: Record<CameraKind, string[]> = {
+  push: [],
+  mjpeg: ['http:', 'https:'],
+  snapshot: ['http:', 'https:'],
+  rtsp: ['rtsp:'],
+}
+
+export function emptyDraft(): CameraDraft {
+  return {
+    name: '',
+    kind: 'mjpeg',
+    url: '',
+    username: '',
+    password: '',
+    clearCredentials: false,
+    areaId: '',
+    enabled: true,
+    fps: '10',
+    stayConnected: false,
+  }
+}
+
+export function draftOf(c: Camera): CameraDraft {
+  return {
+    name: c.name,
+    kind: c.kind as CameraKind,
+    url: c.url ?? '',
+    username: '',
+    password: '',
+    clearCredentials: false,
+    areaId: c.areaId === null ? '' : String(c.areaId),
+    enabled: c.enabled,
+    fps: String(c.fps),
+    stayConnected: c.stayConnected,
+  }
+}
+
+export function validateCamera(d: CameraDraft): CameraErrors {
+  const e: CameraErrors = {}
+  if (!d.name.trim()) e.name = 'Give the camera a name.'
+  else if (d.name.trim().length > 100) e.name = 'At most 100 characters.'
+  const schemes = URL_SCHEMES[d.kind]
+  if (schemes.length > 0) {
+    const url = d.url.trim()
+    if (!url) e.url = `A ${d.kind} camera needs its URL.`
+    else {
+      let parsed: URL | null = null
+      try {
+        parsed = new URL(url)
+      } catch {
+        e.url = 'This is not a valid URL.'
+      }
+      if (parsed && !schemes.includes(parsed.protocol))
+        e.url = `Use ${schemes.map((s) => s.replace(':', '')).join(' or ')} for a ${d.kind} camera.`
+    }
+  }
+  const fps = Number(d.fps)
+  if (!Number.isInteger(fps) || fps < 1 || fps > 60) e.fps = 'A whole number from 1 to 60.'
+  if (d.password && !d.username && d.kind !== 'push') e.username = 'A password needs a username.'
+  return e
+}
+
+/** What the form sends. Credentials are write-only: blank keeps what is stored (when editing). */
+export function toCameraInput(d: CameraDraft, editing: boolean): CameraInput {
+  const pull = d.kind !== 'push'
+  const input: CameraInput = {
+    name: d.name.trim(),
+    kind: d.kind,
+    url: pull ? d.url.trim() : null,
+    areaId: d.areaId ? Number(d.areaId) : null,
+    enabled: d.enabled,
+    fps: Number(d.fps),
+    stayConnected: d.stayConnected,
+  }
+  if (editing && d.clearCredentials) {
+    input.username = null
+    input.password = null
+  } else if (pull && (d.username || d.password || !editing)) {
+    if (d.username) input.username = d.username
+    if (d.password) input.password = d.password
+  }
+  return input
+}

@@ -1,0 +1,93 @@
+/** Cameras and the station's live endpoints for them; camera status changes arrive live. */
+import type { StreamEndpoints } from '../../../shared/contract'
+import type { LiveEvents } from '../../../shared/contract'
+import type { Camera } from '../../../shared/schemas/entities'
+import { NO_ARGS } from '../transport/types'
+import { errorMessage, type LoadStatus, type Slice, type StoreDeps } from './types'
+
+export interface CamerasData {
+  cameras: Camera[]
+  streams: Record<number, StreamEndpoints>
+  camerasStatus: LoadStatus
+  camerasError: string | null
+}
+
+export interface CamerasSlice extends CamerasData {
+  loadCameras(): Promise<void>
+  applyCameraStatus(msg: LiveEvents['camera.status']): void
+  /** Keeps the list in step after an admin's create, update or delete. */
+  cameraSaved(camera: Camera): void
+  cameraRemoved(id: number): void
+}
+
+export const CAMERAS_INITIAL: CamerasData = {
+  cameras: [],
+  streams: {},
+  camerasStatus: 'idle',
+  camerasError: null,
+}
+
+export const createCamerasSlice =
+  (deps: StoreDeps): Slice<CamerasSlice> =>
+  (set, get) => ({
+    ...CAMERAS_INITIAL,
+
+    async loadCameras() {
+      set({ camerasStatus: get().cameras.length ? 'ready' : 'loading', camerasError: null })
+      try {
+        const [cameras, streams] = await Promise.all([
+          deps.transport.request('cameras:list', NO_ARGS),
+          deps.transport.request('stream:list', NO_ARGS),
+        ])
+        set({
+          cameras,
+          streams: Object.fromEntries(streams.map((s) => [s.cameraId, s])),
+          camerasStatus: 'ready',
+        })
+      } catch (err) {
+        set({ camerasStatus: 'error', camerasError: errorMessage(err) })
+      }
+    },
+
+    applyCameraStatus(msg) {
+      const cameras = get().cameras
+      const i = cameras.findIndex((c) => c.id === msg.cameraId)
+      if (i === -1) {
+        if (msg.camera) set({ cameras: [...cameras, msg.camera] })
+        return
+      }
+      const current = cameras[i]!
+      const next: Camera = msg.camera
+        ? msg.camera
+        : {
+            ...current,
+            is_online: msg.online,
+            lastSeenAt: msg.online ? Date.now() : current.lastSeenAt,
+          }
+      const copy = cameras.slice()
+      copy[i] = next
+      set({ cameras: copy })
+      const s = get().streams[msg.cameraId]
+      if (s && s.online !== msg.online)
+        set({ streams: { ...get().streams, [msg.cameraId]: { ...s, online: msg.online } } })
+    },
+
+    cameraSaved(camera) {
+      const cameras = get().cameras
+      const i = cameras.findIndex((c) => c.id === camera.id)
+      set({
+        cameras: i === -1 ? [...cameras, camera] : cameras.map((c) => (c.id === camera.id ? camera : c)),
+      })
+      // The stream endpoints follow the camera (enabled, kind): refresh them.
+      void deps.transport.request('stream:list', NO_ARGS).then(
+        (streams) => set({ streams: Object.fromEntries(streams.map((s) => [s.cameraId, s])) }),
+        () => {},
+      )
+    },
+
+    cameraRemoved(id) {
+      const streams = { ...get().streams }
+      delete streams[id]
+      set({ cameras: get().cameras.filter((c) => c.id !== id), streams })
+    },
+  })

@@ -1,0 +1,51 @@
+/** The station store's shape: one zustand store composed of typed slices. */
+import type { StateCreator } from 'zustand'
+import type { StateStorage } from 'zustand/middleware'
+import type { StationEvent } from '../../../shared/schemas/entities'
+import type { Transport } from '../transport/types'
+import type { AdminSlice } from './admin-slice'
+import type { BuzzersSlice } from './buzzers-slice'
+import type { CamerasSlice } from './cameras-slice'
+import type { ConnectionSlice } from './connection-slice'
+import type { DevicesSlice } from './devices-slice'
+import type { EventsSlice } from './events-slice'
+import type { ReadingBus } from './reading-bus'
+import type { SessionSlice } from './session-slice'
+import type { SettingsSlice } from './settings-slice'
+import type { StatsSlice } from './stats-slice'
+import type { StatsSeries } from './stats-series'
+import type { StreamTokens } from '../video/stream-tokens'
+
+export type StationState = SessionSlice &
+  ConnectionSlice &
+  CamerasSlice &
+  DevicesSlice &
+  BuzzersSlice &
+  EventsSlice &
+  StatsSlice &
+  SettingsSlice &
+  AdminSlice
+
+/** What the store needs from the outside world; passed in, so tests use fakes and no module is a singleton. */
+export interface StoreDeps {
+  transport: Transport
+  /** Where layout and settings persist (localStorage in the page). */
+  storage: StateStorage
+  /** Where the session token lives across reloads (sessionStorage in the page). */
+  sessionStorage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
+  /** Sound and desktop notification for a new event (the store checks the mute setting first). */
+  alert?: (event: StationEvent) => void
+  now?: () => number
+  readings: ReadingBus
+  series: StatsSeries
+  /** How video tiles reach the station's stream endpoints (absent in tests without a page). */
+  video?: { wsBaseUrl: string; tokens: StreamTokens }
+}
+
+export type Slice<T> = StateCreator<StationState, [['zustand/persist', unknown]], [], T>
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

@@ -1,0 +1,187 @@
+/**
+ * The one typed contract between the station and its UI: every operation the renderer may call, with
+ * its arguments and result, plus the live events. Main (IPC dispatcher), preload and renderer all import
+ * it, so a change on one side fails the type check on the other.
+ *
+ * Arguments are one flat object: keys named in the path template (`:id`) fill the path, the rest go
+ * into the query (GET, DELETE) or the JSON body (POST, PUT). Results are the `data` of the station's
+ * `{ success: true, data }` envelope. Pure data: no Node, DOM or Electron.
+ */
+import type { Area, BuzzerRequest, Camera, Device, DeviceDetail, User } from './schemas/entities'
+import type { LiveMessage } from './schemas/live'
+import type * as T from './contract/types'
+
+export type { LiveMessage, LiveMessageType } from './schemas/live'
+export type * from './contract/types'
+
+type Op<A, R> = { args: A; result: R }
+type NoArgs = Record<string, never>
+
+/** Operation name → argument and result types. */
+export interface Operations {
+  'health:get': Op<NoArgs, T.Health>
+
+  'auth:login': Op<T.LoginArgs, T.LoginResult>
+  'auth:logout': Op<NoArgs, { loggedOut: boolean }>
+  'auth:me': Op<NoArgs, T.Me>
+  'auth:password': Op<T.PasswordChange, T.NewSession>
+
+  'users:list': Op<NoArgs, User[]>
+  'users:create': Op<T.UserCreate, User>
+  'users:update': Op<T.UserUpdate, User>
+  'users:delete': Op<{ id: number }, T.Deleted>
+
+  'cameras:list': Op<NoArgs, Camera[]>
+  'cameras:active': Op<NoArgs, Camera[]>
+  'cameras:create': Op<T.CameraInput, Camera>
+  'cameras:update': Op<T.CameraUpdate, Camera>
+  'cameras:delete': Op<{ id: number }, T.Deleted>
+  'stream:list': Op<NoArgs, T.StreamEndpoints[]>
+  'stream:token': Op<{ cameraId?: number }, T.StreamToken>
+  'stream:stats': Op<NoArgs, T.VideoStats>
+  'cameras:pushToken': Op<{ cameraId: number }, { token: string }>
+  'cameras:revokePushToken': Op<{ cameraId: number }, { revoked: boolean }>
+
+  'areas:list': Op<NoArgs, Area[]>
+  'areas:create': Op<T.AreaInput, Area>
+  'areas:update': Op<T.AreaUpdate, Area>
+  'areas:delete': Op<{ id: number }, T.Deleted>
+
+  'devices:list': Op<NoArgs, Device[]>
+  'devices:get': Op<{ id: string }, DeviceDetail>
+  'devices:update': Op<T.DeviceUpdate, Device>
+  'devices:delete': Op<{ id: string }, { deleted: true }>
+  'devices:issueToken': Op<{ id: string }, T.DeviceToken>
+  'devices:revokeToken': Op<{ id: string }, { revoked: true }>
+  'devices:readings': Op<T.ReadingsQuery, T.ReadingsResult>
+
+  'buzzer:trigger': Op<T.BuzzerTrigger, T.BuzzerTriggerResult>
+  'buzzer:request': Op<{ id: string }, BuzzerRequest>
+  'buzzer:requests': Op<{ deviceId: string; limit?: number }, BuzzerRequest[]>
+
+  'events:list': Op<T.EventsQuery, T.EventsPage>
+  'events:ack': Op<T.EventAck, T.EventAckResult>
+
+  'cache:stats': Op<NoArgs, T.CacheStats>
+  'cache:invalidate': Op<{ pattern: string }, T.CacheRemoved>
+  'cache:clear': Op<NoArgs, T.CacheRemoved>
+
+  'metrics:get': Op<NoArgs, T.MetricsSnapshot>
+
+  'settings:deviceKey': Op<NoArgs, T.DeviceKey>
+  'settings:rotateDeviceKey': Op<NoArgs, T.DeviceKey>
+}
+
+export type OperationName = keyof Operations
+export type ArgsOf<K extends OperationName> = Operations[K]['args']
+export type ResultOf<K extends OperationName> = Operations[K]['result']
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+/** Who may call an operation (mirrors the route's `config.auth`; the station enforces it). */
+export type Access = 'public' | 'guard' | 'admin'
+
+export interface Route {
+  method: HttpMethod
+  /** Path template; `:name` segments are filled from the arguments of the same name. */
+  path: string
+  access: Access
+}
+
+/** How each operation reaches the station over HTTP (the web transport and the IPC dispatcher share it). */
+export const OPERATIONS = {
+  'health:get': { method: 'GET', path: '/api/health', access: 'public' },
+
+  'auth:login': { method: 'POST', path: '/api/auth/login', access: 'public' },
+  'auth:logout': { method: 'POST', path: '/api/auth/logout', access: 'guard' },
+  'auth:me': { method: 'GET', path: '/api/auth/me', access: 'guard' },
+  'auth:password': { method: 'PUT', path: '/api/auth/password', access: 'guard' },
+
+  'users:list': { method: 'GET', path: '/api/users', access: 'admin' },
+  'users:create': { method: 'POST', path: '/api/users', access: 'admin' },
+  'users:update': { method: 'PUT', path: '/api/users/:id', access: 'admin' },
+  'users:delete': { method: 'DELETE', path: '/api/users/:id', access: 'admin' },
+
+  'cameras:list': { method: 'GET', path: '/api/cameras', access: 'guard' },
+  'cameras:active': { method: 'GET', path: '/api/cameras/active', access: 'guard' },
+  'cameras:create': { method: 'POST', path: '/api/cameras', access: 'admin' },
+  'cameras:update': { method: 'PUT', path: '/api/cameras/:id', access: 'admin' },
+  'cameras:delete': { method: 'DELETE', path: '/api/cameras/:id', access: 'admin' },
+  'stream:list': { method: 'GET', path: '/api/stream', access: 'guard' },
+  'stream:token': { method: 'POST', path: '/api/v1/stream/token', access: 'guard' },
+  'stream:stats': { method: 'GET', path: '/api/v1/stream/stats', access: 'guard' },
+  'cameras:pushToken': { method: 'POST', path: '/api/v1/stream/:cameraId/push-token', access: 'admin' },
+  'cameras:revokePushToken': {
+    method: 'DELETE',
+    path: '/api/v1/stream/:cameraId/push-token',
+    access: 'admin',
+  },
+
+  'areas:list': { method: 'GET', path: '/api/areas', access: 'guard' },
+  'areas:create': { method: 'POST', path: '/api/areas', access: 'admin' },
+  'areas:update': { method: 'PUT', path: '/api/areas/:id', access: 'admin' },
+  'areas:delete': { method: 'DELETE', path: '/api/areas/:id', access: 'admin' },
+
+  'devices:list': { method: 'GET', path: '/api/v1/devices', access: 'guard' },
+  'devices:get': { method: 'GET', path: '/api/v1/devices/:id', access: 'guard' },
+  'devices:update': { method: 'PUT', path: '/api/v1/devices/:id', access: 'admin' },
+  'devices:delete': { method: 'DELETE', path: '/api/v1/devices/:id', access: 'admin' },
+  'devices:issueToken': { method: 'POST', path: '/api/v1/devices/:id/token', access: 'admin' },
+  'devices:revokeToken': { method: 'DELETE', path: '/api/v1/devices/:id/token', access: 'admin' },
+  'devices:readings': { method: 'GET', path: '/api/v1/devices/:id/readings', access: 'guard' },
+
+  'buzzer:trigger': { method: 'POST', path: '/api/v1/buzzer/:deviceId', access: 'guard' },
+  'buzzer:request': { method: 'GET', path: '/api/v1/buzzer/requests/:id', access: 'guard' },
+  'buzzer:requests': { method: 'GET', path: '/api/v1/buzzer/:deviceId/requests', access: 'guard' },
+
+  'events:list': { method: 'GET', path: '/api/events', access: 'guard' },
+  'events:ack': { method: 'POST', path: '/api/events/:id/ack', access: 'guard' },
+
+  'cache:stats': { method: 'GET', path: '/api/cache/stats', access: 'admin' },
+  'cache:invalidate': { method: 'POST', path: '/api/cache/invalidate', access: 'admin' },
+  'cache:clear': { method: 'POST', path: '/api/cache/clear', access: 'admin' },
+
+  'metrics:get': { method: 'GET', path: '/api/metrics', access: 'admin' },
+
+  'settings:deviceKey': { method: 'GET', path: '/api/settings/device-key', access: 'admin' },
+  'settings:rotateDeviceKey': { method: 'POST', path: '/api/settings/device-key/rotate', access: 'admin' },
+} as const satisfies Record<OperationName, Route>
+
+export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[]
+
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(OPERATIONS, name)
+}
+
+/** Live event type → its message (from `/ws/live`, or the IPC live bridge). */
+export type LiveEvents = { [K in LiveMessage['type']]: Extract<LiveMessage, { type: K }> }
+
+/** The channels between preload and main. Only src/preload and src/main/ipc use them. */
+export const IPC_CHANNELS = {
+  request: 'station:request',
+  liveStart: 'station:live-start',
+  liveStop: 'station:live-stop',
+  live: 'station:live',
+  liveState: 'station:live-state',
+} as const
+
+/** What the IPC request channel answers: the station's envelope, never a thrown Error across the bridge. */
+export type IpcResult<R = unknown> =
+  { ok: true; status: number; data: R } | { ok: false; status: number; code: string; message: string }
+
+/** What the preload exposes as `window.station` (checked there with `satisfies`). */
+export interface StationBridge {
+  readonly kind: 'ipc'
+  request<K extends OperationName>(
+    op: K,
+    args: ArgsOf<K>,
+    token: string | null,
+  ): Promise<IpcResult<ResultOf<K>>>
+  /** Subscribes to live messages for the session; returns the unsubscribe function. */
+  onLive(
+    token: string,
+    listener: (msg: LiveMessage) => void,
+    onState: (state: LiveBridgeState) => void,
+  ): () => void
+}
+
+export type LiveBridgeState = { state: 'open' } | { state: 'closed'; code: number; reason: string }

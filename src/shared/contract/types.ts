@@ -1,0 +1,326 @@
+/**
+ * Argument and result types of the station's operations that are not entities themselves (inputs,
+ * statistics, small answers). Entities come from `../schemas/entities`.
+ */
+import type { BuzzerStatus, CameraKind, Role } from '../constants'
+import type { Reading, ReadingBucket, StationEvent } from '../schemas/entities'
+
+export interface SessionUser {
+  username: string
+  role: Role
+}
+export interface Me extends SessionUser {
+  id: number
+}
+
+export interface LoginArgs {
+  username: string
+  password: string
+}
+export interface LoginResult {
+  token: string
+  expiresAt: number
+  user: SessionUser
+}
+export interface PasswordChange {
+  currentPassword: string
+  newPassword: string
+}
+/** A fresh session: other sessions of the user end. */
+export interface NewSession {
+  token: string
+  expiresAt: number
+}
+export interface Deleted {
+  deleted: boolean
+  id: number
+}
+
+export interface UserCreate {
+  username: string
+  password: string
+  role: Role
+}
+export interface UserUpdate {
+  id: number
+  password?: string
+  role?: Role
+}
+
+export interface CameraInput {
+  name: string
+  kind: CameraKind
+  /** For pull kinds (mjpeg, snapshot, rtsp): http:, https: or rtsp:. */
+  url?: string | null
+  /** Write-only: never returned by the station (null or '' clears). */
+  username?: string | null
+  password?: string | null
+  areaId?: number | null
+  enabled?: boolean
+  fps?: number
+  stayConnected?: boolean
+}
+export type CameraUpdate = { id: number } & Partial<CameraInput>
+
+/** The station's own live endpoints for one enabled camera (never the camera's credentials). */
+export interface StreamEndpoints {
+  cameraId: number
+  name: string
+  kind: CameraKind
+  online: boolean
+  /** multipart MJPEG, usable in an <img> (`?fps=` for a lower rate). */
+  mjpeg: string
+  snapshot: string
+  /** Binary JPEG frames over WebSocket. */
+  ws: string
+  /** Push cameras: where they send their frames. */
+  ingest?: { http: string; ws: string }
+}
+
+export interface AreaInput {
+  name: string
+  description?: string
+}
+export type AreaUpdate = { id: number } & Partial<AreaInput>
+
+export interface DeviceUpdate {
+  id: string
+  name?: string
+  areaId?: number | null
+}
+
+export interface DeviceToken {
+  deviceId: string
+  /** Shown once: the station keeps only its hash. */
+  token: string
+}
+
+export interface ReadingsQuery {
+  id: string
+  sensor?: string
+  from?: number
+  to?: number
+  limit?: number
+  offset?: number
+  /** Bucket width in ms: answers min/max/avg/count per bucket instead of raw readings. */
+  bucket?: number
+}
+export interface ReadingsResult {
+  /** Readings in the range (all of them, not just this page). */
+  total: number
+  /** Newest first (without bucket). */
+  readings?: Reading[]
+  /** Oldest first (with bucket). */
+  buckets?: ReadingBucket[]
+  bucketMs?: number
+}
+
+export interface BuzzerTrigger {
+  deviceId: string
+  action: 'on' | 'off'
+  durationMs?: number
+  pattern?: 'continuous' | 'pulse' | 'sos'
+}
+export interface BuzzerTriggerResult {
+  requestId: string
+  status: BuzzerStatus
+  expiresAt: number
+}
+
+export interface EventsQuery {
+  /** true: only events nobody has acknowledged yet. */
+  unacked?: boolean
+  from?: number
+  to?: number
+  limit?: number
+}
+export interface EventsPage {
+  /** Unacknowledged first, each group newest first. */
+  events: StationEvent[]
+  /** Every event matching the filter. */
+  total: number
+}
+export interface EventAck {
+  id: number
+  note?: string
+}
+export interface EventAckResult {
+  event: StationEvent
+  alreadyAcknowledged: boolean
+}
+
+export interface DomainCacheStats {
+  name: string
+  size: number
+  max: number
+  ttlMs: number
+  hits: number
+  misses: number
+  hitRate: number
+}
+export interface CacheStats {
+  hits: number
+  misses: number
+  sets: number
+  evictions: number
+  invalidations: number
+  size: number
+  maxSize: number
+  /** 0..1 */
+  hitRate: number
+  defaultTtlMs: number
+  domain: DomainCacheStats[]
+}
+export interface CacheRemoved {
+  count: number
+  message: string
+}
+
+export interface LoopDelay {
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  meanMs: number
+  samples: number
+  windowSeconds: number
+}
+export interface PoolStats {
+  mode: 'workers' | 'inline'
+  size: number
+  inUse: number
+  available: number
+  queued: number
+  readsServed: number
+  readsFailed: number
+  avgQueueWaitMs: number
+  maxQueueWaitMs: number
+  avgQueryMs: number
+  maxQueryMs: number
+}
+export interface QueueStats {
+  name: string
+  pending: number
+  maxPending: number
+  maxWaitMs: number
+  batchSize: number
+  enqueued: number
+  committed: number
+  flushes: number
+  rejectedFull: number
+  failedGroups: number
+  lastBatchItems: number
+  maxBatchItems: number
+  lastFlushMs: number
+  avgFlushMs: number
+  maxFlushMs: number
+  lastWaitMs: number
+}
+export interface RouteStats {
+  method: string
+  route: string
+  byClass: { '2xx': number; '3xx': number; '4xx': number; '5xx': number }
+  count: number
+  meanMs: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  maxMs: number
+}
+/** `GET /api/metrics` (admin). */
+export interface MetricsSnapshot {
+  serverTime: number
+  uptimeSeconds: number
+  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
+  eventLoopDelay: LoopDelay
+  websockets: {
+    open: number
+    max: number
+    live: {
+      subscribers: number
+      published: number
+      dropped: number
+      slowDisconnects: number
+      [k: string]: number
+    }
+    devices: { known: number; online: number; connected: number } | null
+  }
+  http: { requests: number; routes: RouteStats[] }
+  responseCache: Omit<CacheStats, 'domain'> | null
+  domainCaches: DomainCacheStats[]
+  readPool: PoolStats
+  queues: QueueStats[]
+  [key: string]: unknown
+}
+
+export interface DeviceKey {
+  deviceKey: string
+  header: 'x-device-key'
+  /** environment: fixed by STATION_DEVICE_KEY (rotate it there); station: generated and stored. */
+  source: 'environment' | 'station'
+}
+
+export interface Health {
+  status: 'ok'
+  uptimeSeconds: number
+  database: 'sqlite' | 'memory'
+  serverTime: number
+}
+
+export interface Empty {
+  [key: string]: never
+}
+
+/** A short-lived token that opens viewer endpoints (`?token=`) for an <img> or a browser WebSocket. */
+export interface StreamToken {
+  token: string
+  /** Open viewers before then (open streams go on). */
+  expiresAt: number
+  ttlMs: number
+}
+
+export interface CameraVideoStats {
+  id: number
+  name: string
+  kind: string
+  state: 'disabled' | 'unavailable' | 'idle' | 'connecting' | 'online' | 'offline'
+  online: boolean
+  stayConnected: boolean
+  lastError: string | null
+  nextRetryAt: number | null
+  reconnects: number
+  connections: number
+  lastFrameAt: number | null
+  lastFrameAgeMs: number | null
+  width: number | null
+  height: number | null
+  fpsIn: number
+  bytesInPerSec: number
+  framesIn: number
+  badFrames: number
+  lastProblem: string | null
+  viewers: { total: number; full: number; reduced: number; mjpeg: number; ws: number }
+  fpsOut: { full: number; reduced: number }
+  bytesOutPerSec: number
+  framesOut: number
+  framesSkipped: number
+  stalledViewersDropped: number
+  snapshotsServed: number
+}
+export interface VideoStats {
+  cameras: CameraVideoStats[]
+  viewers: number
+  maxViewers: number
+  streamTokens: { active: number; issued: number; used: number; refused: number }
+  totals: { fpsIn: number; bytesInPerSec: number; bytesOutPerSec: number }
+}
+
+/** JSON text messages on `/ws/stream/:id` (frames are binary). */
+export interface StreamStatusMessage {
+  type: 'status'
+  cameraId: number
+  state: CameraVideoStats['state']
+  online: boolean
+  lastError: string | null
+  nextRetryAt: number | null
+  lastFrameAt: number | null
+}
