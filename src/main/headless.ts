@@ -1,10 +1,12 @@
 /** `npm run headless`: the station without Electron. Prints the URL it listens on. */
 import { fileURLToPath } from 'node:url'
-import { loadConfig } from './config'
+import { loadEffectiveConfig } from './settings/effective-config'
 import { createStation } from './station'
 
 async function main() {
-  const config = loadConfig()
+  // Environment variables over the settings admins saved in the station, over the defaults.
+  const { config, notes } = loadEffectiveConfig()
+  for (const note of notes) process.stderr.write(`Guard station: ${note}\n`)
   // The built renderer sits next to the bundle (out/renderer): serve it for browser mode.
   config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url))
   const station = await createStation(config)

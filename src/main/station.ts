@@ -63,7 +63,14 @@ export async function createStation(
     stop() {
       stopping ??= (async () => {
         app.log.info('stopping: refusing new requests, flushing write queues')
-        await app.close()
+        // Requests in flight when the close began finish normally; their keep-alive connections then turn
+        // idle and would hold the close up to keepAliveTimeout: reap them as they do.
+        const reaper = setInterval(() => app.server.closeIdleConnections(), 50)
+        try {
+          await app.close()
+        } finally {
+          clearInterval(reaper)
+        }
       })()
       return stopping
     },

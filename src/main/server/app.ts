@@ -32,6 +32,7 @@ import responseCachePlugin from './plugins/response-cache'
 import authRoutes from './routes/auth'
 import usersRoutes from './routes/users'
 import settingsRoutes from './routes/settings'
+import stationSettingsRoutes from './routes/station-settings'
 import cacheRoutes from './routes/cache'
 import areasRoutes from './routes/areas'
 import camerasRoutes from './routes/cameras'
@@ -87,12 +88,7 @@ export async function buildApp(
   // Tier 1: the station's foundations (the database closes last).
   await app.register(databasePlugin)
   await app.register(errorsPlugin)
-  await app.register(securityPlugin)
-  await app.register(authPlugin)
-  // Rate limit, compression, OpenAPI: after auth (the rate limit exempts signed-in clients).
-  await app.register(rateLimitPlugin)
-  await app.register(httpPlugin)
-  await app.register(openapiPlugin)
+  // Before security and auth: its hooks then also close upgrades those refuse (401/403/503).
   await app.register(websocket, {
     options: {
       maxPayload: config.ws.maxPayload,
@@ -101,6 +97,12 @@ export async function buildApp(
     // Shutdown cuts sockets that do not finish closing within 2 s (the default waits 30 s per stuck client).
     preClose: closeWebSockets,
   })
+  await app.register(securityPlugin)
+  await app.register(authPlugin)
+  // Rate limit, compression, OpenAPI: after auth (the rate limit exempts signed-in clients).
+  await app.register(rateLimitPlugin)
+  await app.register(httpPlugin)
+  await app.register(openapiPlugin)
 
   // Tier 2: station services.
   // The live hub first (every service publishes to it), then metrics (its hooks time every route).
@@ -126,6 +128,7 @@ export async function buildApp(
   await app.register(authRoutes)
   await app.register(usersRoutes)
   await app.register(settingsRoutes)
+  await app.register(stationSettingsRoutes)
   await app.register(cacheRoutes)
   await app.register(areasRoutes)
   await app.register(camerasRoutes)

@@ -88,12 +88,6 @@ const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
   const hub = deviceHub(app)
   const totalSockets = () => app.websocketServer?.clients.size ?? 0
 
-  // An upgrade refused by a hook (401, 403, 503...) leaves a half-open socket behind: @fastify/websocket
-  // only destroys it when its own onRequest hook ran, and the auth hook runs (and throws) before it.
-  app.addHook('onResponse', async (req) => {
-    if (req.ws !== true && req.headers.upgrade?.toLowerCase() === 'websocket') req.raw.socket.destroy()
-  })
-
   app.get(
     '/ws/device',
     {

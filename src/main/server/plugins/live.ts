@@ -21,14 +21,6 @@ export default fp(
       hub.closeAll()
     })
     app.addHook('onClose', async () => clearInterval(timer))
-
-    // A WebSocket upgrade refused by an earlier onRequest hook (auth, origin, limits) answers over the raw
-    // socket, which then belongs to no HTTP connection: nothing would ever close it (a leak, and it holds up
-    // shutdown). @fastify/websocket only closes it when its own onRequest hook ran, which is after auth's.
-    app.addHook('onResponse', (req, _reply, done) => {
-      if (req.headers.upgrade?.toLowerCase() === 'websocket') req.raw.socket.destroy()
-      done()
-    })
   },
   { name: 'station-live' },
 )

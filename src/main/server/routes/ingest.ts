@@ -14,12 +14,6 @@ import { StationError, errors } from '../errors'
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const hub = deviceHub(app)
 
-  // While the station stops, an answered device must not keep its connection alive: the server's close
-  // waits for every kept-alive connection (up to keepAliveTimeout) before the queues flush and it exits.
-  app.addHook('onSend', async (_req, reply) => {
-    if (!app.server.listening) reply.header('connection', 'close')
-  })
-
   app.post(
     '/api/v1/ingest/sensor-data',
     {
