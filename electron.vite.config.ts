@@ -11,6 +11,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           headless: resolve('src/main/headless.ts'),
           simulate: resolve('src/main/simulator/cli.ts'),
+          // The SQLite writer thread (found next to the bundle by src/main/database/writer.ts).
+          'writer-worker': resolve('src/main/database/writer-worker.ts'),
         },
       },
     },

@@ -3,7 +3,9 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'native/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,7 +21,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'The station core must run headless: keep electron in src/main/electron.' }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'The station core must run headless: keep electron in src/main/electron.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -29,7 +38,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'electron', '../main/*', '../renderer/*', '../preload/*'], message: 'src/shared must stay runtime-neutral.' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', '../main/*', '../renderer/*', '../preload/*'],
+              message: 'src/shared must stay runtime-neutral.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -39,7 +55,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'electron', '../main/*', '../../main/*'], message: 'The renderer runs in a sandboxed page.' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', '../main/*', '../../main/*'],
+              message: 'The renderer runs in a sandboxed page.',
+            },
+          ],
+        },
       ],
     },
   },

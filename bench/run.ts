@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--sockets 10000] [--sync NORMAL] [--only cache,ingest]`: the station's
+ * `npm run bench -- [--quick] [--sockets 10000] [--sync NORMAL] [--only cache,ingest,video]`: the station's
  * figures, each against a baseline measured in the same run, medians over several rounds. A benchmark,
  * not a test: it reports numbers. The load generator runs in a child process (bench/load-agent.ts), so
  * it does not share the station's event loop.
@@ -14,6 +14,7 @@ import { ingestSection } from './sections/ingest'
 import { historySection } from './sections/history'
 import { socketsSection } from './sections/sockets'
 import { deflateSection } from './sections/deflate'
+import { videoSection } from './video'
 
 const SECTIONS = {
   cache: { title: 'Cached GET /api/cameras/active vs bare Fastify', run: cacheSection },
@@ -21,6 +22,7 @@ const SECTIONS = {
   history: { title: 'Pre-fill 1M readings; event-loop delay during history queries', run: historySection },
   sockets: { title: 'Device WebSockets: heartbeat acks and memory', run: socketsSection },
   deflate: { title: 'Live channel: per-message deflate on vs off', run: deflateSection },
+  video: { title: 'Live video: push cameras relayed to viewers', run: videoSection },
 } as const
 type SectionName = keyof typeof SECTIONS
 

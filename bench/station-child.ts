@@ -24,18 +24,22 @@ async function bundle(): Promise<string> {
   const { build } = await import('esbuild')
   const outDir = join(root, 'node_modules', '.cache', 'guard-station-bench')
   mkdirSync(outDir, { recursive: true })
-  const outfile = join(outDir, 'station-process.mjs')
+  // The station's SQLite writer thread is an entry of its own, found next to the bundle at run time.
   await build({
-    entryPoints: [join(root, 'bench', 'station-process.ts')],
+    entryPoints: {
+      'station-process': join(root, 'bench', 'station-process.ts'),
+      'writer-worker': join(root, 'src', 'main', 'database', 'writer-worker.ts'),
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    outfile,
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
     logLevel: 'silent',
   })
-  return outfile
+  return join(outDir, 'station-process.mjs')
 }
 
 export async function startChildStation(env: Record<string, string>): Promise<ChildStation> {

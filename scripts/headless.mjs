@@ -6,8 +6,10 @@ import { dirname, join } from 'node:path'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const entry = join(root, 'out', 'main', 'headless.js')
-if (!existsSync(entry)) {
-  console.log('No build found: building the station (electron-vite build)...')
+// The SQLite writer thread is a bundle of its own: a build from before it existed is rebuilt too.
+const writerWorker = join(root, 'out', 'main', 'writer-worker.js')
+if (!existsSync(entry) || !existsSync(writerWorker)) {
+  console.log('No complete build found: building the station (electron-vite build)...')
   const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' })
   if (built.status !== 0) process.exit(built.status ?? 1)
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from './config'
+import { summary } from './station'
 
 describe('loadConfig', () => {
   it('serves on first run with defaults', () => {
@@ -24,7 +25,21 @@ describe('loadConfig', () => {
       STATION_ADMIN_PASSWORD: 'long-enough-password',
       STATION_DEVICE_KEY: 'a-device-key-of-length',
     })
-    expect(c).toMatchObject({ port: 9000, host: '127.0.0.1', dataDir: '/tmp/x', useDb: false, rateLimitMax: 50 })
+    expect(c).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      dataDir: '/tmp/x',
+      useDb: false,
+      rateLimitMax: 50,
+    })
+  })
+
+  it('carries the live-video settings (STATION_VIDEO_*)', () => {
+    expect(loadConfig({}).video).toMatchObject({ maxFrameBytes: 2 * 1024 * 1024, offlineAfterMs: 10_000 })
+    const c = loadConfig({ STATION_VIDEO_OFFLINE_MS: '1500', STATION_VIDEO_TLS_VERIFY: 'false' })
+    expect(c.video).toMatchObject({ offlineAfterMs: 1500, tlsVerify: false })
+    expect(() => loadConfig({ STATION_VIDEO_MAX_VIEWERS: '0' })).toThrow(/STATION_VIDEO_MAX_VIEWERS/)
+    expect(summary(c)).toMatch(/Live video: .*offline after 1\.5s without a frame/)
   })
 
   it('refuses bad values with a message naming the variable', () => {

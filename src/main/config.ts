@@ -2,6 +2,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_PORT } from '../shared/constants'
+import { loadVideoConfig, type VideoConfig } from './video/video-config'
 
 export interface QueueConfig {
   /** Longest a write may wait before it is committed (ms). Commits happen sooner whenever the writer is free. */
@@ -31,6 +32,8 @@ export interface StationConfig {
   buzzerTimeoutMs: number
   ws: { maxConnections: number; maxPayload: number; pingIntervalMs: number; perMessageDeflate: boolean }
   bodyLimit: number
+  /** Live video (STATION_VIDEO_*): frame limit, offline delay, reconnect backoff, viewers. */
+  video: VideoConfig
   logLevel: string
   /** Folder of the built renderer to serve in browser mode (optional). */
   rendererDir: string | undefined
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
       perMessageDeflate: bool(env, 'STATION_WS_DEFLATE', false),
     },
     bodyLimit: int(env, 'STATION_BODY_LIMIT', 1024 * 1024, 1024),
+    video: loadVideoConfig(env),
     logLevel: env.LOG_LEVEL || 'info',
     rendererDir: env.STATION_RENDERER_DIR || undefined,
   }

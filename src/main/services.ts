@@ -5,6 +5,7 @@
 import type { StationConfig } from './config'
 import type { Db } from './database/open'
 import type { ReadPool } from './database/read-pool'
+import type { Writer } from './database/writer'
 import type { GroupCommitQueue, QueueStats } from './queues/group-commit-queue'
 import type { LiveMessage } from '../shared/schemas/live'
 import type { BuzzerRequest, Device, StationEvent } from '../shared/schemas/entities'
@@ -105,14 +106,16 @@ export interface QueueRegistry {
   stats(): QueueStats[]
   /** Calls `listener(queueName)` (within about a second) whenever a queue has refused work since the last check. */
   onFull(listener: (queue: string) => void): () => void
-  /** Stops accepting writes and commits everything pending. */
-  closeAll(): void
+  /** Stops accepting writes and commits everything pending (resolves once the last commit is done). */
+  closeAll(): Promise<void>
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: StationConfig
     db: Db
+    /** The writer thread (named write operations of database/write-ops.ts); inline when USEDB=false. */
+    writer: Writer
     reads: ReadPool
     changes: ChangeBus
     queues: QueueRegistry

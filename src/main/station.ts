@@ -5,6 +5,7 @@
 import type { FastifyServerOptions } from 'fastify'
 import type { StationConfig } from './config'
 import { buildApp, type App } from './server/app'
+import { videoSummary } from './video/video-config'
 
 export interface Station {
   app: App
@@ -25,6 +26,7 @@ export function summary(config: StationConfig): string {
     `  • Rate limit: ${config.rateLimitMax} requests/minute per client (signed-in users and devices exempt); logins 5/minute`,
     `  • WebSockets: max ${config.ws.maxConnections}, maxPayload ${config.ws.maxPayload} bytes, ping every ${config.ws.pingIntervalMs / 1000}s, per-message deflate ${config.ws.perMessageDeflate ? 'on' : 'off'}`,
     `  • Sessions: ${config.sessionTtlMs / 3_600_000}h, expired ones removed every 60s`,
+    videoSummary(config.video),
   ]
   return lines.join('\n')
 }

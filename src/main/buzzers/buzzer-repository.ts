@@ -1,4 +1,4 @@
-/** SQL for buzzer requests: every status change is an upsert of the whole row, batched by the buzzer queue. */
+/** SQL for buzzer requests: every status change is an upsert of the whole row (run by the writer for the buzzer queue). */
 import type { Db } from '../database/open'
 import type { BuzzerRequest } from '../../shared/schemas/entities'
 
@@ -41,7 +41,7 @@ export class BuzzerRepository {
   private readonly open
   private readonly deviceRow
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.upsert = db.prepare<BuzzerRequest>(
       `INSERT INTO buzzer_requests (id, device_id, action, duration_ms, pattern, status, requested_by, error,
                                     created_at, sent_at, acked_at, expires_at, updated_at)
@@ -60,11 +60,9 @@ export class BuzzerRepository {
     this.deviceRow = db.prepare<[string], { id: string }>('SELECT id FROM devices WHERE id = ?')
   }
 
-  /** Writes every state in one transaction (later states of the same request win). */
-  saveMany(states: readonly BuzzerRequest[]): void {
-    this.db.transaction(() => {
-      for (const s of states) this.upsert.run(s)
-    })()
+  /** Writes every state (inside the caller's transaction: the writer's 'buzzers.save'); later states win. */
+  saveEach(states: readonly BuzzerRequest[]): void {
+    for (const s of states) this.upsert.run(s)
   }
 
   get(id: string): BuzzerRequest | undefined {

@@ -1,7 +1,7 @@
 /**
  * Buzzer commands: `queued → sent → acknowledged`, or `failed` (the device answered ok:false) or
  * `expired` (no confirmation within the timeout). Every status change is committed through the 'buzzers'
- * group-commit queue before anyone is told; once committed it is cached, published live and, for failures
+ * group-commit queue (its transactions run on the writer thread: 'buzzers.save') before anyone is told; once committed it is cached, published live and, for failures
  * and expiries, recorded as an event.
  *
  * Open requests (queued or sent) are kept in memory by device, so a heartbeat or a pending poll with
@@ -16,6 +16,7 @@ import type { BuzzerRequest } from '../../shared/schemas/entities'
 import type { BuzzerCommand } from '../../shared/schemas/device-protocol'
 import { errors } from '../server/errors'
 import type { BuzzerRepository } from './buzzer-repository'
+import type { Writer } from '../database/writer'
 
 /** A device may have at most this many commands waiting; more is refused (409). */
 export const MAX_OPEN_PER_DEVICE = 50
@@ -35,6 +36,7 @@ interface Log {
 
 export interface BuzzerDeps {
   repo: BuzzerRepository
+  writer: Writer
   changes: ChangeBus
   live: LiveHub
   events: EventService
@@ -96,8 +98,8 @@ export class StationBuzzerService implements BuzzerService {
     return this.open.size
   }
 
-  private commit(states: BuzzerRequest[]): void {
-    this.deps.repo.saveMany(states)
+  private async commit(states: BuzzerRequest[]): Promise<void> {
+    await this.deps.writer.run('buzzers.save', states)
     try {
       for (const s of states) {
         this.deps.cache.set(s.id, s)

@@ -34,6 +34,11 @@ export class DomainCache<K extends {}, V extends {}> {
     return v
   }
 
+  /** The cached value, without counting a hit or a miss (for updates after a write). */
+  peek(key: K): V | undefined {
+    return this.lru.peek(key)
+  }
+
   /** Cached value, or `load()` stored when it returns something. */
   getOrLoad(key: K, load: () => V | undefined): V | undefined {
     const cached = this.get(key)

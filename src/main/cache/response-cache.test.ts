@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ResponseCache, cacheKey, pathOf } from './response-cache'
 
-const entry = (path: string, body = 'x') => ({ body, contentType: 'application/json', path })
+const entry = (path: string, body = 'x') => ({
+  body,
+  contentType: 'application/json',
+  cacheControl: 'private, no-store',
+  path,
+})
 
 async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
   const end = Date.now() + timeoutMs

@@ -6,10 +6,15 @@
  * invalidation touching its path never stores its (possibly stale) answer afterwards.
  */
 import { LRUCache } from 'lru-cache'
+import type { EncodedBodies } from './encoded-body'
 
 export interface CachedResponse {
   body: string | Buffer
   contentType: string
+  /** The Cache-Control the miss answered with. */
+  cacheControl: string
+  /** The body as bytes, and its compressed variants once a client asked for them. */
+  encoded: EncodedBodies
   /** Date.now() when stored, for X-Cache-Age. */
   storedAt: number
   /** The request path (no query): what invalidation prefixes match. */
@@ -108,12 +113,13 @@ export class ResponseCache {
    */
   set(
     key: string,
-    entry: Omit<CachedResponse, 'storedAt'>,
+    entry: Omit<CachedResponse, 'storedAt' | 'encoded'>,
     ttlMs = this.defaultTtlMs,
     sinceGen = this.gen,
   ): boolean {
     if (sinceGen !== this.gen && this.invalidatedSince(sinceGen, entry.path)) return false
-    this.lru.set(key, { ...entry, storedAt: Date.now() }, { ttl: ttlMs })
+    const encoded = { identity: Buffer.isBuffer(entry.body) ? entry.body : Buffer.from(entry.body) }
+    this.lru.set(key, { ...entry, encoded, storedAt: Date.now() }, { ttl: ttlMs })
     this.sets++
     return true
   }

@@ -19,7 +19,20 @@ export function databasePath(dataDir: string): string {
   return join(dataDir, DB_FILE)
 }
 
-/** Opens the single writer connection: WAL, foreign keys, migrations applied. */
+/** How long a connection waits for another's write lock before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000
+
+/** The pragmas every writing connection runs with (the main connection's and the writer thread's). */
+export function configureWriter(db: Db, synchronous: OpenOptions['synchronous']): void {
+  db.pragma(`synchronous = ${synchronous}`)
+  db.pragma('foreign_keys = ON')
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+  db.pragma('temp_store = MEMORY')
+  // Checkpoint often enough that the WAL stays small while readers run.
+  db.pragma('wal_autocheckpoint = 2000')
+}
+
+/** Opens the main connection: WAL, foreign keys, migrations applied. */
 export function openWriter(opts: OpenOptions): Db {
   let db: Db
   if (opts.dataDir === undefined) {
@@ -29,12 +42,19 @@ export function openWriter(opts: OpenOptions): Db {
     db = new Database(databasePath(opts.dataDir), { nativeBinding: opts.nativeBinding })
     db.pragma('journal_mode = WAL')
   }
-  db.pragma(`synchronous = ${opts.synchronous}`)
-  db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
-  db.pragma('temp_store = MEMORY')
-  // Checkpoint often enough that the WAL stays small while readers run.
-  db.pragma('wal_autocheckpoint = 2000')
+  configureWriter(db, opts.synchronous)
   runMigrations(db)
+  return db
+}
+
+/** Opens the writer thread's connection to an existing, migrated database file (WAL is already set). */
+export function openWriterThreadConnection(opts: {
+  dbPath: string
+  synchronous: OpenOptions['synchronous']
+  nativeBinding?: string | undefined
+}): Db {
+  const db = new Database(opts.dbPath, { fileMustExist: true, nativeBinding: opts.nativeBinding })
+  db.pragma('journal_mode = WAL')
+  configureWriter(db, opts.synchronous)
   return db
 }

@@ -194,7 +194,7 @@ describe('device routes', () => {
     const hb = () => st.app.inject({ method: 'POST', url: '/api/v1/devices/hb-1/heartbeat', headers: key })
     const first = await hb()
     expect(first.statusCode).toBe(200)
-    expect(first.json().data.pending).toEqual([])
+    expect(first.json().data.commands).toEqual([])
     expect(Math.abs(first.json().data.serverTime - Date.now())).toBeLessThan(60_000)
     const queued = await st.app.inject({
       method: 'POST',
@@ -204,7 +204,7 @@ describe('device routes', () => {
     })
     expect(queued.statusCode).toBe(200)
     const second = await hb()
-    expect(second.json().data.pending).toEqual([
+    expect(second.json().data.commands).toEqual([
       {
         op: 'buzzer',
         requestId: queued.json().data.requestId,

@@ -11,7 +11,9 @@ import { GroupCommitQueue } from '../queues/group-commit-queue'
 import type { DomainCache } from '../cache/domain-cache'
 import { hashToken, newToken } from '../auth/tokens'
 import { DevicesRepository, type DeviceRow } from './devices-repository'
-import { ReadingsWriter, type FlushResult, type IngestReading } from './readings-writer'
+import type { FlushSummary } from './readings-writer'
+import { encodeReadings, type IngestReading } from './readings-batch'
+import type { Writer } from '../database/writer'
 import { DeviceWrites } from './device-writes'
 import { DevicePresence, type PresenceChange, type PresenceState } from './device-presence'
 import { CLOSE, DeviceConnections, type DeviceConnection } from '../ws/device-connections'
@@ -23,7 +25,6 @@ const MAX_SOCKET_BUFFER = 1024 * 1024
 export class DeviceHub implements DeviceService {
   readonly repo: DevicesRepository
   readonly readings: GroupCommitQueue<IngestReading>
-  readonly writer: ReadingsWriter
   readonly writes: DeviceWrites
   readonly presence: DevicePresence
   readonly connections: DeviceConnections
@@ -31,20 +32,21 @@ export class DeviceHub implements DeviceService {
   private readonly latestCache: DomainCache<string, SensorLatest[]>
   private sweeper: NodeJS.Timeout | undefined
   private readonly log: FastifyBaseLogger
+  private readonly writer: Writer
 
   constructor(private readonly app: FastifyInstance) {
     const { config, db } = app
     this.log = app.log.child({ component: 'devices' })
     this.repo = new DevicesRepository(db)
+    this.writer = app.writer
     this.deviceCache = app.domainCaches.create('devices', 10_000, 5 * 60_000)
     this.latestCache = app.domainCaches.create('latest-readings', 10_000, 120_000)
-    this.writer = new ReadingsWriter(db, this.repo, (r) => this.afterReadings(r))
     this.readings = app.queues.add(
-      new GroupCommitQueue('readings', config.queues.readings, this.writer.commit, {
+      new GroupCommitQueue('readings', config.queues.readings, (items) => this.writeReadings(items), {
         onError: (err) => this.log.error({ err }, 'readings flush failed'),
       }),
     )
-    this.writes = new DeviceWrites(db, this.repo, config.queues.devices, {
+    this.writes = new DeviceWrites(this.writer, config.queues.devices, {
       afterCommit: ({ newDevices }) => {
         if (newDevices > 0) this.deviceCache.clear()
         app.changes.emit(['devices'])
@@ -83,17 +85,29 @@ export class DeviceHub implements DeviceService {
     return this.readings.enqueue(readings)
   }
 
-  private afterReadings(r: FlushResult): void {
+  /** The readings queue's commit: one transaction on the writer thread, then caches and live updates. */
+  private async writeReadings(items: IngestReading[]): Promise<void> {
+    const { batch, transfer } = encodeReadings(items)
+    const summary = await this.writer.run('readings.write', batch, transfer)
+    this.afterReadings(summary)
+  }
+
+  /** Committed: whatever follows must not throw, or the queue would think the flush failed. */
+  private afterReadings(r: FlushSummary): void {
     try {
-      this.app.changes.emit(r.newDevices > 0 ? ['readings', 'sensors', 'devices'] : ['readings', 'sensors'])
-      for (const d of r.devices) {
-        if (d.isNew) this.deviceCache.delete(d.id)
-        const list: SensorLatest[] = []
-        for (const s of d.sensors.values()) {
-          if (s.lastTs >= 0) list.push({ sensor: s.name, value: s.lastValue, unit: s.unit, ts: s.lastTs })
+      this.app.changes.emit(
+        r.newDevices.length > 0 ? ['readings', 'sensors', 'devices'] : ['readings', 'sensors'],
+      )
+      for (const id of r.newDevices) this.deviceCache.delete(id)
+      // Cached latest values are replaced; a device not cached loads from the sensors table when asked.
+      for (const s of r.latest) {
+        const list = this.latestCache.peek(s.deviceId)
+        if (list) {
+          this.latestCache.set(
+            s.deviceId,
+            withLatest(list, { sensor: s.sensor, value: s.value, unit: s.unit, ts: s.ts }),
+          )
         }
-        list.sort((a, b) => (a.sensor < b.sensor ? -1 : a.sensor > b.sensor ? 1 : 0))
-        this.latestCache.set(d.id, list)
       }
       const live = this.app.live
       if (live.subscribers > 0) {
@@ -102,10 +116,10 @@ export class DeviceHub implements DeviceService {
           live.publish({
             type: 'reading',
             deviceId: s.deviceId,
-            sensor: s.name,
-            value: s.lastValue,
+            sensor: s.sensor,
+            value: s.value,
             unit: s.unit,
-            ts: s.lastTs,
+            ts: s.ts,
           })
         }
       }
@@ -172,11 +186,13 @@ export class DeviceHub implements DeviceService {
   /** Deletes the device with its sensors and readings (in steps, without stalling the event loop). */
   async remove(deviceId: string): Promise<boolean> {
     if (!this.repo.get(deviceId)) return false
-    while (this.repo.purgeReadings(deviceId, PURGE_CHUNK) === PURGE_CHUNK) {
-      await new Promise((resolve) => setImmediate(resolve))
-    }
-    const deleted = this.repo.delete(deviceId)
-    this.writer.forget(deviceId)
+    // On the writer thread, in steps: readings flushes go on in between, the event loop is never held.
+    let purged: number
+    do {
+      purged = await this.writer.run('devices.purgeReadings', { id: deviceId, limit: PURGE_CHUNK })
+    } while (purged === PURGE_CHUNK)
+    // Also forgets the device's sensor ids on the writer thread, in the same step.
+    const deleted = await this.writer.run('devices.delete', deviceId)
     this.writes.forget(deviceId)
     this.presence.forget(deviceId)
     this.deviceCache.delete(deviceId)
@@ -262,6 +278,15 @@ export class DeviceHub implements DeviceService {
       updatedAt: row.updated_at,
     }
   }
+}
+
+/** A device's latest values (sorted by sensor name) with one sensor's newest value put in: a new list. */
+function withLatest(list: readonly SensorLatest[], v: SensorLatest): SensorLatest[] {
+  const i = list.findIndex((x) => x.sensor >= v.sensor)
+  if (i === -1) return [...list, v]
+  const next = list.slice()
+  next.splice(i, list[i]!.sensor === v.sensor ? 1 : 0, v)
+  return next
 }
 
 /** The concrete service behind `app.devices`, for the station's own device routes and sockets. */

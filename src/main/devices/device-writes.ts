@@ -1,27 +1,31 @@
 /**
  * The device write queue (seed: device updates every 100 ms): coalesced last-seen/IP touches and online
- * state changes, one transaction per flush. A device's pending writes ride as one queue item however often
- * it is touched meanwhile; callers do not wait for these commits (heartbeats are answered at once).
+ * state changes, one transaction per flush on the writer thread ('devices.touch'). A device's pending writes
+ * ride as one queue item however often it is touched meanwhile; callers do not wait for these commits
+ * (heartbeats are answered at once).
+ *
+ * A device's entry is sealed when its flush starts: a touch during that flush opens a new entry (carrying
+ * the sealed values, so a retried or failed flush loses nothing newer) that rides in the next one.
  */
-import type { Db } from '../database/open'
 import type { QueueConfig } from '../config'
 import { GroupCommitQueue } from '../queues/group-commit-queue'
-import type { DevicesRepository } from './devices-repository'
+import type { Writer } from '../database/writer'
+import type { DeviceTouch } from '../database/write-ops'
 
 interface PendingWrite {
   seenAt: number
   ip: string | null
   online: boolean | undefined
+  /** Its flush has started: later touches go to a new entry. */
+  sealed: boolean
 }
 
 export class DeviceWrites {
   readonly queue: GroupCommitQueue<string>
   private readonly pending = new Map<string, PendingWrite>()
-  private readonly tx: (ids: readonly string[]) => { newDevices: number; onlineChanges: number }
 
   constructor(
-    db: Db,
-    private readonly repo: DevicesRepository,
+    private readonly writer: Writer,
     config: QueueConfig,
     private readonly hooks: {
       /** After a commit that registered devices or changed online state. */
@@ -29,20 +33,6 @@ export class DeviceWrites {
       onError: (err: unknown) => void
     },
   ) {
-    this.tx = db.transaction((ids: readonly string[]) => {
-      let newDevices = 0
-      let onlineChanges = 0
-      for (const id of ids) {
-        const w = this.pending.get(id)
-        if (!w) continue
-        if (w.seenAt > 0 && this.repo.upsertSeen(id, w.seenAt, w.ip)) newDevices++
-        if (w.online !== undefined) {
-          this.repo.setOnline(id, w.online)
-          onlineChanges++
-        }
-      }
-      return { newDevices, onlineChanges }
-    })
     this.queue = new GroupCommitQueue<string>('devices', config, (ids) => this.commit(ids), {
       onError: hooks.onError,
     })
@@ -66,20 +56,39 @@ export class DeviceWrites {
     this.pending.delete(id)
   }
 
+  /** Writes waiting or in flight (tests, stats). */
+  get size(): number {
+    return this.pending.size
+  }
+
   private slot(id: string): PendingWrite | undefined {
     const existing = this.pending.get(id)
-    if (existing) return existing
+    if (existing && !existing.sealed) return existing
     if (!this.queue.hasRoom(1)) return undefined // bounded: a touch is dropped rather than queued without end
-    const w: PendingWrite = { seenAt: 0, ip: null, online: undefined }
+    const w: PendingWrite = existing
+      ? { seenAt: existing.seenAt, ip: existing.ip, online: existing.online, sealed: false }
+      : { seenAt: 0, ip: null, online: undefined, sealed: false }
     this.pending.set(id, w)
     // Nobody waits for this commit; a failed flush is reported through onError and its writes dropped.
-    this.queue.enqueue([id]).catch(() => this.pending.delete(id))
+    this.queue.enqueue([id]).catch(() => {
+      if (this.pending.get(id) === w) this.pending.delete(id)
+    })
     return w
   }
 
-  private commit(ids: string[]): void {
-    const changed = this.tx(ids)
-    for (const id of ids) this.pending.delete(id)
+  private async commit(ids: string[]): Promise<void> {
+    const touches: DeviceTouch[] = []
+    const sealed: [string, PendingWrite][] = []
+    for (const id of ids) {
+      const w = this.pending.get(id)
+      if (!w) continue // forgotten (deleted), or already written by an earlier flush
+      w.sealed = true
+      sealed.push([id, w])
+      touches.push({ id, seenAt: w.seenAt, ip: w.ip, online: w.online })
+    }
+    if (touches.length === 0) return
+    const changed = await this.writer.run('devices.touch', touches)
+    for (const [id, w] of sealed) if (this.pending.get(id) === w) this.pending.delete(id)
     if (changed.newDevices > 0 || changed.onlineChanges > 0) {
       try {
         this.hooks.afterCommit(changed)

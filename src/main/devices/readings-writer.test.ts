@@ -4,26 +4,33 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openWriter, type Db } from '../database/open'
 import { DevicesRepository } from './devices-repository'
-import { ReadingsWriter, type FlushResult, type IngestReading } from './readings-writer'
+import { ReadingsWriter } from './readings-writer'
+import { encodeReadings, type IngestReading } from './readings-batch'
 
 describe('ReadingsWriter', () => {
   let dir: string
   let db: Db
-  let writer: ReadingsWriter
-  let flushes: { readings: number; newDevices: number; latest: string[] }[]
+  let writer: ReturnType<typeof make>
+  let flushes: { readings: number; newDevices: string[]; latest: string[] }[]
 
-  const make = (maxSensors?: number) =>
-    new ReadingsWriter(
-      db,
-      new DevicesRepository(db),
-      (r: FlushResult) =>
+  /** A writer whose commits go through the same encoding as the station's (columns across threads). */
+  const make = (maxSensors?: number) => {
+    const w = new ReadingsWriter(db, new DevicesRepository(db), maxSensors)
+    return {
+      commit(items: IngestReading[]) {
+        const r = w.commit(encodeReadings(items).batch)
         flushes.push({
           readings: r.readings,
           newDevices: r.newDevices,
-          latest: r.latest.map((s) => `${s.deviceId}/${s.name}=${s.lastValue}${s.unit}@${s.lastTs}`),
-        }),
-      maxSensors,
-    )
+          latest: r.latest.map((s) => `${s.deviceId}/${s.sensor}=${s.value}${s.unit}@${s.ts}`),
+        })
+      },
+      forget: (id: string) => w.forget(id),
+      get cachedSensors() {
+        return w.cachedSensors
+      },
+    }
+  }
   const r = (deviceId: string, sensor: string, value: number, ts: number, unit?: string): IngestReading =>
     unit === undefined ? { deviceId, sensor, value, ts } : { deviceId, sensor, value, ts, unit }
   const rows = () =>
@@ -48,13 +55,33 @@ describe('ReadingsWriter', () => {
   it('registers devices and sensors, inserts every reading and reports the newest per sensor', () => {
     writer.commit([r('a', 't', 1, 10, 'C'), r('a', 't', 3, 30), r('a', 't', 2, 20), r('b', 'h', 5, 10, '%')])
     expect(rows()).toHaveLength(4)
-    expect(flushes).toEqual([{ readings: 4, newDevices: 2, latest: ['a/t=3C@30', 'b/h=5%@10'] }])
+    expect(flushes).toEqual([{ readings: 4, newDevices: ['a', 'b'], latest: ['a/t=3C@30', 'b/h=5%@10'] }])
     expect(db.prepare('SELECT id, name, is_online FROM devices ORDER BY id').all()).toEqual([
       { id: 'a', name: 'a', is_online: 1 },
       { id: 'b', name: 'b', is_online: 1 },
     ])
     writer.commit([r('a', 't', 4, 40)])
-    expect(flushes[1]).toEqual({ readings: 1, newDevices: 0, latest: ['a/t=4C@40'] })
+    expect(flushes[1]).toEqual({ readings: 1, newDevices: [], latest: ['a/t=4C@40'] })
+  })
+
+  it('keeps interleaved devices, sensors and units apart across the thread encoding', () => {
+    writer.commit([
+      r('a', 't', 1, 10, 'C'),
+      r('b', 't', 2, 10, 'F'),
+      r('a', 'h', 3, 11, '%'),
+      r('a', 't', 4, 12),
+      r('b', 't', 5, 13),
+      r('b', 'h', 6, 14),
+    ])
+    expect(rows()).toEqual([
+      { d: 'a', s: 't', ts: 10, value: 1 },
+      { d: 'b', s: 't', ts: 10, value: 2 },
+      { d: 'a', s: 'h', ts: 11, value: 3 },
+      { d: 'a', s: 't', ts: 12, value: 4 },
+      { d: 'b', s: 't', ts: 13, value: 5 },
+      { d: 'b', s: 'h', ts: 14, value: 6 },
+    ])
+    expect(flushes[0]!.latest.sort()).toEqual(['a/h=3%@11', 'a/t=4C@12', 'b/h=6@14', 'b/t=5F@13'])
   })
 
   it('keeps the latest value when an older reading arrives, and takes a new unit', () => {
@@ -76,12 +103,9 @@ describe('ReadingsWriter', () => {
 
   it('rolls back a failed flush entirely and recovers on the next one', () => {
     writer.commit([r('a', 't', 1, 1)])
-    // null never passes validation; here it stands for any failure inside the transaction.
-    const bad = [
-      r('a', 'new-sensor', 1, 2),
-      r('c', 't', 1, 3),
-      { ...r('a', 't', 1, 4), value: null as unknown as number },
-    ]
+    // NaN never passes validation (SQLite would store NULL: NOT NULL fails); here it stands for any
+    // failure inside the transaction.
+    const bad = [r('a', 'new-sensor', 1, 2), r('c', 't', 1, 3), r('a', 't', NaN, 4)]
     expect(() => writer.commit(bad)).toThrow()
     expect(rows()).toHaveLength(1)
     expect(db.prepare("SELECT count(*) AS n FROM devices WHERE id = 'c'").get()).toEqual({ n: 0 })

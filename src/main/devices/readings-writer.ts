@@ -1,25 +1,43 @@
 /**
- * The commit function of the readings write queue: one transaction per flush.
+ * Writes the readings of one flush of the readings queue, in one transaction, on the writer thread.
  *
  * Per flush: registers unknown devices (upsert, so a device's registration commits with its first reading)
- * and touches last_seen_at of every device in it, resolves sensor ids (cached; created on first use),
- * inserts every reading with one prepared INSERT, and moves sensors.last_value/last_ts/unit to the newest
- * reading of each sensor. The hot loop does no SELECT once a sensor is cached and allocates nothing per row.
+ * and touches last_seen_at of every device in it, resolves sensor ids (cached in the writer thread; created
+ * on first use), inserts every reading with one prepared INSERT, and moves sensors.last_value/last_ts/unit
+ * to the newest reading of each sensor. The hot loop does no SELECT once a sensor is cached and allocates
+ * nothing per row. It answers what the main thread needs for its caches and live updates: the devices it
+ * registered and the latest value of each sensor that moved.
+ *
+ * Readings cross the thread boundary as a `ReadingsBatch` (see ./readings-batch.ts): typed arrays moved, not
+ * copied, and small tables of the distinct device ids, sensor names and units.
  */
 import type { Db } from '../database/open'
 import type { DevicesRepository } from './devices-repository'
+import type { ReadingsBatch } from './readings-batch'
 
-/** One reading on its way to the database; `ts` is filled with the receive time when the device sent none. */
-export interface IngestReading {
+// Where the routes and sockets have always found it.
+export type { IngestReading } from './readings-batch'
+
+/** The newest committed value of a sensor, after a flush that moved it. */
+export interface LatestValue {
   deviceId: string
   sensor: string
   value: number
-  unit?: string
+  unit: string
   ts: number
 }
 
+/** What one committed flush changed, for the main thread's caches, change notifications and live updates. */
+export interface FlushSummary {
+  readings: number
+  /** Devices this flush registered. */
+  newDevices: string[]
+  /** Sensors whose latest value moved in this flush (one entry each: the newest). */
+  latest: LatestValue[]
+}
+
 /** A sensor as the writer knows it: committed latest value, plus this flush's newest reading. */
-export interface SensorEntry {
+interface SensorEntry {
   readonly id: number
   readonly deviceId: string
   readonly name: string
@@ -34,21 +52,12 @@ export interface SensorEntry {
   newUnit: string
 }
 
-export interface DeviceEntry {
+interface DeviceEntry {
   readonly id: string
   /** Every sensor of the device (loaded whole on first use, then kept up to date). */
   readonly sensors: Map<string, SensorEntry>
   gen: number
   isNew: boolean
-}
-
-/** What one committed flush changed, for caches, change notifications and live updates. */
-export interface FlushResult {
-  readings: number
-  devices: readonly DeviceEntry[]
-  /** Sensors whose latest value moved in this flush. */
-  latest: readonly SensorEntry[]
-  newDevices: number
 }
 
 export class ReadingsWriter {
@@ -57,53 +66,43 @@ export class ReadingsWriter {
   private gen = 0
   private readonly touchedSensors: SensorEntry[] = []
   private readonly touchedDevices: DeviceEntry[] = []
-  private readonly latest: SensorEntry[] = []
-  private readonly tx: (items: readonly IngestReading[]) => void
+  private readonly tx: (batch: ReadingsBatch) => void
 
   constructor(
     db: Db,
     private readonly repo: DevicesRepository,
-    private readonly afterCommit: (result: FlushResult) => void,
     private readonly maxSensors = 100_000,
   ) {
-    this.tx = db.transaction((items: readonly IngestReading[]) => this.write(items))
+    // IMMEDIATE: the flush reads (sensors of a device) before it writes; taking the write lock first means
+    // another connection's commit can never turn it into SQLITE_BUSY half way (busy_timeout applies).
+    this.tx = db.transaction((batch: ReadingsBatch) => this.write(batch)).immediate
   }
 
-  /** The GroupCommitQueue commit function. Throws only when nothing was committed. */
-  readonly commit = (items: IngestReading[]): void => {
+  /** Writes one flush in one transaction. Throws only when nothing was committed. */
+  commit(batch: ReadingsBatch): FlushSummary {
     this.gen++
     this.touchedSensors.length = 0
     this.touchedDevices.length = 0
-    this.latest.length = 0
     // Bounded cache: past the bound start over (entries reload from the sensors table on use).
     if (this.sensorCount > this.maxSensors || this.devices.size > this.maxSensors) this.clear()
     try {
-      this.tx(items)
+      this.tx(batch)
     } catch (err) {
       // Entries created or changed inside the rolled-back transaction are not true any more.
       this.clear()
       throw err
     }
-    let newDevices = 0
-    for (const d of this.touchedDevices) if (d.isNew) newDevices++
+    const newDevices: string[] = []
+    for (const d of this.touchedDevices) if (d.isNew) newDevices.push(d.id)
+    const latest: LatestValue[] = []
     for (const s of this.touchedSensors) {
       if (s.newTs < s.lastTs) continue
       s.lastTs = s.newTs
       s.lastValue = s.newValue
       s.unit = s.newUnit
-      this.latest.push(s)
+      latest.push({ deviceId: s.deviceId, sensor: s.name, value: s.lastValue, unit: s.unit, ts: s.lastTs })
     }
-    // Committed: whatever follows must not throw, or the queue would think the flush failed.
-    try {
-      this.afterCommit({
-        readings: items.length,
-        devices: this.touchedDevices,
-        latest: this.latest,
-        newDevices,
-      })
-    } catch {
-      // afterCommit reports its own failures; the readings are committed either way.
-    }
+    return { readings: batch.values.length, newDevices, latest }
   }
 
   /** Forgets a device (deleted): its sensor ids are no longer valid. */
@@ -123,41 +122,46 @@ export class ReadingsWriter {
     return this.sensorCount
   }
 
-  private write(items: readonly IngestReading[]): void {
+  private write(batch: ReadingsBatch): void {
     const gen = this.gen
     const now = Date.now()
     const insert = this.repo.insertReading
     const touched = this.touchedSensors
-    let deviceId: string | undefined
-    let sensorName: string | undefined
-    let device: DeviceEntry | undefined
-    let s: SensorEntry | undefined
-    for (let i = 0; i < items.length; i++) {
-      const r = items[i]!
-      if (r.deviceId !== deviceId || device === undefined) {
-        device = this.device(r.deviceId, gen, now)
-        deviceId = r.deviceId
-        sensorName = undefined
-      }
-      if (r.sensor !== sensorName || s === undefined) {
-        s = this.sensor(device, r.sensor, r.unit)
-        sensorName = r.sensor
-      }
-      insert.run(s.id, r.ts, r.value)
-      if (s.gen !== gen) {
-        s.gen = gen
-        s.newTs = r.ts
-        s.newValue = r.value
-        s.newUnit = r.unit ?? s.unit
-        touched.push(s)
-      } else if (r.ts >= s.newTs) {
-        s.newTs = r.ts
-        s.newValue = r.value
-        if (r.unit !== undefined) s.newUnit = r.unit
+    const { devices, runEnds, runs, names, units, name, unit, values, ts } = batch
+    // The sensor entry of each name index for the current device run (valid when its stamp is the run's).
+    const slots = new Array<SensorEntry | undefined>(names.length)
+    const stamps = new Int32Array(names.length).fill(-1)
+    let i = 0
+    for (let run = 0; run < runs; run++) {
+      const device = this.device(devices[run]!, gen, now)
+      const end = runEnds[run]!
+      for (; i < end; i++) {
+        const k = name[i]!
+        const u = unit[i]!
+        const t = ts[i]!
+        const value = values[i]!
+        let s = stamps[k] === run ? slots[k] : undefined
+        if (s === undefined) {
+          s = this.sensor(device, names[k]!, u === 0 ? null : units[u]!)
+          slots[k] = s
+          stamps[k] = run
+        }
+        insert.run(s.id, t, value)
+        if (s.gen !== gen) {
+          s.gen = gen
+          s.newTs = t
+          s.newValue = value
+          s.newUnit = u === 0 ? s.unit : units[u]!
+          touched.push(s)
+        } else if (t >= s.newTs) {
+          s.newTs = t
+          s.newValue = value
+          if (u !== 0) s.newUnit = units[u]!
+        }
       }
     }
-    for (let i = 0; i < touched.length; i++) {
-      const t = touched[i]!
+    for (let j = 0; j < touched.length; j++) {
+      const t = touched[j]!
       if (t.newTs >= t.lastTs) this.repo.setSensorLatest(t.id, t.newValue, t.newTs, t.newUnit)
     }
   }
@@ -179,7 +183,7 @@ export class ReadingsWriter {
     return d
   }
 
-  private sensor(d: DeviceEntry, name: string, unit: string | undefined): SensorEntry {
+  private sensor(d: DeviceEntry, name: string, unit: string | null): SensorEntry {
     let s = d.sensors.get(name)
     if (!s) {
       s = this.entry(d.id, this.repo.ensureSensor(d.id, name, unit ?? ''))

@@ -7,6 +7,7 @@ import type {
   BrowserWindowConstructorOptions,
   MenuItemConstructorOptions,
   MessageBoxOptions,
+  NativeImage,
   NotificationConstructorOptions,
 } from 'electron'
 import type { IpcMainLike } from '../ipc/register'
@@ -17,9 +18,8 @@ export interface PreventableEvent {
   preventDefault(): void
 }
 
-export interface NativeImageLike {
-  isEmpty(): boolean
-}
+/** Images only pass from `nativeImage` to the tray: Electron's own type (doubles cast theirs). */
+export type NativeImageLike = NativeImage
 
 export interface HeadersDetails {
   url: string
@@ -98,6 +98,8 @@ export interface NotificationLike {
 
 export interface LoginItemSettingsLike {
   openAtLogin: boolean
+  /** macOS: this launch came from the login item. */
+  wasOpenedAtLogin?: boolean
 }
 
 export interface AppLike {
@@ -137,9 +139,11 @@ export interface ElectronLike {
     setApplicationMenu(menu: MenuLike | null): void
   }
   Tray: new (image: NativeImageLike) => TrayLike
-  Notification: (new (options: NotificationConstructorOptions) => NotificationLike) & { isSupported(): boolean }
+  Notification: (new (options: NotificationConstructorOptions) => NotificationLike) & {
+    isSupported(): boolean
+  }
   nativeImage: { createFromPath(path: string): NativeImageLike }
-  shell: { openExternal(url: string): Promise<void> }
+  shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string> }
   dialog: {
     showMessageBox(options: MessageBoxOptions): Promise<{ response: number }>
     showErrorBox(title: string, content: string): void

@@ -1,68 +1,27 @@
 /**
- * The Electron shell: a thin layer that starts the same station core as `npm run headless` in-process,
- * opens a locked-down window on it, and stops the station (flushing every queue) before quitting.
+ * The Electron entry: hands the real Electron module and this process's facts to the shell. Paths are
+ * relative to this bundle (out/main/index.js): the preload and renderer builds sit beside it, the icons
+ * in resources/ (inside app.asar in installers).
  */
-import { app, BrowserWindow, ipcMain } from 'electron'
+import * as electron from 'electron'
 import { fileURLToPath } from 'node:url'
-import { loadConfig } from '../config'
-import { createStation, type Station } from '../station'
-import { mainWindowOptions } from './window-options'
+import { createShell } from './shell'
 
-let station: Station | undefined
-let stationUrl = ''
-let window: BrowserWindow | undefined
+const outDir = fileURLToPath(new URL('..', import.meta.url))
+const resourcesDir = fileURLToPath(new URL('../../resources', import.meta.url))
 
-function preloadPath(): string {
-  return fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
-}
-
-function isOwnPage(url: string): boolean {
-  return stationUrl !== '' && (url === stationUrl || url.startsWith(`${stationUrl}/`))
-}
-
-function createWindow() {
-  window = new BrowserWindow(mainWindowOptions(preloadPath()))
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isOwnPage(url)) event.preventDefault()
-  })
-  window.once('ready-to-show', () => window?.show())
-  void window.loadURL(`${stationUrl}/`)
-}
-
-async function main() {
-  if (!app.requestSingleInstanceLock()) {
-    app.quit()
-    return
-  }
-  app.on('second-instance', () => {
-    if (window?.isMinimized()) window.restore()
-    window?.focus()
-  })
-  await app.whenReady()
-  const config = loadConfig({ STATION_DATA_DIR: app.getPath('userData'), ...process.env })
-  station = await createStation(config)
-  stationUrl = (await station.start()).url
-
-  ipcMain.handle('station:url', (event) => {
-    if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) throw new Error('refused: foreign sender')
-    return stationUrl
-  })
-  app.on('web-contents-created', (_e, contents) => {
-    contents.session.setPermissionRequestHandler((_wc, permission, callback) =>
-      callback(permission === 'notifications'),
-    )
-  })
-  createWindow()
-
-  let quitting = false
-  app.on('before-quit', (event) => {
-    if (quitting || !station) return
-    event.preventDefault()
-    quitting = true
-    void station.stop().finally(() => app.exit(0))
-  })
-  app.on('window-all-closed', () => app.quit())
-}
-
-void main()
+createShell(electron, {
+  outDir,
+  resourcesDir,
+  env: process.env,
+  argv: process.argv,
+  platform: process.platform,
+  arch: process.arch,
+  execPath: process.execPath,
+  resourcesPath: process.resourcesPath,
+  versions: process.versions,
+  signals: process,
+}).catch((err: unknown) => {
+  console.error('Guard Station failed to start', err)
+  electron.app.exit(1)
+})

@@ -1,11 +1,13 @@
 /**
  * Records station events (camera/device offline and online, buzzer failures, queue overload) through a
- * small group-commit queue: `record()` resolves with the stored event only after it is committed, then
- * the event goes out live. Guards acknowledge events; the first acknowledgement is kept.
+ * small group-commit queue whose transactions run on the writer thread ('events.insert'): `record()`
+ * resolves with the stored event only after it is committed, then the event goes out live. Guards
+ * acknowledge events (on the main connection: rare); the first acknowledgement is kept.
  */
 import type { QueueConfig } from '../config'
 import { GroupCommitQueue } from '../queues/group-commit-queue'
 import type { ChangeBus, EventService, LiveHub, NewEvent } from '../services'
+import type { Writer } from '../database/writer'
 import type { StationEvent } from '../../shared/schemas/entities'
 import type { EventDraft, EventsRepository } from './events-repository'
 
@@ -32,6 +34,7 @@ export class StationEventService implements EventService {
   constructor(
     private readonly deps: {
       repo: EventsRepository
+      writer: Writer
       changes: ChangeBus
       live: LiveHub
       log: Log
@@ -51,8 +54,11 @@ export class StationEventService implements EventService {
     return this.deps.now?.() ?? Date.now()
   }
 
-  private commit(items: Pending[]): void {
-    const ids = this.deps.repo.insertMany(items.map((i) => i.draft))
+  private async commit(items: Pending[]): Promise<void> {
+    const ids = await this.deps.writer.run(
+      'events.insert',
+      items.map((i) => i.draft),
+    )
     items.forEach((item, i) => (item.id = ids[i]!))
     // Committed: tell the caches, then the live channel. Nothing here may undo the commit.
     try {

@@ -1,4 +1,4 @@
-/** SQL for station events: inserts batched by the events write queue, acknowledgements, point reads. */
+/** SQL for station events: inserts (run by the writer for the events queue), acknowledgements, point reads. */
 import type { Db } from '../database/open'
 import type { StationEvent } from '../../shared/schemas/entities'
 import type { EventSeverity, EventType } from '../../shared/constants'
@@ -37,7 +37,7 @@ export class EventsRepository {
   private readonly byId
   private readonly ackStmt
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.insert = db.prepare<[number, string, string, string, string, string]>(
       `INSERT INTO events (ts, type, severity, source_kind, source_id, message) VALUES (?, ?, ?, ?, ?, ?)`,
     )
@@ -47,15 +47,11 @@ export class EventsRepository {
     )
   }
 
-  /** Inserts the drafts in one transaction; returns the ids in the same order. */
-  insertMany(drafts: readonly EventDraft[]): number[] {
-    return this.db.transaction(() =>
-      drafts.map((d) =>
-        Number(
-          this.insert.run(d.ts, d.type, d.severity, d.sourceKind, d.sourceId, d.message).lastInsertRowid,
-        ),
-      ),
-    )()
+  /** Inserts the drafts (inside the caller's transaction: the writer's 'events.insert'); ids in order. */
+  insertEach(drafts: readonly EventDraft[]): number[] {
+    return drafts.map((d) =>
+      Number(this.insert.run(d.ts, d.type, d.severity, d.sourceKind, d.sourceId, d.message).lastInsertRowid),
+    )
   }
 
   get(id: number): StationEvent | undefined {

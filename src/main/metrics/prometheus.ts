@@ -180,6 +180,76 @@ export function toPrometheus(s: MetricsSnapshot, routes: RouteMetrics): string {
   w.each(`${P}domain_cache_hits_total`, 'counter', 'Domain cache hits', dc, (c) => c.hits, byCache)
   w.each(`${P}domain_cache_misses_total`, 'counter', 'Domain cache misses', dc, (c) => c.misses, byCache)
 
+  const cams = s.video?.cameras ?? []
+  const byCamera = (c: { id: number; name: string; kind: string }) => ({
+    camera_id: String(c.id),
+    camera: c.name,
+    kind: c.kind,
+  })
+  w.each(
+    `${P}camera_online`,
+    'gauge',
+    'Camera online (frames arriving): 1, or 0',
+    cams,
+    (c) => (c.online ? 1 : 0),
+    byCamera,
+  )
+  w.each(
+    `${P}camera_fps_in`,
+    'gauge',
+    'Frames per second received from the camera',
+    cams,
+    (c) => c.fpsIn,
+    byCamera,
+  )
+  w.each(`${P}camera_viewers`, 'gauge', 'Viewers watching the camera', cams, (c) => c.viewers.total, byCamera)
+  const withFrame = cams.filter((c) => c.lastFrameAgeMs !== null)
+  w.each(
+    `${P}camera_last_frame_age_seconds`,
+    'gauge',
+    'Seconds since the camera last sent a frame (absent before the first frame)',
+    withFrame,
+    (c) => (c.lastFrameAgeMs ?? 0) / 1000,
+    byCamera,
+  )
+  w.each(
+    `${P}camera_bytes_in_per_second`,
+    'gauge',
+    'Bytes per second received from the camera',
+    cams,
+    (c) => c.bytesInPerSec,
+    byCamera,
+  )
+  w.each(
+    `${P}camera_frames_in_total`,
+    'counter',
+    'Frames received from the camera',
+    cams,
+    (c) => c.framesIn,
+    byCamera,
+  )
+  w.each(
+    `${P}camera_frames_skipped_total`,
+    'counter',
+    'Frames slow viewers skipped (latest frame wins)',
+    cams,
+    (c) => c.framesSkipped,
+    byCamera,
+  )
+  w.each(
+    `${P}camera_reconnects_total`,
+    'counter',
+    'Reconnections to a pull camera',
+    cams,
+    (c) => c.reconnects,
+    byCamera,
+  )
+  if (s.video) {
+    w.family(`${P}video_viewers`, 'gauge', 'Open video viewers across the station')
+    w.sample(`${P}video_viewers`, s.video.viewers, { kind: 'open' })
+    w.sample(`${P}video_viewers`, s.video.maxViewers, { kind: 'max' })
+  }
+
   // The response cache's numeric figures, whatever it reports (hits, misses, size, hitRate...).
   if (s.responseCache && typeof s.responseCache === 'object') {
     for (const [k, v] of Object.entries(s.responseCache as Record<string, unknown>)) {

@@ -4,6 +4,7 @@ import type { PoolStats } from '../database/read-pool'
 import type { QueueStats } from '../queues/group-commit-queue'
 import type { LoopDelay } from './event-loop'
 import type { RouteMetrics, RouteSnapshot } from './route-metrics'
+import type { VideoStats } from '../video/video-stats'
 
 export interface LiveStats {
   subscribers: number
@@ -31,6 +32,8 @@ export interface MetricsSources {
   domainCaches: () => DomainCacheStats[]
   readPool: () => PoolStats
   queues: () => QueueStats[]
+  /** Live video: per camera state, rates and viewers (null without the video service). */
+  video: () => VideoStats | null
 }
 
 export interface MetricsSnapshot {
@@ -44,6 +47,7 @@ export interface MetricsSnapshot {
   domainCaches: DomainCacheStats[]
   readPool: PoolStats
   queues: QueueStats[]
+  video: VideoStats | null
 }
 
 export function collectMetrics(src: MetricsSources, opts: { routes?: boolean } = {}): MetricsSnapshot {
@@ -71,5 +75,6 @@ export function collectMetrics(src: MetricsSources, opts: { routes?: boolean } =
     domainCaches: src.domainCaches(),
     readPool: src.readPool(),
     queues: src.queues(),
+    video: src.video(),
   }
 }

@@ -8,8 +8,13 @@
  * Batches therefore grow with load while an idle station commits within a millisecond. `maxWaitMs` is the
  * longest a write may wait, never a fixed delay.
  *
- * Past `maxPending` items the queue refuses new work (QueueFullError → 503 + Retry-After) instead of
- * growing memory.
+ * The commit function may be synchronous (it runs on the main thread's connection) or return a promise (it
+ * runs on the writer thread). An asynchronous queue keeps one flush in flight at a time (one writer):
+ * what arrives meanwhile accumulates and rides in the next flush, which starts the moment the previous one
+ * completes.
+ *
+ * Past `maxPending` items, those in flight included, the queue refuses new work (QueueFullError → 503 +
+ * Retry-After) instead of growing memory.
  */
 import type { QueueConfig } from '../config'
 
@@ -32,13 +37,17 @@ export class QueueClosedError extends Error {
 
 interface Group<T> {
   items: T[]
+  at: number
   resolve: () => void
   reject: (err: Error) => void
 }
 
 export interface QueueStats {
   name: string
+  /** Items not yet committed: waiting, plus those in the flush in flight. */
   pending: number
+  /** Items in the flush in flight (asynchronous commits only). */
+  inFlight: number
   maxPending: number
   maxWaitMs: number
   batchSize: number
@@ -52,23 +61,41 @@ export interface QueueStats {
   lastFlushMs: number
   avgFlushMs: number
   maxFlushMs: number
-  /** Longest time a committed item waited in the queue during the last flush. */
+  /** Longest time a committed item waited in the queue before its flush started, in the last flush. */
   lastWaitMs: number
 }
 
-/** Commits the items of one flush; called inside no transaction: the callback opens its own. */
-export type CommitFn<T> = (items: T[]) => void
+/**
+ * Commits the items of one flush, in one transaction it opens itself. Synchronous, or a promise that
+ * settles once the transaction committed (or failed: then nothing of it may be committed).
+ */
+export type CommitFn<T> = (items: T[]) => void | Promise<void>
+
+type Step = void | Promise<void>
+
+/** Runs the steps one after the other; synchronously as long as they are synchronous. */
+function sequence(steps: (() => Step)[], from = 0): Step {
+  for (let i = from; i < steps.length; i++) {
+    const r = steps[i]!()
+    if (r) return r.then(() => sequence(steps, i + 1))
+  }
+}
+
+const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)))
 
 export class GroupCommitQueue<T> {
   private groups: Group<T>[] = []
+  /** Items not yet committed (waiting and in flight): what the bound counts. */
   private pendingItems = 0
-  private oldestEnqueuedAt = 0
+  private inFlightItems = 0
+  /** The flush in flight (asynchronous commits), settled once its groups are. */
+  private inFlight: Promise<void> | undefined
   private immediate: NodeJS.Immediate | undefined
   private timer: NodeJS.Timeout | undefined
   private closed = false
   private readonly s: Omit<
     QueueStats,
-    'name' | 'pending' | 'maxPending' | 'maxWaitMs' | 'batchSize' | 'avgFlushMs'
+    'name' | 'pending' | 'inFlight' | 'maxPending' | 'maxWaitMs' | 'batchSize' | 'avgFlushMs'
   > = {
     enqueued: 0,
     committed: 0,
@@ -110,8 +137,7 @@ export class GroupCommitQueue<T> {
     }
     if (items.length === 0) return Promise.resolve()
     return new Promise<void>((resolve, reject) => {
-      if (this.pendingItems === 0) this.oldestEnqueuedAt = performance.now()
-      this.groups.push({ items, resolve, reject })
+      this.groups.push({ items, at: performance.now(), resolve, reject })
       this.pendingItems += items.length
       this.s.enqueued += items.length
       this.schedule()
@@ -119,23 +145,25 @@ export class GroupCommitQueue<T> {
   }
 
   private schedule(): void {
-    if (this.pendingItems >= this.config.batchSize) {
-      // A full batch: commit on this turn's check phase, no later.
-      this.immediate ??= setImmediate(() => this.flush())
-      return
-    }
+    // A flush in flight starts the next one when it completes: nothing to schedule.
+    if (this.inFlight) return
+    // Commit on this turn's check phase, whatever the batch size: group commit, not a fixed delay.
     this.immediate ??= setImmediate(() => this.flush())
-    // Upper bound on the wait, should the writer be held up by other work.
+    // Upper bound on the wait, should the event loop be held up by other work.
     this.timer ??= setTimeout(() => this.flush(), this.config.maxWaitMs)
   }
 
-  /** Commits everything pending now, in transactions of at most `batchSize` items. Synchronous. */
+  /**
+   * Commits what is pending now, in transactions of at most `batchSize` items (groups kept whole). With a
+   * synchronous commit everything is committed when this returns; with an asynchronous one the first
+   * transaction is started (unless one is in flight) and the rest follow as each completes.
+   */
   flush(): void {
     if (this.immediate) clearImmediate(this.immediate)
     if (this.timer) clearTimeout(this.timer)
     this.immediate = undefined
     this.timer = undefined
-    while (this.groups.length > 0) {
+    while (!this.inFlight && this.groups.length > 0) {
       const take: Group<T>[] = []
       let n = 0
       while (
@@ -146,50 +174,80 @@ export class GroupCommitQueue<T> {
         take.push(g)
         n += g.items.length
       }
-      this.pendingItems -= n
-      this.commitGroups(take, n)
-    }
-    this.oldestEnqueuedAt = 0
-  }
-
-  private commitGroups(groups: Group<T>[], n: number): void {
-    const started = performance.now()
-    const items = groups.length === 1 ? groups[0]!.items : groups.flatMap((g) => g.items)
-    try {
-      this.commit(items)
-      for (const g of groups) g.resolve()
-      this.s.committed += n
-    } catch (err) {
-      this.hooks.onError?.(err)
-      if (groups.length === 1) {
-        this.s.failedGroups++
-        groups[0]!.reject(err instanceof Error ? err : new Error(String(err)))
-      } else {
-        // One bad group must not fail the others that rode along: retry each in its own transaction.
-        for (const g of groups) this.commitGroups([g], g.items.length)
-        return
+      const done = this.commitGroups(take, n)
+      if (done) {
+        this.inFlightItems = n
+        this.inFlight = done.then(() => {
+          this.inFlight = undefined
+          this.inFlightItems = 0
+          // What accumulated meanwhile goes now: the writer is free.
+          this.flush()
+        })
       }
     }
+  }
+
+  /** Commits one batch; returns a promise when the commit is asynchronous. Never rejects. */
+  private commitGroups(groups: Group<T>[], n: number): Step {
+    const started = performance.now()
+    const items = groups.length === 1 ? groups[0]!.items : groups.flatMap((g) => g.items)
+    let r: void | Promise<void>
+    try {
+      r = this.commit(items)
+    } catch (err) {
+      return this.failed(groups, err)
+    }
+    if (!r) return this.committed(groups, n, started)
+    return r.then(
+      () => this.committed(groups, n, started),
+      (err: unknown) => this.failed(groups, err),
+    )
+  }
+
+  private committed(groups: Group<T>[], n: number, started: number): void {
     const ms = performance.now() - started
+    this.pendingItems -= n
+    this.s.committed += n
     this.s.flushes++
     this.s.lastBatchItems = n
     this.s.maxBatchItems = Math.max(this.s.maxBatchItems, n)
     this.s.lastFlushMs = ms
     this.s.maxFlushMs = Math.max(this.s.maxFlushMs, ms)
-    this.s.lastWaitMs = this.oldestEnqueuedAt ? started - this.oldestEnqueuedAt : 0
+    this.s.lastWaitMs = started - groups[0]!.at
     this.totalFlushMs += ms
+    for (const g of groups) g.resolve()
   }
 
-  /** Stops accepting writes and commits what is pending. */
-  close(): void {
-    this.closed = true
+  private failed(groups: Group<T>[], err: unknown): Step {
+    this.hooks.onError?.(err)
+    if (groups.length === 1) {
+      const g = groups[0]!
+      this.pendingItems -= g.items.length
+      this.s.failedGroups++
+      g.reject(asError(err))
+      return
+    }
+    // One bad group must not fail the others that rode along: retry each in its own transaction.
+    return sequence(groups.map((g) => () => this.commitGroups([g], g.items.length)))
+  }
+
+  /** Resolves once everything enqueued so far has been committed (or has failed). */
+  async drain(): Promise<void> {
     this.flush()
+    while (this.inFlight) await this.inFlight
+  }
+
+  /** Stops accepting writes and commits what is pending (synchronous commits: before this returns). */
+  close(): Promise<void> {
+    this.closed = true
+    return this.drain()
   }
 
   stats(): QueueStats {
     return {
       name: this.name,
       pending: this.pendingItems,
+      inFlight: this.inFlightItems,
       maxPending: this.config.maxPending,
       maxWaitMs: this.config.maxWaitMs,
       batchSize: this.config.batchSize,

@@ -67,6 +67,10 @@ export function loadEffectiveConfig(
     notes.push(`data moved: copied the database from ${choice.from} to ${dataDir} (the old copy is kept)`)
   }
   const saved = readSavedSettings(dataDir, opts.nativeBinding)
-  const merged = { ...savedToEnv(saved, (m) => notes.push(m)), ...nonEmpty(baseEnv), STATION_DATA_DIR: dataDir }
+  const merged = {
+    ...savedToEnv(saved, (m) => notes.push(m)),
+    ...nonEmpty(baseEnv),
+    STATION_DATA_DIR: dataDir,
+  }
   return { config: { ...loadConfig(merged), ...extras }, notes }
 }

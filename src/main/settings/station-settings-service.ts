@@ -98,7 +98,8 @@ export class StationSettingsService {
         throw errors.conflict(`${def.label} is set by ${def.envVar}: change it there and restart`)
       }
       if (value !== null) {
-        const problem = settingProblem(key, value) ?? (key === 'dataDir' ? folderProblem(String(value)) : undefined)
+        const problem =
+          settingProblem(key, value) ?? (key === 'dataDir' ? folderProblem(String(value)) : undefined)
         if (problem) throw errors.badRequest(problem)
       }
       if ((before[key] ?? null) !== value) changes.push([key, value])
@@ -116,7 +117,8 @@ export class StationSettingsService {
       }
     })
     const folder = changes.find(([key]) => key === 'dataDir')
-    if (folder) writeDataFolder(this.bootstrapDir, folder[1] === null ? null : String(folder[1]), config.dataDir)
+    if (folder)
+      writeDataFolder(this.bootstrapDir, folder[1] === null ? null : String(folder[1]), config.dataDir)
     const appliedNow: string[] = []
     if (body.deviceKey !== undefined) {
       this.deps.setDeviceKey(body.deviceKey)

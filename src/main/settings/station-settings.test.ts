@@ -62,7 +62,13 @@ describe('station settings', () => {
     const res = await call('GET')
     expect(res.status).toBe(200)
     const port = setting(res.body.data, 'port')
-    expect(port).toMatchObject({ value: 0, saved: null, default: 8787, source: 'environment', editable: false })
+    expect(port).toMatchObject({
+      value: 0,
+      saved: null,
+      default: 8787,
+      source: 'environment',
+      editable: false,
+    })
     expect(setting(res.body.data, 'readPoolSize')).toMatchObject({
       value: 2,
       source: 'default',
@@ -101,7 +107,11 @@ describe('station settings', () => {
 
     // null restores the default (on the next start).
     const reset = await second.call('PUT', { readPoolSize: null })
-    expect(setting(reset.body.data, 'readPoolSize')).toMatchObject({ saved: null, source: 'default', restartRequired: true })
+    expect(setting(reset.body.data, 'readPoolSize')).toMatchObject({
+      saved: null,
+      source: 'default',
+      restartRequired: true,
+    })
   })
 
   it('lets environment variables win over saved settings', async () => {
@@ -143,12 +153,20 @@ describe('station settings', () => {
     expect(res.status).toBe(400)
     expect(res.body.message).toMatch(/not an address of this computer/)
     const ok = await call('PUT', { host: '127.0.0.1' })
-    expect(setting(ok.body.data, 'host')).toMatchObject({ value: '0.0.0.0', saved: '127.0.0.1', restartRequired: true })
+    expect(setting(ok.body.data, 'host')).toMatchObject({
+      value: '0.0.0.0',
+      saved: '127.0.0.1',
+      restartRequired: true,
+    })
   })
 
   it('applies a new device key at once', async () => {
     const dir = tempDir()
-    const { call, station, token } = await start({ STATION_DATA_DIR: dir, STATION_PORT: '0', STATION_HOST: '127.0.0.1' })
+    const { call, station, token } = await start({
+      STATION_DATA_DIR: dir,
+      STATION_PORT: '0',
+      STATION_HOST: '127.0.0.1',
+    })
     const res = await call('PUT', { deviceKey: 'chosen-site-key-0123456789' })
     expect(res.body.data.appliedNow).toEqual(['deviceKey'])
     const key = await station.app.inject({
@@ -205,7 +223,9 @@ describe('station settings', () => {
     expect(existsSync(join(moved, 'station.db'))).toBe(true)
     expect(existsSync(join(home, 'station.db'))).toBe(true)
     // STATION_DATA_DIR wins over the chosen folder.
-    expect(loadEffectiveConfig({ STATION_DATA_DIR: home }, { defaultDataDir: home }).config.dataDir).toBe(home)
+    expect(loadEffectiveConfig({ STATION_DATA_DIR: home }, { defaultDataDir: home }).config.dataDir).toBe(
+      home,
+    )
   })
 
   it('ignores saved values that no longer pass, with a note', async () => {
@@ -224,7 +244,11 @@ describe('station settings', () => {
 
   it('is for admins only', async () => {
     const dir = tempDir()
-    const { station, token } = await start({ STATION_DATA_DIR: dir, STATION_PORT: '0', STATION_HOST: '127.0.0.1' })
+    const { station, token } = await start({
+      STATION_DATA_DIR: dir,
+      STATION_PORT: '0',
+      STATION_HOST: '127.0.0.1',
+    })
     const anon = await station.app.inject({ method: 'GET', url: '/api/settings/station' })
     expect(anon.statusCode).toBe(401)
     await station.app.inject({

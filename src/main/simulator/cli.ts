@@ -1,9 +1,11 @@
 /**
  * `npm run simulate -- --devices 200 --rate 5 [--mode ws] [--url ...] [--key ...]`: simulated sensors and
- * buzzers against a station. Prints progress every few seconds and a summary on Ctrl-C.
+ * buzzers against a station; `--cameras 8 --fps 25` adds simulated cameras (with `--devices 0`, cameras
+ * only). Prints progress every few seconds and a summary on Ctrl-C.
  */
+import { startCameraSimulation, type CameraCliRun } from '../video/sim/cli-cameras'
 import { parseCli, USAGE, type CliOptions } from './options'
-import { startSimulator } from './simulator'
+import { startSimulator, type Simulator } from './simulator'
 import type { SimulatorStats } from './stats'
 
 const fmt = (n: number) => n.toLocaleString('en-US')
@@ -43,27 +45,63 @@ function summary(s: SimulatorStats): string {
 }
 
 async function main(cli: CliOptions): Promise<number> {
-  const { sim } = cli
+  const { sim, cameras } = cli
   if (!sim.key) {
     process.stderr.write(
       'No device key: pass --key <site key> or set STATION_DEVICE_KEY (admins find it in the station).\n',
     )
     return 2
   }
-  process.stdout.write(
-    `Simulating ${fmt(sim.devices)} devices (${sim.prefix}${String(sim.firstDevice).padStart(4, '0')}...) over ${sim.mode === 'ws' ? 'WebSocket' : 'HTTP'} ` +
-      `against ${sim.url}: ${sim.rate} reading(s)/s each, ${sim.sensors} sensor(s), batch ${sim.batch}, heartbeat every ${sim.heartbeatMs / 1000}s. Ctrl-C stops.\n`,
-  )
-  const simulator = startSimulator({
-    ...sim,
-    onBuzzer: (id, on) => process.stdout.write(`  buzzer ${id} ${on ? 'ON' : 'off'}\n`),
-  })
+  if (cameras.count > 0 && !cameras.adminPassword) {
+    process.stderr.write(
+      'Simulated cameras are registered through the admin API: pass --admin-password <password> or set STATION_ADMIN_PASSWORD.\n',
+    )
+    return 2
+  }
+  let cams: CameraCliRun | undefined
+  if (cameras.count > 0) {
+    try {
+      cams = await startCameraSimulation({
+        url: sim.url,
+        key: sim.key,
+        cameras: cameras.count,
+        fps: cameras.fps,
+        adminPassword: cameras.adminPassword!,
+        transport: sim.mode,
+      })
+    } catch (err) {
+      process.stderr.write(
+        `Cannot start the simulated cameras: ${err instanceof Error ? err.message : String(err)}\n`,
+      )
+      return 2
+    }
+    process.stdout.write(`${cams.describe()}. Ctrl-C stops.\n`)
+  }
+  let simulator: Simulator | undefined
+  if (sim.devices > 0) {
+    process.stdout.write(
+      `Simulating ${fmt(sim.devices)} devices (${sim.prefix}${String(sim.firstDevice).padStart(4, '0')}...) over ${sim.mode === 'ws' ? 'WebSocket' : 'HTTP'} ` +
+        `against ${sim.url}: ${sim.rate} reading(s)/s each, ${sim.sensors} sensor(s), batch ${sim.batch}, heartbeat every ${sim.heartbeatMs / 1000}s. Ctrl-C stops.\n`,
+    )
+    simulator = startSimulator({
+      ...sim,
+      onBuzzer: (id, on) => process.stdout.write(`  buzzer ${id} ${on ? 'ON' : 'off'}\n`),
+    })
+  }
   let prev: SimulatorStats | undefined
+  const started = performance.now()
   const timer = setInterval(() => {
-    const s = simulator.stats()
-    process.stdout.write(progress(s, prev) + '\n')
-    if (s.lastError && s.lastError !== prev?.lastError) process.stdout.write(`  last error: ${s.lastError}\n`)
-    prev = s
+    if (simulator) {
+      const s = simulator.stats()
+      process.stdout.write(progress(s, prev) + '\n')
+      if (s.lastError && s.lastError !== prev?.lastError)
+        process.stdout.write(`  last error: ${s.lastError}\n`)
+      prev = s
+    }
+    if (cams) {
+      const secs = String(Math.round((performance.now() - started) / 1000)).padStart(5)
+      process.stdout.write(`[${secs}s] ${cams.progress()}\n`)
+    }
   }, cli.intervalMs)
 
   await new Promise<void>((resolve) => {
@@ -80,9 +118,22 @@ async function main(cli: CliOptions): Promise<number> {
     if (cli.durationMs !== undefined) setTimeout(resolve, cli.durationMs).unref()
   })
   clearInterval(timer)
-  const final = await simulator.stop()
-  process.stdout.write(summary(final) + '\n')
-  return final.readingsAcknowledged > 0 || final.readingsGenerated === 0 ? 0 : 1
+  const [final] = await Promise.all([simulator?.stop(), cams?.stop()])
+  let code = 0
+  if (final) {
+    process.stdout.write(summary(final) + '\n')
+    if (final.readingsAcknowledged === 0 && final.readingsGenerated > 0) code = 1
+  }
+  if (cams) {
+    const c = cams.fleet.stats()
+    const secs = ((performance.now() - started) / 1000).toFixed(1)
+    process.stdout.write(
+      `\nCamera summary (${cams.fleet.cameras.length} cameras, ${secs} s)\n  ${cams.progress().replace(/^cameras: /, '')}\n` +
+        (c.push.lastError ? `  last error: ${c.push.lastError}\n` : ''),
+    )
+    if (c.push.sent === 0 && c.push.failed > 0) code = 1
+  }
+  return code
 }
 
 let cli: CliOptions

@@ -11,14 +11,10 @@ import type { SimulatorCounters } from './stats'
 
 const INGEST_PATH = '/api/v1/ingest/sensor-data'
 
-/**
- * Buzzer commands in an answer: `data.pending` (heartbeat), `data.commands` (GET .../pending), or `data`
- * itself when it is a list.
- */
+/** Buzzer commands in an answer: `data.commands` (heartbeat and GET .../pending alike). */
 export function commandsIn(body: unknown): BuzzerCommand[] {
-  const data = (body as { data?: unknown } | undefined)?.data
-  const obj = data as { pending?: unknown; commands?: unknown } | undefined
-  const list = Array.isArray(data) ? data : (obj?.pending ?? obj?.commands)
+  const data = (body as { data?: { commands?: unknown } } | undefined)?.data
+  const list = data?.commands
   if (!Array.isArray(list)) return []
   return list.filter(
     (c): c is BuzzerCommand =>

@@ -2,14 +2,17 @@
 import { parseArgs } from 'node:util'
 import { DEFAULT_OPTIONS, type SimulatorOptions } from './simulator'
 
-export const USAGE = `Guard Station device simulator: simulated sensors and buzzers for trying a station without hardware.
+/** Camera frame rate when --cameras is given without --fps. */
+export const DEFAULT_CAMERA_FPS = 10
+
+export const USAGE = `Guard Station simulator: simulated sensors, buzzers and cameras for trying a station without hardware.
 
 Usage: npm run simulate -- [options]
 
   --url <url>          station address (default ${DEFAULT_OPTIONS.url})
   --key <key>          site device key (default: $STATION_DEVICE_KEY); shown to admins in the station
   --mode http|ws       HTTP requests, or one WebSocket per device (default ${DEFAULT_OPTIONS.mode})
-  --devices <n>        simulated devices (default ${DEFAULT_OPTIONS.devices})
+  --devices <n>        simulated devices (default ${DEFAULT_OPTIONS.devices}; 0 with --cameras: cameras only)
   --rate <n>           readings per second per device (default ${DEFAULT_OPTIONS.rate})
   --sensors <n>        sensors per device, 1-6: temperature, humidity, co2, pressure, light, battery (default ${DEFAULT_OPTIONS.sensors})
   --batch <n>          readings per request or frame, 1-1000 (default ${DEFAULT_OPTIONS.batch}: one reading each)
@@ -20,6 +23,11 @@ Usage: npm run simulate -- [options]
   --duration <s>       stop after s seconds (default: run until Ctrl-C)
   --interval <s>       seconds between progress lines (default 5)
   --deflate            offer WebSocket per-message deflate
+  --cameras <n>        also simulate n cameras (default 0): push cameras sending 640x480 JPEGs (over
+                       HTTP, or WebSocket with --mode ws), and MJPEG and snapshot cameras served on
+                       127.0.0.1 for the station to pull; registered (or reused by name) through the admin API
+  --fps <n>            frames per second per camera, 1-60 (default ${DEFAULT_CAMERA_FPS})
+  --admin-password <p> admin password, to register the cameras (default: $STATION_ADMIN_PASSWORD)
   --help               show this help
 
 Every reading counts as acknowledged only once the station confirmed it was stored. Ctrl-C stops the
@@ -28,11 +36,22 @@ simulator gracefully (waits for answers to what is in flight) and prints a summa
 Examples:
   npm run simulate -- --devices 200 --rate 5 --key "$STATION_DEVICE_KEY"
   npm run simulate -- --mode ws --devices 50 --url http://192.168.1.20:8787 --key <site key>
+  npm run simulate -- --cameras 8 --fps 25 --devices 0 --key <site key> --admin-password <password>
 `
+
+export interface CameraOptions {
+  /** Simulated cameras (0: none). */
+  count: number
+  fps: number
+  /** To sign in as admin and register the cameras. */
+  adminPassword: string | undefined
+}
 
 export interface CliOptions {
   help: boolean
+  /** Devices: `sim.devices` is 0 when only cameras run. */
   sim: Omit<SimulatorOptions, 'onBuzzer'>
+  cameras: CameraOptions
   durationMs: number | undefined
   intervalMs: number
 }
@@ -66,6 +85,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       duration: { type: 'string' },
       interval: { type: 'string' },
       deflate: { type: 'boolean' },
+      cameras: { type: 'string' },
+      fps: { type: 'string' },
+      'admin-password': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -80,8 +102,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   const d = DEFAULT_OPTIONS
   const duration = values.duration === undefined ? undefined : num('duration', values.duration, 0, 0.1, 1e7)
+  const cameras = Math.round(num('cameras', values.cameras, 0, 0, 256))
+  const devices = Math.round(num('devices', values.devices, d.devices, 0, 100_000))
+  if (!values.help && devices === 0 && cameras === 0)
+    throw new Error('Nothing to simulate: --devices 0 needs --cameras <n>')
+  if (!values.help && values.fps !== undefined && cameras === 0) throw new Error('--fps needs --cameras <n>')
   return {
     help: values.help ?? false,
+    cameras: {
+      count: cameras,
+      fps: num('fps', values.fps, DEFAULT_CAMERA_FPS, 1, 60),
+      adminPassword: values['admin-password'] ?? (env.STATION_ADMIN_PASSWORD || undefined),
+    },
     durationMs: duration === undefined ? undefined : duration * 1000,
     intervalMs: num('interval', values.interval, 5, 0.5, 3600) * 1000,
     sim: {
@@ -89,7 +121,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       url,
       key: values.key ?? (env.STATION_DEVICE_KEY || undefined),
       mode,
-      devices: Math.round(num('devices', values.devices, d.devices, 1, 100_000)),
+      devices,
       rate: num('rate', values.rate, d.rate, 0, 10_000),
       sensors: Math.round(num('sensors', values.sensors, d.sensors, 1, 6)),
       batch: Math.round(num('batch', values.batch, d.batch, 1, 1000)),

@@ -6,7 +6,11 @@
  */
 import WebSocket from 'ws'
 import { DEVICE_KEY_HEADER } from '../../shared/constants'
-import type { BuzzerCommand } from '../../shared/schemas/device-protocol'
+import {
+  TRANSIENT_DEVICE_ERRORS,
+  type BuzzerCommand,
+  type DeviceErrorCode,
+} from '../../shared/schemas/device-protocol'
 import { SimDevice, settle, type DeviceSettings, type Reading } from './device'
 import type { Limiter } from './limiter'
 import type { SimulatorCounters } from './stats'
@@ -20,12 +24,23 @@ interface Sent {
 }
 
 /**
- * An error frame for readings the station could not take right now (write queue full, shutting down), as
- * opposed to readings it refuses (invalid): the first are sent again, the second never.
+ * An error frame (its `code`) for readings the station could not take right now (write queue full,
+ * shutting down), as opposed to readings it refuses (invalid): the first are sent again, the second never.
  */
-export function isTransient(message: string, code?: unknown): boolean {
-  if (code === 'OVERLOADED' || code === 'SHUTTING_DOWN') return true
-  return /retry after|shutting down|queue is full/i.test(message)
+export function isTransient(code: unknown): boolean {
+  return TRANSIENT_DEVICE_ERRORS.includes(code as DeviceErrorCode)
+}
+
+/** How long to hold back after a transient error frame: its `retryAfterSeconds`, else 1 s. */
+export function retryAfterMs(retryAfterSeconds: unknown): number {
+  return typeof retryAfterSeconds === 'number' && Number.isFinite(retryAfterSeconds) && retryAfterSeconds >= 0
+    ? retryAfterSeconds * 1000
+    : 1000
+}
+
+interface ErrorFrame {
+  code?: unknown
+  retryAfterSeconds?: unknown
 }
 
 export interface WsDeviceOptions {
@@ -140,7 +155,7 @@ export class WsDevice extends SimDevice {
   }
 
   private onMessage(text: string): void {
-    let msg: { op?: unknown; id?: unknown; message?: unknown; code?: unknown; retryAfterMs?: unknown }
+    let msg: { op?: unknown; id?: unknown; message?: unknown } & ErrorFrame
     try {
       msg = JSON.parse(text) as typeof msg
     } catch {
@@ -171,16 +186,15 @@ export class WsDevice extends SimDevice {
     }
   }
 
-  private onError(id: number | undefined, message: string, msg: { code?: unknown }): void {
+  private onError(id: number | undefined, message: string, msg: ErrorFrame): void {
     const s = id === undefined ? undefined : this.sent.get(id)
     if (s && id !== undefined) {
       this.sent.delete(id)
-      if (isTransient(message, msg.code)) {
-        // The station was busy or stopping: nothing was stored; send it again shortly.
+      if (isTransient(msg.code)) {
+        // The station was busy or stopping: nothing was stored; send it again after the delay it asked for.
         this.counters.overloaded++
         this.requeue(s.group)
-        const seconds = Number(/retry after (\d+(?:\.\d+)?) ?s/i.exec(message)?.[1] ?? 1)
-        this.pausedUntil = Date.now() + seconds * 1000 * (1 + Math.random() * 0.5)
+        this.pausedUntil = Date.now() + retryAfterMs(msg.retryAfterSeconds) * (1 + Math.random() * 0.5)
       } else {
         this.rejected(s.group, message)
       }

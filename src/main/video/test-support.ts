@@ -40,9 +40,8 @@ export interface VideoStation {
   push(id: number, frame: Buffer, headers?: Record<string, string>): Promise<{ status: number; body: string }>
 }
 
-/** Starts a station; STATION_VIDEO_* settings in `env` apply to the video plugin (it reads process.env). */
+/** Starts a station; STATION_VIDEO_* settings in `env` go into its config (`app.config.video`). */
 export async function startVideoStation(env: Record<string, string> = {}): Promise<VideoStation> {
-  for (const [k, v] of Object.entries(env)) if (k.startsWith('STATION_VIDEO_')) process.env[k] = v
   const station = await createTestStation(env)
   const { url } = await station.start()
   const admin = await station.login()

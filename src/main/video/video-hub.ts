@@ -11,6 +11,7 @@ import { StreamTokens } from './stream-tokens'
 import type { VideoConfig } from './video-config'
 import { RateMeter, type VideoStats } from './video-stats'
 import { LatencyHistogram } from '../metrics/histogram'
+import type { LiveMessage } from '../../shared/schemas/live'
 
 export interface VideoHubDeps {
   db: Db
@@ -40,6 +41,8 @@ export class VideoHub {
   private readonly delivered = (ms: number) => this.relayLatency.record(ms)
   private timers: NodeJS.Timeout[] = []
   private closed = false
+  /** Per camera, the state/error/retry last sent live (a change goes out on the next tick). */
+  private readonly published = new Map<number, string>()
   private lastRateSample = 0
 
   constructor(private readonly deps: VideoHubDeps) {
@@ -100,13 +103,13 @@ export class VideoHub {
       const key = sourceKey(row)
       const ch = this.channels.get(row.id)
       if (!ch) {
-        this.channels.set(
-          row.id,
-          new CameraChannel(row, this.config, {
-            onlineChanged: this.onlineChanged,
-            delivered: this.delivered,
-          }),
-        )
+        const created = new CameraChannel(row, this.config, {
+          onlineChanged: this.onlineChanged,
+          delivered: this.delivered,
+        })
+        this.channels.set(row.id, created)
+        // Not news: the camera list the UI loads already holds it.
+        this.published.set(row.id, statusKey(this.liveStatus(created, created.online)))
       } else {
         ch.update(row, this.keys.get(row.id) !== key)
       }
@@ -117,6 +120,7 @@ export class VideoHub {
       ch.close('camera deleted')
       this.channels.delete(id)
       this.keys.delete(id)
+      this.published.delete(id)
     }
   }
 
@@ -140,7 +144,7 @@ export class VideoHub {
         ch.persistedOnline = online
         ch.persistedSeenAt = lastSeenAt
         if (this.channels.get(ch.id) !== ch) return
-        this.deps.live()?.publish({ type: 'camera.status', cameraId: ch.id, online })
+        this.publishStatus(ch, online)
         if (quietReason === undefined) void this.raise(ch, online)
         // It may have flipped again while this write was queued.
         if (ch.online !== ch.persistedOnline) this.persist(ch)
@@ -150,6 +154,39 @@ export class VideoHub {
         this.deps.log.warn({ err, cameraId: ch.id }, 'camera health not written; retrying')
       },
     )
+  }
+
+  /**
+   * The `camera.status` live message: `online` as committed, with the relay's state, last error and next
+   * retry while they agree with it (a flip still waiting for its write is sent once written).
+   */
+  private liveStatus(ch: CameraChannel, online: boolean): LiveMessage & { type: 'camera.status' } {
+    if (ch.online !== online) return { type: 'camera.status', cameraId: ch.id, online }
+    const m = ch.statusMessage()
+    return {
+      type: 'camera.status',
+      cameraId: ch.id,
+      online,
+      state: m.state,
+      lastError: m.lastError,
+      nextRetryAt: m.nextRetryAt,
+    }
+  }
+
+  private publishStatus(ch: CameraChannel, online: boolean): void {
+    const msg = this.liveStatus(ch, online)
+    this.published.set(ch.id, statusKey(msg))
+    this.deps.live()?.publish(msg)
+  }
+
+  /** State changes that do not flip online (connecting, a new error, the next retry) go out live too. */
+  private publishStateChange(ch: CameraChannel): void {
+    if (ch.persisting || ch.online !== ch.persistedOnline) return
+    const msg = this.liveStatus(ch, ch.persistedOnline)
+    const key = statusKey(msg)
+    if (this.published.get(ch.id) === key) return
+    this.published.set(ch.id, key)
+    this.deps.live()?.publish(msg)
   }
 
   private async raise(ch: CameraChannel, online: boolean): Promise<void> {
@@ -184,6 +221,7 @@ export class VideoHub {
     const now = performance.now()
     for (const ch of this.channels.values()) {
       ch.tick(now)
+      this.publishStateChange(ch)
       // Retry a health write that failed, and refresh last_seen_at now and then while online.
       if (ch.online !== ch.persistedOnline) this.persist(ch)
       else if (
@@ -248,4 +286,13 @@ export class VideoHub {
     for (const ch of this.channels.values()) ch.close('station stopping')
     this.channels.clear()
   }
+}
+
+function statusKey(m: {
+  online: boolean
+  state?: string
+  lastError?: string | null
+  nextRetryAt?: number | null
+}) {
+  return `${m.online}|${m.state ?? ''}|${m.lastError ?? ''}|${m.nextRetryAt ?? ''}`
 }

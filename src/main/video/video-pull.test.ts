@@ -8,6 +8,7 @@ import { mjpegViewer, request, startVideoStation, waitFor, wsClient, type VideoS
 import { SimCameraServer } from './sim/camera-server'
 import { readComment } from './jpeg'
 import { videoHub } from '../server/plugins/video'
+import type { LiveMessage } from '../../shared/schemas/live'
 
 let s: VideoStation
 const servers: SimCameraServer[] = []
@@ -237,6 +238,22 @@ describe('health', () => {
       'refused',
     )
     expect(stats(id).nextRetryAt).not.toBeNull()
+    // The relay's state goes out live before the offline delay is over: refused, and when it retries.
+    const statuses = () =>
+      liveMessages.filter(
+        (m): m is LiveMessage & { type: 'camera.status' } =>
+          (m as LiveMessage).type === 'camera.status' && (m as { cameraId: number }).cameraId === id,
+      )
+    await waitFor(
+      () =>
+        statuses().some(
+          (m) =>
+            m.state === 'offline' &&
+            m.lastError === 'connection refused' &&
+            typeof m.nextRetryAt === 'number',
+        ),
+      'a live offline state with the last error and the next retry',
+    )
     await waitFor(() => stats(id).online === false, 'marked offline after the offline delay')
     await waitFor(() => cameraRow(id).is_online === 0, 'is_online written')
     // Retries are spaced out (100 ms doubling to 800 ms): a handful, never a tight loop.
@@ -258,6 +275,10 @@ describe('health', () => {
         ),
       'live camera.status',
     )
+    const back = statuses().at(-1)!
+    expect(back).toMatchObject({ online: true, state: 'online', lastError: null, nextRetryAt: null })
+    // Offline as written to the database went out with its state too.
+    expect(statuses().some((m) => !m.online && m.state === 'offline' && m.lastError)).toBe(true)
     off()
     const events = await s.events(id)
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['camera.offline', 'camera.online']))

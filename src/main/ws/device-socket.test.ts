@@ -106,23 +106,40 @@ describe('/ws/device', () => {
   it('answers bad messages with an error and keeps the socket open', async () => {
     const c = await connect('deviceId=ws-2')
     c.send('{not json')
-    expect(await c.next()).toMatchObject({ op: 'error', message: 'Malformed JSON' })
+    expect(await c.next()).toEqual({ op: 'error', code: 'BAD_JSON', message: 'Malformed JSON' })
     c.send({ op: 'dance', id: 3 })
-    expect(await c.next()).toMatchObject({ op: 'error', id: 3, message: expect.stringContaining('dance') })
+    expect(await c.next()).toMatchObject({
+      op: 'error',
+      id: 3,
+      code: 'UNKNOWN_OP',
+      message: expect.stringContaining('dance'),
+    })
     c.send({ op: 'reading', id: 4, sensor: 't', value: 'hot' })
-    expect(await c.next()).toMatchObject({ op: 'error', id: 4, message: expect.stringContaining('value') })
+    expect(await c.next()).toMatchObject({
+      op: 'error',
+      id: 4,
+      code: 'VALIDATION',
+      message: expect.stringContaining('value'),
+    })
     c.send({ op: 'readings', id: 5, readings: [{ sensor: 't', value: 1 }, { sensor: 't' }] })
     expect(await c.next()).toMatchObject({
       op: 'error',
       id: 5,
+      code: 'VALIDATION',
       message: expect.stringContaining('readings.1'),
     })
     c.send('[1,2]')
-    expect(await c.next()).toMatchObject({ op: 'error' })
+    expect(await c.next()).toMatchObject({ op: 'error', code: 'VALIDATION' })
+    c.send({ id: 10 })
+    expect(await c.next()).toMatchObject({ op: 'error', id: 10, code: 'UNKNOWN_OP', message: 'Missing op' })
     c.ws.send(Buffer.from([1, 2, 3]), { binary: true })
-    expect(await c.next()).toMatchObject({ op: 'error', message: expect.stringContaining('Binary') })
+    expect(await c.next()).toMatchObject({
+      op: 'error',
+      code: 'BAD_JSON',
+      message: expect.stringContaining('Binary'),
+    })
     c.send('{"op":"reading","sensor":"t","value":1,"__proto__":{"x":1},"id":6}')
-    expect(await c.next()).toMatchObject({ op: 'error', id: 6 })
+    expect(await c.next()).toMatchObject({ op: 'error', id: 6, code: 'VALIDATION' })
     expect(stored('ws-2')).toBe(0)
     // Still open and serving.
     c.send({ op: 'heartbeat', id: 9 })
@@ -202,7 +219,7 @@ describe('/ws/device', () => {
     })
     expect(status.json().data.status).toBe('acknowledged')
     c.send({ op: 'buzzer-ack', id: 3, requestId: 'no-such-request', ok: true })
-    expect(await c.next()).toMatchObject({ op: 'error', id: 3 })
+    expect(await c.next()).toMatchObject({ op: 'error', id: 3, code: 'NOT_FOUND' })
     c.ws.close()
     await c.closed
   })
@@ -231,7 +248,8 @@ describe('/ws/device', () => {
     c.ws.pause()
     const big = 'x'.repeat(16 * 1024)
     let sent = 0
-    while (st.app.devices.send('ws-slow', { op: 'error', message: big }) && sent < 20_000) sent++
+    while (st.app.devices.send('ws-slow', { op: 'error', code: 'INTERNAL', message: big }) && sent < 20_000)
+      sent++
     // The socket buffer bound (1 MiB beyond what the kernel takes) cut it off long before 320 MB.
     expect(sent).toBeLessThan(20_000)
     await waitFor(() => !st.app.devices.isConnected('ws-slow'))

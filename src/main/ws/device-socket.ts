@@ -11,9 +11,9 @@ import { DeviceId, type DeviceToStation } from '../../shared/schemas/device-prot
 import { deviceHub, type DeviceHub } from '../devices/device-service'
 import { parseDeviceMessage } from '../devices/ingest-validation'
 import type { IngestReading } from '../devices/readings-writer'
-import { QueueFullError } from '../queues/group-commit-queue'
 import { errors } from '../server/errors'
 import type { DeviceConnection } from './device-connections'
+import { binaryFrame, failureFrame, refusedFrame } from './device-errors'
 
 function readingsOf(msg: DeviceToStation, deviceId: string, now: number): IngestReading[] | undefined {
   if (msg.op === 'reading') {
@@ -34,11 +34,7 @@ function readingsOf(msg: DeviceToStation, deviceId: string, now: number): Ingest
   return list as IngestReading[]
 }
 
-function failure(err: unknown): string {
-  if (err instanceof QueueFullError) return `${err.message} (retry after ${err.retryAfterSeconds} s)`
-  if (err instanceof Error && err.message) return err.message
-  return 'Internal error'
-}
+type Log = { error: (obj: object, msg: string) => void }
 
 /** Handles one text frame of an open device socket. */
 function onMessage(
@@ -47,16 +43,22 @@ function onMessage(
   data: RawData,
   isBinary: boolean,
   buzzers: () => import('../services').BuzzerService,
+  log: Log,
 ): void {
   const { deviceId } = conn
   if (isBinary) {
-    hub.connections.sendTo(conn, { op: 'error', message: 'Binary frames are not supported: send JSON text' })
+    hub.connections.sendTo(conn, binaryFrame())
     return
   }
   const parsed = parseDeviceMessage(data.toString())
   if (!parsed.ok) {
-    hub.connections.sendTo(conn, { op: 'error', id: parsed.id, message: parsed.message })
+    hub.connections.sendTo(conn, refusedFrame(parsed.id, parsed.message))
     return
+  }
+  const fail = (id: number | undefined, err: unknown) => {
+    const f = failureFrame(id, err)
+    if (f.code === 'INTERNAL') log.error({ err, deviceId }, 'device message failed')
+    hub.connections.sendTo(conn, f)
   }
   const msg = parsed.value
   const id = parsed.id
@@ -71,14 +73,14 @@ function onMessage(
         .acknowledge(msg.requestId, deviceId, msg.ok, msg.error)
         .then(
           () => hub.connections.sendTo(conn, { op: 'ack', id }),
-          (err: unknown) => hub.connections.sendTo(conn, { op: 'error', id, message: failure(err) }),
+          (err: unknown) => fail(id, err),
         )
       return
     default: {
       const readings = readingsOf(msg, deviceId, now)!
       hub.ingest(readings).then(
         () => hub.connections.sendTo(conn, { op: 'ack', id, accepted: readings.length }),
-        (err: unknown) => hub.connections.sendTo(conn, { op: 'error', id, message: failure(err) }),
+        (err: unknown) => fail(id, err),
       )
     }
   }
@@ -127,7 +129,9 @@ const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
         return
       }
       const conn = hub.connect(deviceId, socket, p.via, req.ip ?? null)
-      socket.on('message', (data, isBinary) => onMessage(hub, conn, data, isBinary, () => app.buzzers))
+      socket.on('message', (data, isBinary) =>
+        onMessage(hub, conn, data, isBinary, () => app.buzzers, app.log),
+      )
       socket.on('close', () => hub.disconnect(conn))
       // Whatever a guard queued while the device was away goes out now.
       try {

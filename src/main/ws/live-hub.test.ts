@@ -134,6 +134,61 @@ describe('WsLiveHub', () => {
     expect(hub.subscribers).toBe(0)
   })
 
+  /** Makes the stuck client miss `n` messages (the healthy one gets them all); answers the last index sent. */
+  const missMessages = async (hub: WsLiveHub, n: number) => {
+    const blob = 'x'.repeat(48 * 1024)
+    let i = 0
+    for (; i < 5000 && hub.stats().dropped < n; i++) {
+      hub.publish({ type: 'stats', stats: { i, blob } })
+      if (i % 4 === 3) await new Promise((r) => setTimeout(r, 1))
+    }
+    expect(hub.stats().dropped).toBe(n)
+    return i - 1
+  }
+  const resyncsIn = (got: string[]) =>
+    got.map((m) => JSON.parse(m) as { type: string; missed?: number }).filter((m) => m.type === 'resync')
+
+  it('tells a subscriber that missed messages to resync once its buffer drained, without waiting for news', async () => {
+    const hub = new WsLiveHub({
+      softLimitBytes: 64 * 1024,
+      hardLimitBytes: 64 * 1024 * 1024,
+      maxLagMs: 60_000,
+    })
+    const { healthy, stuck } = await pausedPair(hub)
+    const last = await missMessages(hub, 20)
+    // It reads again; nothing more is published: the hub notices the drained buffer by itself.
+    ;(stuck.ws as unknown as { _socket: Socket })._socket.resume()
+    await waitFor(() => resyncsIn(stuck.got).length === 1, 'a resync message')
+    expect(resyncsIn(stuck.got)).toEqual([{ type: 'resync', missed: 20 }])
+    // It comes after everything the subscriber did receive, and once only.
+    expect(JSON.parse(stuck.got.at(-1)!)).toEqual({ type: 'resync', missed: 20 })
+    expect(stuck.got.length).toBe(last + 1 - 20 + 1)
+    hub.publish({ type: 'camera.status', cameraId: 1, online: true })
+    await waitFor(() => stuck.got.at(-1)!.includes('camera.status'), 'the next message')
+    expect(resyncsIn(stuck.got)).toHaveLength(1)
+    await waitFor(() => healthy.got.some((m) => m.includes('camera.status')), 'the healthy client')
+    expect(resyncsIn(healthy.got)).toHaveLength(0)
+    expect(hub.stats()).toMatchObject({ resyncs: 1, slowDisconnects: 0 })
+  })
+
+  it('sends the resync before the first message a caught-up subscriber gets', async () => {
+    const hub = new WsLiveHub({
+      softLimitBytes: 64 * 1024,
+      hardLimitBytes: 64 * 1024 * 1024,
+      maxLagMs: 60_000,
+    })
+    const { stuck } = await pausedPair(hub)
+    await missMessages(hub, 5)
+    ;(stuck.ws as unknown as { _socket: Socket })._socket.resume()
+    // Publish as soon as the buffer is back under the bound, racing the hub's own check.
+    await waitFor(() => hub.bufferedBytes() <= 64 * 1024, 'the buffer to drain')
+    hub.publish({ type: 'camera.status', cameraId: 2, online: false })
+    await waitFor(() => stuck.got.some((m) => m.includes('camera.status')), 'the new message')
+    const types = stuck.got.map((m) => (JSON.parse(m) as { type: string }).type)
+    expect(types.filter((t) => t === 'resync')).toHaveLength(1)
+    expect(types.indexOf('resync')).toBeLessThan(types.indexOf('camera.status'))
+  })
+
   it('drops peers that stop answering pings', async () => {
     const hub = new WsLiveHub()
     const { wss, connect } = await harness(hub)

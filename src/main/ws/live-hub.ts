@@ -3,7 +3,9 @@
  * goes to every subscriber allowed to see it. A slow subscriber (its socket's `bufferedAmount` growing)
  * misses messages past a soft bound and is disconnected past a hard bound, so one stuck client can never
  * grow the station's memory. One that keeps lagging past the soft bound for `maxLagMs` is disconnected too
- * (it has missed messages and must resynchronize anyway). Dead peers (no pong within a ping interval) are dropped.
+ * (it has missed messages and must resynchronize anyway). One that catches up (its buffer back under the
+ * soft bound) after missing messages first gets `{ type: 'resync', missed: N }`, so it reloads what it
+ * shows. Dead peers (no pong within a ping interval) are dropped.
  */
 import type { WebSocket } from 'ws'
 import type { LiveHub } from '../services'
@@ -29,6 +31,9 @@ export const DEFAULT_LIVE_LIMITS: LiveHubOptions = {
   maxLagMs: 10_000,
 }
 
+/** While some subscriber has missed messages, how often to check whether it has caught up. */
+export const RESYNC_CHECK_MS = 250
+
 /** Close code for a subscriber too slow to keep up (1013: try again later). */
 export const SLOW_CLOSE_CODE = 1013
 
@@ -36,6 +41,8 @@ interface Entry extends LiveSubscriber {
   alive: boolean
   /** When it went over the soft bound (undefined while it keeps up). */
   laggingSince: number | undefined
+  /** Messages skipped for it since it last kept up (told with a `resync` once it does). */
+  missed: number
 }
 
 type Socket = Pick<
@@ -50,6 +57,9 @@ export class WsLiveHub implements LiveHub {
   private dropped = 0
   private slowDisconnects = 0
   private deadDisconnects = 0
+  private resyncs = 0
+  /** Runs only while a subscriber has missed messages and not caught up yet. */
+  private resyncTimer: NodeJS.Timeout | undefined
   /** In-process subscribers (the desktop IPC bridge): they get what a socket with the same role would. */
   private readonly local = new Set<{ role: string; deliver: (msg: LiveMessage) => void }>()
 
@@ -67,7 +77,7 @@ export class WsLiveHub implements LiveHub {
 
   /** Adds a subscriber until its socket closes. */
   add(socket: Socket, who: LiveSubscriber): void {
-    const entry: Entry = { ...who, alive: true, laggingSince: undefined }
+    const entry: Entry = { ...who, alive: true, laggingSince: undefined, missed: 0 }
     this.subs.set(socket, entry)
     if (who.role === 'admin') this.admins++
     socket.on('pong', () => (entry.alive = true))
@@ -113,12 +123,47 @@ export class WsLiveHub implements LiveHub {
           this.disconnectSlow(socket)
         } else {
           this.dropped++
+          entry.missed++
+          this.watchResync()
         }
         continue
       }
       entry.laggingSince = undefined
+      if (entry.missed > 0) this.sendResync(socket, entry)
       socket.send(data)
     }
+  }
+
+  /** Tells a subscriber that caught up how many messages it missed (it reloads its lists). */
+  private sendResync(socket: Socket, entry: Entry): void {
+    const msg: LiveMessage = { type: 'resync', missed: entry.missed }
+    entry.missed = 0
+    this.resyncs++
+    socket.send(JSON.stringify(msg))
+  }
+
+  private watchResync(): void {
+    if (this.resyncTimer) return
+    this.resyncTimer = setInterval(() => this.checkResync(), RESYNC_CHECK_MS)
+    this.resyncTimer.unref()
+  }
+
+  /** Subscribers that missed messages and whose buffer drained since get their `resync` now, not at the next message. */
+  checkResync(): void {
+    let waiting = false
+    for (const [socket, entry] of this.subs) {
+      if (entry.missed === 0) continue
+      if (socket.readyState === 1 && socket.bufferedAmount <= this.opts.softLimitBytes) {
+        entry.laggingSince = undefined
+        this.sendResync(socket, entry)
+      } else waiting = true
+    }
+    if (!waiting) this.stopResyncWatch()
+  }
+
+  private stopResyncWatch(): void {
+    if (this.resyncTimer) clearInterval(this.resyncTimer)
+    this.resyncTimer = undefined
   }
 
   private disconnectSlow(socket: Socket): void {
@@ -158,6 +203,7 @@ export class WsLiveHub implements LiveHub {
 
   /** Closes every subscriber (shutdown); ones that cannot take a close frame promptly are cut. */
   closeAll(code = 1001, reason = 'station shutting down'): void {
+    this.stopResyncWatch()
     for (const socket of [...this.subs.keys()]) {
       this.remove(socket)
       if (socket.bufferedAmount > 0) socket.terminate()
@@ -173,6 +219,7 @@ export class WsLiveHub implements LiveHub {
       dropped: this.dropped,
       slowDisconnects: this.slowDisconnects,
       deadDisconnects: this.deadDisconnects,
+      resyncs: this.resyncs,
       bufferedBytes: this.bufferedBytes(),
     }
   }

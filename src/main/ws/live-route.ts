@@ -42,7 +42,7 @@ const liveRoute: FastifyPluginAsyncTypebox = async (app) => {
     '/ws/live',
     {
       websocket: true,
-      config: { auth: 'guard' },
+      config: { auth: 'guard', sessionInQuery: true },
       schema: {
         tags: ['live'],
         summary: 'Live channel for the UI (WebSocket): readings, statuses, buzzer changes, events, stats',

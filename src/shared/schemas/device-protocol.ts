@@ -90,11 +90,42 @@ export const BuzzerCommand = Type.Object({
 })
 export type BuzzerCommand = Static<typeof BuzzerCommand>
 
+/**
+ * Machine-readable reason of an `error` frame (`message` is for people):
+ * - BAD_JSON: the frame is not JSON (or is a binary frame); UNKNOWN_OP: `op` missing or unknown;
+ *   VALIDATION: the message breaks the schema. These never succeed: do not resend.
+ * - OVERLOADED (write queue full) and SHUTTING_DOWN: nothing was stored; resend after `retryAfterSeconds`.
+ * - NOT_FOUND, CONFLICT, FORBIDDEN (a buzzer-ack for an unknown, ended or foreign request), INTERNAL.
+ */
+export const DEVICE_ERROR_CODES = [
+  'BAD_JSON',
+  'UNKNOWN_OP',
+  'VALIDATION',
+  'OVERLOADED',
+  'SHUTTING_DOWN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
+  'INTERNAL',
+] as const
+export type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[number]
+
+/** Codes of error frames worth resending the same message for (after `retryAfterSeconds`). */
+export const TRANSIENT_DEVICE_ERRORS: readonly DeviceErrorCode[] = ['OVERLOADED', 'SHUTTING_DOWN']
+
+export interface DeviceErrorFrame {
+  op: 'error'
+  /** The id of the refused message, when it had a usable one. */
+  id?: number
+  code: DeviceErrorCode
+  message: string
+  /** With OVERLOADED and SHUTTING_DOWN: seconds to wait before resending. */
+  retryAfterSeconds?: number
+}
+
 /** Station → device over `/ws/device`. */
 export type StationToDevice =
-  | { op: 'ack'; id?: number; accepted?: number; serverTime?: number }
-  | { op: 'error'; id?: number; message: string }
-  | BuzzerCommand
+  { op: 'ack'; id?: number; accepted?: number; serverTime?: number } | DeviceErrorFrame | BuzzerCommand
 
 export const BuzzerAckBody = Type.Object(
   { ok: Type.Boolean(), error: Type.Optional(Type.String({ maxLength: 200 })) },

@@ -1,6 +1,12 @@
 /** Messages on `/ws/live`, the UI's live channel. Serialized once per message, not per subscriber. */
 import type { BuzzerRequest, Camera, StationEvent } from './entities'
 
+/**
+ * A camera's state in the relay: connecting, online, offline (with last error and next retry), unavailable
+ * (no usable source, e.g. RTSP or a bad URL), idle (a pull camera nobody watches: not connected), disabled.
+ */
+export type CameraLiveState = 'disabled' | 'unavailable' | 'idle' | 'connecting' | 'online' | 'offline'
+
 export type LiveMessage =
   | { type: 'hello'; serverTime: number; user: { username: string; role: string } }
   | { type: 'reading'; deviceId: string; sensor: string; value: number; unit: string; ts: number }
@@ -11,10 +17,28 @@ export type LiveMessage =
       connected: boolean
       lastSeenAt: number | null
     }
-  | { type: 'camera.status'; cameraId: number; online: boolean; camera?: Camera }
+  | {
+      type: 'camera.status'
+      cameraId: number
+      /** Online as the database holds it (is_online). */
+      online: boolean
+      /** The relay's view, when it comes from the video hub (see CameraLiveState). */
+      state?: CameraLiveState
+      /** Why the camera is not online (connection refused, no frame for 10 s, ...); null when fine. */
+      lastError?: string | null
+      /** Epoch ms of a pull camera's next connection attempt, while it is retrying. */
+      nextRetryAt?: number | null
+      /** The whole camera, after an admin changed it. */
+      camera?: Camera
+    }
   | { type: 'buzzer.status'; request: BuzzerRequest }
   | { type: 'event'; event: StationEvent }
   | { type: 'event.acked'; event: StationEvent }
   | { type: 'stats'; stats: Record<string, unknown> }
+  /**
+   * Sent to a subscriber that was too slow and missed `missed` messages, once it keeps up again: what it
+   * shows may be stale, so it reloads its lists.
+   */
+  | { type: 'resync'; missed: number }
 
 export type LiveMessageType = LiveMessage['type']

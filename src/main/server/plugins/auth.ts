@@ -13,7 +13,7 @@ import { DEVICE_KEY_HEADER, type Role } from '../../../shared/constants'
 import { hashToken, newToken, secretEquals } from '../../auth/tokens'
 import { generatePassword, hashPassword, verifyPassword } from '../../auth/passwords'
 import { UsersRepository } from '../../auth/users-repository'
-import { SessionsRepository, type SessionUser } from '../../auth/sessions-repository'
+import { SessionsRepository } from '../../auth/sessions-repository'
 import { SettingsRepository } from '../../settings/settings-repository'
 import { errors } from '../errors'
 
@@ -37,6 +37,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthPolicy
     tokenScope?: TokenScope
+    /**
+     * Accept the session token in `?token=` (GET only): for browser WebSockets, which cannot send headers.
+     * Off elsewhere, so session tokens do not end up in URLs, logs and histories.
+     */
+    sessionInQuery?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -53,8 +58,14 @@ export class AuthService {
   readonly sessions: SessionsRepository
   private readonly settings: SettingsRepository
   private siteKey: string
-  /** Resolved sessions for a few seconds, so a busy client does not hit SQLite on every request. */
-  private readonly sessionCache = new LRUCache<string, SessionUser>({ max: 10_000, ttl: 10_000 })
+  /**
+   * Resolved sessions for a few seconds, keyed by the bearer token itself, so a busy client costs neither
+   * a SQLite read nor a hash per request.
+   */
+  private readonly sessionCache = new LRUCache<string, { principal: Principal; expiresAt: number }>({
+    max: 10_000,
+    ttl: 10_000,
+  })
   private readonly deviceTokens: (hash: string) => string | undefined
   private readonly scopedResolvers = new Map<TokenScope, ScopedTokenResolver>()
 
@@ -116,7 +127,10 @@ export class AuthService {
 
   logout(tokenHash: string): void {
     this.sessions.delete(tokenHash)
-    this.sessionCache.delete(tokenHash)
+    for (const [token, entry] of this.sessionCache.entries()) {
+      if (entry.principal.kind === 'user' && entry.principal.tokenHash === tokenHash)
+        this.sessionCache.delete(token)
+    }
   }
 
   /** Drops every cached session, e.g. after a user is deleted or changes role. */
@@ -130,19 +144,24 @@ export class AuthService {
   }
 
   resolveSession(token: string): Principal | null {
-    const tokenHash = hashToken(token)
     const now = Date.now()
-    let s = this.sessionCache.get(tokenHash)
-    if (s && s.expiresAt <= now) {
-      this.sessionCache.delete(tokenHash)
-      s = undefined
+    const cached = this.sessionCache.get(token)
+    if (cached) {
+      if (cached.expiresAt > now) return cached.principal
+      this.sessionCache.delete(token)
     }
-    if (!s) {
-      s = this.sessions.find(tokenHash, now)
-      if (!s) return null
-      this.sessionCache.set(tokenHash, s)
-    }
-    return { kind: 'user', id: s.id, username: s.username, role: s.role, tokenHash }
+    const tokenHash = hashToken(token)
+    const s = this.sessions.find(tokenHash, now)
+    if (!s) return null
+    const principal: Principal = Object.freeze({
+      kind: 'user',
+      id: s.id,
+      username: s.username,
+      role: s.role,
+      tokenHash,
+    })
+    this.sessionCache.set(token, { principal, expiresAt: s.expiresAt })
+    return principal
   }
 
   resolveDeviceToken(token: string): Principal | null {
@@ -213,21 +232,22 @@ export default fp(
     app.decorate('auth', auth)
     app.decorateRequest('principal', null)
 
-    app.addHook('onRequest', async (req) => {
-      const policy = req.routeOptions.config.auth ?? 'admin'
-      // A token in the query only for GETs (an <img> or a browser WebSocket cannot send headers).
-      const q = req.method === 'GET' ? (req.query as Record<string, unknown> | undefined) : undefined
-      const queryToken = typeof q?.token === 'string' ? q.token : undefined
-      req.principal = auth.resolve(req.headers, queryToken)
-      const scope = req.routeOptions.config.tokenScope
+    // Callback style: this hook runs on every request.
+    app.addHook('onRequest', (req, _reply, done) => {
+      const config = req.routeOptions.config
+      const policy = config.auth ?? 'admin'
+      let queryToken: string | undefined
+      if (req.method === 'GET' && (config.sessionInQuery || config.tokenScope === 'stream')) {
+        const t = (req.query as Record<string, unknown> | undefined)?.token
+        if (typeof t === 'string') queryToken = t
+      }
+      req.principal = auth.resolve(req.headers, config.sessionInQuery ? queryToken : undefined)
+      const scope = config.tokenScope
       if (!req.principal && scope) req.principal = auth.resolveScoped(scope, req, queryToken)
       const verdict = allows(policy, req.principal)
-      if (verdict === 'unauthenticated') {
-        throw typeof req.headers[DEVICE_KEY_HEADER] === 'string'
-          ? errors.badDeviceKey()
-          : errors.unauthorized()
-      }
-      if (verdict === 'forbidden') throw errors.forbidden()
+      if (verdict === 'ok') return done()
+      if (verdict === 'forbidden') return done(errors.forbidden())
+      done(typeof req.headers[DEVICE_KEY_HEADER] === 'string' ? errors.badDeviceKey() : errors.unauthorized())
     })
 
     const timer = setInterval(() => {

@@ -8,6 +8,7 @@ export default fp(
   async (app) => {
     const service = new StationBuzzerService({
       repo: new BuzzerRepository(app.db),
+      writer: app.writer,
       changes: app.changes,
       live: app.live,
       events: app.events,

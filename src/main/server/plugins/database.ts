@@ -1,7 +1,11 @@
-/** The SQLite writer (main thread), the read pool (worker threads), the change bus and the write-queue registry. */
+/**
+ * The SQLite main connection (migrations, point reads, rare writes), the writer thread (the write queues'
+ * transactions), the read pool (worker threads), the change bus and the write-queue registry.
+ */
 import fp from 'fastify-plugin'
 import { openWriter, databasePath } from '../../database/open'
 import { InlineReadPool, WorkerReadPool, type ReadPool } from '../../database/read-pool'
+import { InlineWriter, WorkerWriter, type Writer } from '../../database/writer'
 import type { ChangeBus, QueueRegistry, Table } from '../../services'
 import type { GroupCommitQueue } from '../../queues/group-commit-queue'
 import { DomainCacheRegistry } from '../../cache/domain-cache'
@@ -47,9 +51,10 @@ function createQueueRegistry(): QueueRegistry {
       }
       return () => fullListeners.delete(listener)
     },
-    closeAll: () => {
+    closeAll: async () => {
       clearInterval(fullTimer)
-      for (const q of queues) q.close()
+      // Every queue stops taking writes at once; each then drains (its flush in flight, then the rest).
+      await Promise.all(queues.map((q) => q.close()))
     },
   }
 }
@@ -59,12 +64,32 @@ export default fp(
     const { config } = app
     const dataDir = config.useDb ? config.dataDir : undefined
     const db = openWriter({ dataDir, synchronous: config.dbSynchronous, nativeBinding: config.nativeBinding })
+    // Migrations ran on the main connection above; the writer thread opens the migrated file.
+    let writer: Writer
+    try {
+      writer =
+        dataDir === undefined
+          ? new InlineWriter(db)
+          : await WorkerWriter.start({
+              dbPath: databasePath(dataDir),
+              synchronous: config.dbSynchronous,
+              nativeBinding: config.nativeBinding,
+              onError: (err) => app.log.error({ err }, 'SQLite writer thread died; restarting it'),
+            })
+    } catch (err) {
+      db.close()
+      throw err
+    }
+    // The writer thread commits nearly every write and checkpoints the WAL as it goes; the main connection
+    // must not run a checkpoint on the event loop after one of its rare writes.
+    if (dataDir !== undefined) db.pragma('wal_autocheckpoint = 0')
     const reads: ReadPool =
       dataDir === undefined
         ? new InlineReadPool(db)
         : new WorkerReadPool(databasePath(dataDir), config.readPoolSize, undefined, config.nativeBinding)
     const queues = createQueueRegistry()
     app.decorate('db', db)
+    app.decorate('writer', writer)
     app.decorate('reads', reads)
     app.decorate('changes', createChangeBus())
     app.decorate('queues', queues)
@@ -73,10 +98,12 @@ export default fp(
     app.decorate('domainCaches', domainCaches)
 
     // Registered first, so it runs last on close (Fastify runs onClose hooks in reverse order):
-    // by then every route and plugin has stopped, the queues are flushed, then the database closes.
+    // by then every route and plugin has stopped, the queues are flushed (their last commits on the writer
+    // thread awaited), the writer thread closes, then the database.
     app.addHook('onClose', async () => {
       domainCaches.stop()
-      queues.closeAll()
+      await queues.closeAll()
+      await writer.close()
       await reads.close()
       if (dataDir !== undefined) db.pragma('wal_checkpoint(TRUNCATE)')
       db.close()

@@ -1,4 +1,4 @@
-/** `app.events`: records station events through the 'events' write queue, and notes queue overloads. */
+/** `app.events`: records station events through the 'events' write queue (writer thread), and notes queue overloads. */
 import fp from 'fastify-plugin'
 import { EventsRepository } from '../../events/events-repository'
 import { StationEventService } from '../../events/event-service'
@@ -7,6 +7,7 @@ export default fp(
   async (app) => {
     const service = new StationEventService({
       repo: new EventsRepository(app.db),
+      writer: app.writer,
       changes: app.changes,
       live: app.live,
       log: app.log,

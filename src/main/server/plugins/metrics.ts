@@ -51,6 +51,7 @@ export default fp(
       domainCaches: () => app.domainCaches.stats(),
       readPool: () => app.reads.stats(),
       queues: () => app.queues.stats(),
+      video: () => (app.hasDecorator('video') ? app.video.stats() : null),
     }
     const service: MetricsService = {
       snapshot: (opts) => collectMetrics(sources, opts),

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestStation, type TestStation } from '../test-helper'
 import { INVALIDATES } from './response-cache'
@@ -115,16 +116,17 @@ describe('API response cache', () => {
     }
   })
 
-  it('keeps answers apart by role, and ignores the query token and query order', async () => {
+  it('keeps answers apart by role, and ignores the token parameter and query order', async () => {
     st.app.responseCache.clear()
     expect((await get('/api/cameras', admin)).headers['x-cache']).toBe('MISS')
     expect((await get('/api/cameras', guard)).headers['x-cache']).toBe('MISS')
     expect((await get('/api/cameras', guard)).headers['x-cache']).toBe('HIT')
     expect((await get('/api/cameras', admin)).headers['x-cache']).toBe('HIT')
-    // The same guard with the token in the query string hits the same entry.
+    // A session token in the query string is refused on API routes (only /ws/live takes one there).
     const viaQuery = await st.app.inject({ method: 'GET', url: `/api/cameras?token=${guard}` })
-    expect(viaQuery.statusCode).toBe(200)
-    expect(viaQuery.headers['x-cache']).toBe('HIT')
+    expect(viaQuery.statusCode).toBe(401)
+    // The token parameter never splits cache entries.
+    expect((await get(`/api/cameras?token=whatever`, guard)).headers['x-cache']).toBe('HIT')
     expect((await get('/api/areas?b=2&a=1')).headers['x-cache']).toBe('MISS')
     expect((await get('/api/areas?a=1&b=2')).headers['x-cache']).toBe('HIT')
   })
@@ -265,6 +267,52 @@ describe('API response cache over a real socket', () => {
       expect(hit.headers.get('content-length')).toBe(String(Buffer.byteLength(missBody)))
       expect(await hit.text()).toBe(missBody)
       expect(JSON.parse(missBody).data[0].name).toBe('Socket cam')
+      expect(hit.headers.get('x-response-time')).toMatch(/^\d+\.\d\d$/)
+    } finally {
+      await st.close()
+    }
+  })
+
+  it('answers compressed hits with the bytes a compressed miss had, compressing once per entry', async () => {
+    const st = await createTestStation()
+    try {
+      const token = await st.login()
+      for (let i = 0; i < 12; i++) {
+        await st.app.inject({
+          method: 'POST',
+          url: '/api/cameras',
+          headers: bearer(token),
+          payload: {
+            name: `Compressed cam ${i} with a long enough name`,
+            kind: 'mjpeg',
+            url: `http://10.2.3.${i}/v`,
+          },
+        })
+      }
+      const get = (encoding: string) =>
+        st.app.inject({
+          method: 'GET',
+          url: '/api/cameras/active',
+          headers: { ...bearer(token), 'accept-encoding': encoding },
+        })
+      const miss = await get('gzip')
+      expect(miss.headers['x-cache']).toBe('MISS')
+      expect(miss.headers['content-encoding']).toBe('gzip')
+      const plain = gunzipSync(miss.rawPayload).toString()
+      for (const encoding of ['gzip', 'br', 'identity']) {
+        const hit = await get(encoding)
+        expect(hit.headers['x-cache']).toBe('HIT')
+        expect(hit.headers.vary).toMatch(/accept-encoding/i)
+        const body =
+          encoding === 'gzip'
+            ? gunzipSync(hit.rawPayload)
+            : encoding === 'br'
+              ? brotliDecompressSync(hit.rawPayload)
+              : hit.rawPayload
+        expect(hit.headers['content-encoding']).toBe(encoding === 'identity' ? undefined : encoding)
+        expect(body.toString()).toBe(plain)
+      }
+      expect(st.app.responseCache.peek('admin GET /api/cameras/active')?.encoded.gzip).toBeDefined()
     } finally {
       await st.close()
     }

@@ -19,12 +19,13 @@ export function sameOrigin(origin: string, host: string | undefined): boolean {
 
 export default fp(
   async (app) => {
-    app.addHook('onRequest', async (req) => {
+    app.addHook('onRequest', (req, _reply, done) => {
       const origin = req.headers.origin
-      if (origin === undefined) return
+      if (origin === undefined) return done()
       const upgrade = req.headers.upgrade?.toLowerCase() === 'websocket'
-      if (SAFE.has(req.method) && !upgrade) return
-      if (!sameOrigin(origin, req.headers.host)) throw errors.foreignOrigin(origin)
+      if (SAFE.has(req.method) && !upgrade) return done()
+      if (!sameOrigin(origin, req.headers.host)) return done(errors.foreignOrigin(origin))
+      done()
     })
   },
   { name: 'station-security' },

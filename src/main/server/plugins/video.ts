@@ -6,7 +6,6 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { hashToken } from '../../auth/tokens'
 import { VideoHub } from '../../video/video-hub'
-import { loadVideoConfig, videoSummary, type VideoConfig } from '../../video/video-config'
 
 /** The camera id in a route's params, if it has one. */
 function cameraIdParam(req: FastifyRequest): number | undefined {
@@ -21,7 +20,7 @@ export function videoHub(app: { video: unknown }): VideoHub {
 
 export default fp(
   async (app) => {
-    const config: VideoConfig = (app.config as { video?: VideoConfig }).video ?? loadVideoConfig(process.env)
+    const config = app.config.video
     const hub = new VideoHub({
       db: app.db,
       config,
@@ -57,7 +56,6 @@ export default fp(
     })
     app.addHook('onReady', async () => {
       hub.start()
-      app.log.info(videoSummary(config))
     })
     // Before the HTTP server closes: MJPEG responses and camera connections would otherwise hold it open.
     app.addHook('preClose', async () => {

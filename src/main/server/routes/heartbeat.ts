@@ -1,6 +1,7 @@
 /**
  * `POST /api/v1/devices/:id/heartbeat`: for devices that poll instead of holding a WebSocket. Answers the
- * server time and the device's pending buzzer commands at once (the last-seen write is coalesced).
+ * server time and the device's pending buzzer commands at once (the last-seen write is coalesced), as
+ * `{ serverTime, commands }`: the same field name as `GET /api/v1/buzzer/:deviceId/pending`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
@@ -27,7 +28,7 @@ const heartbeatRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Device heartbeat: server time and pending buzzer commands',
         params: DeviceParams,
         response: {
-          200: Ok(Type.Object({ serverTime: Type.Integer(), pending: Type.Array(BuzzerCommand) })),
+          200: Ok(Type.Object({ serverTime: Type.Integer(), commands: Type.Array(BuzzerCommand) })),
         },
       },
     },
@@ -40,7 +41,10 @@ const heartbeatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.devices.touch(id, req.ip)
       const pending = await app.buzzers.takePending(id)
       reply.header('cache-control', 'no-store')
-      return { success: true as const, data: { serverTime: Date.now(), pending: pending.map(buzzerCommand) } }
+      return {
+        success: true as const,
+        data: { serverTime: Date.now(), commands: pending.map(buzzerCommand) },
+      }
     },
   )
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Nullable, Ok } from '../../../shared/schemas/common'
 import { PROMETHEUS_CONTENT_TYPE } from '../../metrics/prometheus'
+import { VideoStatsSchema } from '../../video/video-schemas'
 
 const N = Type.Number()
 const Open = { additionalProperties: true }
@@ -89,6 +90,7 @@ export const MetricsSnapshotSchema = Type.Object({
       Open,
     ),
   ),
+  video: Nullable(VideoStatsSchema),
 })
 
 const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -98,7 +100,8 @@ const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['station'],
-        summary: 'Station metrics: caches, read pool, write queues, WebSockets, memory, event loop, routes',
+        summary:
+          'Station metrics: caches, read pool, write queues, WebSockets, memory, event loop, routes, video',
         description:
           'Response times per route are histograms over the station’s lifetime (p50/p95/p99 interpolated ' +
           'within buckets); event-loop delay covers the last minute.',

@@ -30,6 +30,8 @@ function beep(severity: StationEvent['severity']): void {
 export function createAlert(wantsDesktop: () => boolean): (e: StationEvent) => void {
   return (e) => {
     beep(e.severity)
+    // In the desktop app the main process shows native notifications (a click opens the events screen).
+    if (window.station?.kind === 'ipc') return
     if (!wantsDesktop() || typeof Notification === 'undefined') return
     const show = () => {
       if (document.visibilityState === 'visible' && document.hasFocus()) return

@@ -2,12 +2,24 @@
 import type { StreamEndpoints } from '../../../shared/contract'
 import type { LiveEvents } from '../../../shared/contract'
 import type { Camera } from '../../../shared/schemas/entities'
+import type { CameraLiveState } from '../../../shared/schemas/live'
 import { NO_ARGS } from '../transport/types'
 import { errorMessage, type LoadStatus, type Slice, type StoreDeps } from './types'
+
+/** A camera's state in the station's relay, as the live channel last told it. */
+export interface CameraHealth {
+  state: CameraLiveState
+  /** Why it is not online (connection refused, no frame for 10 s, ...). */
+  lastError: string | null
+  /** When a pull camera is next tried (epoch ms), while it retries. */
+  nextRetryAt: number | null
+}
 
 export interface CamerasData {
   cameras: Camera[]
   streams: Record<number, StreamEndpoints>
+  /** Per camera id; only cameras the live channel reported on since the last load. */
+  cameraHealth: Record<number, CameraHealth>
   camerasStatus: LoadStatus
   camerasError: string | null
 }
@@ -23,6 +35,7 @@ export interface CamerasSlice extends CamerasData {
 export const CAMERAS_INITIAL: CamerasData = {
   cameras: [],
   streams: {},
+  cameraHealth: {},
   camerasStatus: 'idle',
   camerasError: null,
 }
@@ -50,6 +63,14 @@ export const createCamerasSlice =
     },
 
     applyCameraStatus(msg) {
+      if (msg.state !== undefined) {
+        const health: CameraHealth = {
+          state: msg.state,
+          lastError: msg.lastError ?? null,
+          nextRetryAt: msg.nextRetryAt ?? null,
+        }
+        set({ cameraHealth: { ...get().cameraHealth, [msg.cameraId]: health } })
+      }
       const cameras = get().cameras
       const i = cameras.findIndex((c) => c.id === msg.cameraId)
       if (i === -1) {
@@ -57,16 +78,19 @@ export const createCamerasSlice =
         return
       }
       const current = cameras[i]!
-      const next: Camera = msg.camera
-        ? msg.camera
-        : {
-            ...current,
-            is_online: msg.online,
-            lastSeenAt: msg.online ? Date.now() : current.lastSeenAt,
-          }
-      const copy = cameras.slice()
-      copy[i] = next
-      set({ cameras: copy })
+      // A state-only change (connecting, a new error) leaves the camera as it was.
+      if (msg.camera || current.is_online !== msg.online) {
+        const next: Camera = msg.camera
+          ? msg.camera
+          : {
+              ...current,
+              is_online: msg.online,
+              lastSeenAt: msg.online ? Date.now() : current.lastSeenAt,
+            }
+        const copy = cameras.slice()
+        copy[i] = next
+        set({ cameras: copy })
+      }
       const s = get().streams[msg.cameraId]
       if (s && s.online !== msg.online)
         set({ streams: { ...get().streams, [msg.cameraId]: { ...s, online: msg.online } } })
@@ -88,6 +112,8 @@ export const createCamerasSlice =
     cameraRemoved(id) {
       const streams = { ...get().streams }
       delete streams[id]
-      set({ cameras: get().cameras.filter((c) => c.id !== id), streams })
+      const cameraHealth = { ...get().cameraHealth }
+      delete cameraHealth[id]
+      set({ cameras: get().cameras.filter((c) => c.id !== id), streams, cameraHealth })
     },
   })

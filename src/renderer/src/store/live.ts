@@ -22,6 +22,30 @@ export function attachLive(store: StoreApi<StationState>, deps: StoreDeps): () =
     store.getState().applyReadings(batch)
   }
 
+  // A `resync` (the station skipped messages this client was too slow for): reload the lists, one load at
+  // a time; resyncs arriving meanwhile fold into one more load after it.
+  let resyncing = false
+  let resyncAgain = false
+  const resync = () => {
+    if (store.getState().session.status !== 'signedIn') return
+    if (resyncing) {
+      resyncAgain = true
+      return
+    }
+    resyncing = true
+    void store
+      .getState()
+      .loadAll()
+      .catch(() => {}) // each list shows its own load error
+      .finally(() => {
+        resyncing = false
+        if (resyncAgain) {
+          resyncAgain = false
+          resync()
+        }
+      })
+  }
+
   const onMessage = (msg: LiveMessage) => {
     const s = store.getState()
     switch (msg.type) {
@@ -42,6 +66,8 @@ export function attachLive(store: StoreApi<StationState>, deps: StoreDeps): () =
         return s.applyEventAcked(msg.event)
       case 'stats':
         return s.applyStats(msg.stats)
+      case 'resync':
+        return resync()
       case 'hello':
         return
     }

@@ -244,4 +244,79 @@ describe('station store', () => {
     t.emitStatus({ state: 'open' })
     await vi.waitFor(() => expect(t.callsOf('cameras:list').length).toBe(before + 1))
   })
+
+  it("keeps each camera's relay state, last error and next retry from the live channel", async () => {
+    await st.store.getState().login('ann', 'pw')
+    await vi.waitFor(() => expect(st.store.getState().cameras).toHaveLength(2))
+    const cameras = st.store.getState().cameras
+    t.emit({
+      type: 'camera.status',
+      cameraId: 1,
+      online: true,
+      state: 'connecting',
+      lastError: null,
+      nextRetryAt: null,
+    })
+    expect(st.store.getState().cameraHealth[1]).toEqual({
+      state: 'connecting',
+      lastError: null,
+      nextRetryAt: null,
+    })
+    // A state-only change leaves the camera list alone (no re-render of every tile).
+    expect(st.store.getState().cameras).toBe(cameras)
+    t.emit({
+      type: 'camera.status',
+      cameraId: 1,
+      online: false,
+      state: 'offline',
+      lastError: 'connection refused',
+      nextRetryAt: 5000,
+    })
+    expect(st.store.getState().cameraHealth[1]).toEqual({
+      state: 'offline',
+      lastError: 'connection refused',
+      nextRetryAt: 5000,
+    })
+    expect(st.store.getState().cameras.find((c) => c.id === 1)?.is_online).toBe(false)
+    // A message without the relay's view (an admin's edit) keeps the last known state.
+    t.emit({
+      type: 'camera.status',
+      cameraId: 1,
+      online: false,
+      camera: camera(1, { is_online: false, name: 'Gate' }),
+    })
+    expect(st.store.getState().cameras.find((c) => c.id === 1)?.name).toBe('Gate')
+    expect(st.store.getState().cameraHealth[1]?.state).toBe('offline')
+    st.store.getState().cameraRemoved(1)
+    expect(st.store.getState().cameraHealth[1]).toBeUndefined()
+  })
+
+  it('reloads its lists when the station says it skipped messages (resync)', async () => {
+    await st.store.getState().login('ann', 'pw')
+    await vi.waitFor(() => expect(st.store.getState().session.loadedAt).not.toBeNull())
+    const lists = ['cameras:list', 'stream:list', 'devices:list', 'areas:list'] as const
+    const before = lists.map((op) => t.callsOf(op).length)
+    const events = t.callsOf('events:list').length
+    t.emit({ type: 'resync', missed: 12 })
+    await vi.waitFor(() => expect(lists.map((op) => t.callsOf(op).length)).toEqual(before.map((n) => n + 1)))
+    expect(t.callsOf('events:list').length).toBeGreaterThan(events)
+    // Signed out: nothing to reload.
+    await st.store.getState().logout()
+    const after = t.callsOf('cameras:list').length
+    t.emit({ type: 'resync', missed: 3 })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(t.callsOf('cameras:list').length).toBe(after)
+  })
+
+  it('folds resyncs that arrive during a reload into one more reload', async () => {
+    await st.store.getState().login('ann', 'pw')
+    await vi.waitFor(() => expect(st.store.getState().session.loadedAt).not.toBeNull())
+    const before = t.callsOf('cameras:list').length
+    t.emit({ type: 'resync', missed: 1 })
+    t.emit({ type: 'resync', missed: 2 })
+    t.emit({ type: 'resync', missed: 3 })
+    await vi.waitFor(() => expect(t.callsOf('cameras:list').length).toBe(before + 2))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(t.callsOf('cameras:list').length).toBe(before + 2)
+  })
 })

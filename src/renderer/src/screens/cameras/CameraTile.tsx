@@ -6,7 +6,7 @@ import { memo, useEffect, useRef, useState } from 'react'
 import type { Camera } from '../../../../shared/schemas/entities'
 import { Badge } from '../../components/ui'
 import { useNow } from '../../hooks/useNow'
-import { useDeps } from '../../store/context'
+import { useDeps, useStation } from '../../store/context'
 import { ago } from '../../util/format'
 import { FrameStream } from '../../video/frame-stream'
 
@@ -37,6 +37,8 @@ export const CameraTile = memo(function CameraTile({
   /** When this tile last received a frame: fresher than the station's lastSeenAt while we watched. */
   const lastFrameAt = useRef<number | null>(null)
   const now = useNow(5000)
+  /** The relay's view (connecting, last error, next retry), when the live channel sent one. */
+  const health = useStation((s) => s.cameraHealth[camera.id])
 
   useEffect(() => {
     const video = deps.video
@@ -108,9 +110,23 @@ export const CameraTile = memo(function CameraTile({
             <span ref={ageText} />
           </>
         ) : (
-          <span data-testid="tile-last-seen">
-            Last seen {ago(Math.max(camera.lastSeenAt ?? 0, lastFrameAt.current ?? 0) || null, now)}
-          </span>
+          <>
+            <span data-testid="tile-last-seen">
+              Last seen {ago(Math.max(camera.lastSeenAt ?? 0, lastFrameAt.current ?? 0) || null, now)}
+            </span>
+            {health && health.state !== 'online' ? (
+              <span data-testid="tile-health" title={health.lastError ?? undefined}>
+                {health.state === 'connecting'
+                  ? 'connecting…'
+                  : health.lastError
+                    ? health.lastError
+                    : health.state}
+                {health.nextRetryAt !== null && health.nextRetryAt > now
+                  ? ` · retry in ${Math.ceil((health.nextRetryAt - now) / 1000)} s`
+                  : ''}
+              </span>
+            ) : null}
+          </>
         )}
       </div>
     </figure>

@@ -1,0 +1,73 @@
+/**
+ * The catalogue of named write operations run by the writer (a worker thread with its own connection, or
+ * inline on the main connection when the database is in memory). Callers name an operation and pass plain
+ * data; SQL never crosses the thread boundary. Each operation runs in one transaction of its own (IMMEDIATE:
+ * the write lock is taken first, so busy_timeout covers any wait for the main connection's rare writes), and
+ * its statements are prepared once per connection.
+ */
+import type { Db } from './open'
+import { DevicesRepository } from '../devices/devices-repository'
+import { ReadingsWriter, type FlushSummary } from '../devices/readings-writer'
+import type { ReadingsBatch } from '../devices/readings-batch'
+import { EventsRepository, type EventDraft } from '../events/events-repository'
+import { BuzzerRepository } from '../buzzers/buzzer-repository'
+import type { BuzzerRequest } from '../../shared/schemas/entities'
+
+/** A coalesced device write (see devices/device-writes.ts). */
+export interface DeviceTouch {
+  id: string
+  /** last_seen_at to record (0: none); registers the device when unknown. */
+  seenAt: number
+  ip: string | null
+  online: boolean | undefined
+}
+
+export function createWriteOps(db: Db) {
+  const devices = new DevicesRepository(db)
+  const readings = new ReadingsWriter(db, devices)
+  const events = new EventsRepository(db)
+  const buzzers = new BuzzerRepository(db)
+
+  const touchTx = db.transaction((touches: readonly DeviceTouch[]) => {
+    let newDevices = 0
+    let onlineChanges = 0
+    for (const w of touches) {
+      if (w.seenAt > 0 && devices.upsertSeen(w.id, w.seenAt, w.ip)) newDevices++
+      if (w.online !== undefined) {
+        devices.setOnline(w.id, w.online)
+        onlineChanges++
+      }
+    }
+    return { newDevices, onlineChanges }
+  }).immediate
+  const deleteDeviceTx = db.transaction((id: string) => devices.delete(id)).immediate
+  const purgeTx = db.transaction((id: string, limit: number) => devices.purgeReadings(id, limit)).immediate
+  const eventsTx = db.transaction((drafts: readonly EventDraft[]) => events.insertEach(drafts)).immediate
+  const buzzersTx = db.transaction((states: readonly BuzzerRequest[]) => buzzers.saveEach(states)).immediate
+
+  return {
+    /** One flush of the readings queue: devices registered, readings inserted, sensors' latest moved. */
+    'readings.write': (batch: ReadingsBatch): FlushSummary => readings.commit(batch),
+    /** One flush of the device queue: last-seen touches (registering unknown devices) and online state. */
+    'devices.touch': (touches: readonly DeviceTouch[]) => touchTx(touches),
+    /** Deletes up to `limit` readings of a device (a step of deleting it); answers how many went. */
+    'devices.purgeReadings': (p: { id: string; limit: number }): number => purgeTx(p.id, p.limit),
+    /** Deletes a device (its sensors go with it) and forgets its cached sensor ids; true when it existed. */
+    'devices.delete': (id: string): boolean => {
+      try {
+        return deleteDeviceTx(id)
+      } finally {
+        readings.forget(id)
+      }
+    },
+    /** One flush of the events queue; answers the new ids in order. */
+    'events.insert': (drafts: readonly EventDraft[]): number[] => eventsTx(drafts),
+    /** One flush of the buzzer queue: every state an upsert of the whole row (later states win). */
+    'buzzers.save': (states: readonly BuzzerRequest[]): void => buzzersTx(states),
+  }
+}
+
+export type WriteOps = ReturnType<typeof createWriteOps>
+export type WriteOpName = keyof WriteOps
+export type WriteOpPayload<K extends WriteOpName> = Parameters<WriteOps[K]>[0]
+export type WriteOpResult<K extends WriteOpName> = ReturnType<WriteOps[K]>
