@@ -4,6 +4,9 @@
  */
 import { LRUCache } from 'lru-cache'
 
+/** What lru-cache can hold: any non-nullish key or value. */
+type Cacheable = string | number | boolean | bigint | symbol | object
+
 export interface DomainCacheStats {
   name: string
   size: number
@@ -14,7 +17,7 @@ export interface DomainCacheStats {
   hitRate: number
 }
 
-export class DomainCache<K extends {}, V extends {}> {
+export class DomainCache<K extends Cacheable, V extends Cacheable> {
   private readonly lru: LRUCache<K, V>
   private hits = 0
   private misses = 0
@@ -80,12 +83,12 @@ export class DomainCache<K extends {}, V extends {}> {
 
 /** Every domain cache registers here: for metrics and the 30 s cleanup. */
 export class DomainCacheRegistry {
-  private readonly caches: DomainCache<{}, {}>[] = []
+  private readonly caches: DomainCache<Cacheable, Cacheable>[] = []
   private timer: NodeJS.Timeout | undefined
 
-  create<K extends {}, V extends {}>(name: string, max: number, ttlMs: number): DomainCache<K, V> {
+  create<K extends Cacheable, V extends Cacheable>(name: string, max: number, ttlMs: number): DomainCache<K, V> {
     const c = new DomainCache<K, V>(name, max, ttlMs)
-    this.caches.push(c as unknown as DomainCache<{}, {}>)
+    this.caches.push(c as unknown as DomainCache<Cacheable, Cacheable>)
     return c
   }
 

@@ -49,7 +49,11 @@ describe.each(['workers', 'inline'] as const)('read pool (%s)', (kind) => {
     const range = { sensorId: 1, from: 0, to: 1_000_000 }
     const count = await pool.run<{ total: number }>('readings.count', range)
     expect(count.total).toBe(1000)
-    const rows = await pool.run<{ ts: number; value: number }[]>('readings.range', { ...range, limit: 5, offset: 0 })
+    const rows = await pool.run<{ ts: number; value: number }[]>('readings.range', {
+      ...range,
+      limit: 5,
+      offset: 0,
+    })
     expect(rows.map((r) => r.ts)).toEqual([10990, 10980, 10970, 10960, 10950])
     const buckets = await pool.run<{ count: number; min: number; max: number }[]>('readings.buckets', {
       ...range,
@@ -64,7 +68,9 @@ describe.each(['workers', 'inline'] as const)('read pool (%s)', (kind) => {
   it('reports a failing query to its caller only', async () => {
     const { pool } = await withPool(kind)
     await expect(pool.run('readings.count', { sensorId: 1 })).rejects.toThrow()
-    await expect(pool.run<{ total: number }>('readings.count', { sensorId: 1, from: 0, to: 1 })).resolves.toEqual({
+    await expect(
+      pool.run<{ total: number }>('readings.count', { sensorId: 1, from: 0, to: 1 }),
+    ).resolves.toEqual({
       total: 0,
     })
   })
@@ -72,7 +78,9 @@ describe.each(['workers', 'inline'] as const)('read pool (%s)', (kind) => {
   it('refuses work once closed', async () => {
     const { pool } = await withPool(kind)
     await pool.close()
-    await expect(pool.run('readings.count', { sensorId: 1, from: 0, to: 1 })).rejects.toBeInstanceOf(PoolClosedError)
+    await expect(pool.run('readings.count', { sensorId: 1, from: 0, to: 1 })).rejects.toBeInstanceOf(
+      PoolClosedError,
+    )
   })
 })
 

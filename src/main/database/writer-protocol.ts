@@ -7,9 +7,7 @@ export interface WriterWorkerData {
   nativeBinding?: string | undefined
 }
 
-export type WriterRequest =
-  | { type: 'run'; id: number; op: WriteOpName; payload: unknown }
-  | { type: 'close' }
+export type WriterRequest = { type: 'run'; id: number; op: WriteOpName; payload: unknown } | { type: 'close' }
 
 export interface WriterErrorInfo {
   name: string

@@ -85,7 +85,12 @@ describe('WorkerWriter (the writer thread)', () => {
     const insertArea = db.prepare('INSERT INTO areas (name, created_at, updated_at) VALUES (?, ?, ?)')
     const batches: Promise<number[]>[] = []
     for (let i = 0; i < 50; i++) {
-      batches.push(writer!.run('events.insert', Array.from({ length: 200 }, (_, j) => draft(`${i}/${j}`))))
+      batches.push(
+        writer!.run(
+          'events.insert',
+          Array.from({ length: 200 }, (_, j) => draft(`${i}/${j}`)),
+        ),
+      )
       // The main connection writes while the writer thread holds or wants the write lock.
       insertArea.run(`area ${i}`, Date.now(), Date.now())
     }
@@ -136,16 +141,18 @@ describe('writer without a thread', () => {
   })
 
   it('names the missing worker file clearly', () => {
-    expect(() => resolveWriterWorker('/nonexistent/writer-worker.js')).toThrow(/writer worker .* does not exist/)
+    expect(() => resolveWriterWorker('/nonexistent/writer-worker.js')).toThrow(
+      /writer worker .* does not exist/,
+    )
     expect(resolveWriterWorker().file).toMatch(/writer-worker\.ts$/)
   })
 
   it('refuses to start on a database file that does not exist', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'writer-missing-'))
     try {
-      await expect(
-        WorkerWriter.start({ dbPath: join(dir, 'none.db'), synchronous: 'FULL' }),
-      ).rejects.toThrow(/writer thread/)
+      await expect(WorkerWriter.start({ dbPath: join(dir, 'none.db'), synchronous: 'FULL' })).rejects.toThrow(
+        /writer thread/,
+      )
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -109,7 +109,8 @@ const WORKER_BASENAME = 'writer-worker'
 function sourceEntry(file: string): WorkerEntry {
   const cjsApi = createRequire(import.meta.url).resolve('tsx/esm/api')
   const api = cjsApi.replace(/\.cjs$/, '.mjs')
-  if (!existsSync(api)) throw new Error(`Cannot run the writer worker from source: tsx's ESM API (${api}) is missing`)
+  if (!existsSync(api))
+    throw new Error(`Cannot run the writer worker from source: tsx's ESM API (${api}) is missing`)
   const bootstrap = `import(${JSON.stringify(pathToFileURL(api).href)})
   .then((tsx) => tsx.tsImport(${JSON.stringify(pathToFileURL(file).href)}, ${JSON.stringify(pathToFileURL(file).href)}))
   .catch((err) => { setImmediate(() => { throw err }) })`

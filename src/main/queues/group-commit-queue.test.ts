@@ -13,7 +13,11 @@ function setup(opts: { maxPending?: number; batchSize?: number; maxWaitMs?: numb
   })
   const queue = new GroupCommitQueue<number>(
     'test',
-    { maxWaitMs: opts.maxWaitMs ?? 200, batchSize: opts.batchSize ?? 1000, maxPending: opts.maxPending ?? 10_000 },
+    {
+      maxWaitMs: opts.maxWaitMs ?? 200,
+      batchSize: opts.batchSize ?? 1000,
+      maxPending: opts.maxPending ?? 10_000,
+    },
     commit,
   )
   const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n

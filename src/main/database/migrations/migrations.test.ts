@@ -60,7 +60,9 @@ describe('migrations', () => {
     const db = new Database(':memory:')
     runMigrations(db)
     const plan = db
-      .prepare('EXPLAIN QUERY PLAN SELECT ts, value FROM readings WHERE sensor_id = 1 AND ts BETWEEN 0 AND 10')
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT ts, value FROM readings WHERE sensor_id = 1 AND ts BETWEEN 0 AND 10',
+      )
       .all() as { detail: string }[]
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/readings_sensor_ts/)
   })

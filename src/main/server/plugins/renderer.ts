@@ -18,7 +18,9 @@ export default fp(
     const page = { config: { auth: 'public' as const }, schema: { hide: true } }
     app.get('/', page, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'))
     app.get<{ Params: { '*': string } }>('/assets/*', page, (req, reply) =>
-      reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(join('assets', req.params['*'])),
+      reply
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .sendFile(join('assets', req.params['*'])),
     )
   },
   { name: 'station-renderer', dependencies: ['station-auth'] },
