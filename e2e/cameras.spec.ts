@@ -42,7 +42,26 @@ test('tiles show live frames, fps and frame age', async ({ page }, info) => {
   await expectMoving(page, mjpegCam.id)
   await expect(tile).toContainText(/\d+ fps/)
   await expect(tile).toContainText(/frame \d+\.\d s old/)
+  // Frames are received, decoded and drawn in the video worker, not on the page's main thread.
+  expect(page.workers().map((w) => w.url())).toEqual(
+    expect.arrayContaining([expect.stringMatching(/frame-worker/)]),
+  )
   await shot(page, info, 'camera-grid')
+})
+
+test('without OffscreenCanvas and ImageDecoder, tiles draw on the page', async ({ page }) => {
+  await page.addInitScript(() => {
+    const g = globalThis as unknown as { HTMLCanvasElement: { prototype: object }; ImageDecoder?: unknown }
+    delete (g.HTMLCanvasElement.prototype as { transferControlToOffscreen?: unknown })
+      .transferControlToOffscreen
+    delete g.ImageDecoder
+  })
+  await signIn(page)
+  await page.keyboard.press('2')
+  const cam = sim.cameras.find((c) => c.kind === 'push')!
+  await expectMoving(page, cam.id)
+  await expect(page.locator(`[data-camera-id="${cam.id}"]`)).toContainText(/[1-9]\d* fps/)
+  expect(page.workers()).toEqual([])
 })
 
 test('switches layouts with buttons and keys 1-4', async ({ page }) => {

@@ -60,24 +60,45 @@ export function sessionToken(page: Page): Promise<string | null> {
   })
 }
 
+interface Context2dLike {
+  getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+  drawImage(source: CanvasLike, x: number, y: number): void
+}
 interface CanvasLike {
   width: number
   height: number
-  getContext(
-    kind: '2d',
-  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null
+  getContext(kind: '2d'): Context2dLike | null
 }
 
-/** A digest of what the n-th canvas matching `selector` shows now ('missing' when there is none). */
+/**
+ * A digest of what the n-th canvas matching `selector` shows now ('missing' when there is none). A canvas
+ * drawn from a worker (OffscreenCanvas) is read through a copy of what it shows.
+ */
 export function canvasDigest(page: Page, selector: string, index = 0): Promise<string> {
   return page.evaluate(
     ({ selector, index }) => {
       const doc = (
-        globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<CanvasLike> } }
+        globalThis as unknown as {
+          document: {
+            querySelectorAll(s: string): ArrayLike<CanvasLike>
+            createElement(tag: 'canvas'): CanvasLike
+          }
+        }
       ).document
       const c = doc.querySelectorAll(selector)[index]
-      const ctx = c?.getContext('2d')
-      if (!c || !ctx) return 'missing'
+      if (!c) return 'missing'
+      let ctx: Context2dLike | null
+      try {
+        ctx = c.getContext('2d')
+      } catch {
+        // Its control went to an OffscreenCanvas: copy the frame it shows.
+        const copy = doc.createElement('canvas')
+        copy.width = c.width
+        copy.height = c.height
+        ctx = copy.getContext('2d')
+        ctx?.drawImage(c, 0, 0)
+      }
+      if (!ctx) return 'missing'
       const data = ctx.getImageData(0, 0, c.width, c.height).data
       let h = 0
       for (let i = 0; i < data.length; i += 97) h = (h * 31 + data[i]!) | 0

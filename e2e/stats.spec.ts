@@ -14,6 +14,7 @@ test('cache hits rise in the statistics screen', async ({ page }, info) => {
     .toBeGreaterThanOrEqual(before + 4)
   await expect(page.getByTestId('pool-panel')).toContainText('Reads served')
   await expect(page.getByTestId('queues-table')).toContainText('readings')
+  await expect(page.getByTestId('video-panel')).toContainText('Cameras online')
   await shot(page, info, 'statistics')
 
   await page.getByTestId('cache-pattern').fill('/api/cameras')

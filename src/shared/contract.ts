@@ -9,9 +9,16 @@
  */
 import type { Area, BuzzerRequest, Camera, Device, DeviceDetail, User } from './schemas/entities'
 import type { LiveMessage } from './schemas/live'
+import type { StationSettings, StationSettingsUpdate } from './schemas/station-settings'
 import type * as T from './contract/types'
 
 export type { LiveMessage, LiveMessageType } from './schemas/live'
+export type {
+  StationSetting,
+  StationSettingKey,
+  StationSettings,
+  StationSettingsUpdate,
+} from './schemas/station-settings'
 export type * from './contract/types'
 
 type Op<A, R> = { args: A; result: R }
@@ -70,6 +77,10 @@ export interface Operations {
 
   'settings:deviceKey': Op<NoArgs, T.DeviceKey>
   'settings:rotateDeviceKey': Op<NoArgs, T.DeviceKey>
+  /** Station settings: what runs now, what is saved, what an environment variable fixes. */
+  'settings:get': Op<NoArgs, StationSettings>
+  /** Saves the keys given (null: back to the default); most apply on the next start. */
+  'settings:update': Op<StationSettingsUpdate, StationSettings>
 }
 
 export type OperationName = keyof Operations
@@ -144,6 +155,8 @@ export const OPERATIONS = {
 
   'settings:deviceKey': { method: 'GET', path: '/api/settings/device-key', access: 'admin' },
   'settings:rotateDeviceKey': { method: 'POST', path: '/api/settings/device-key/rotate', access: 'admin' },
+  'settings:get': { method: 'GET', path: '/api/settings/station', access: 'admin' },
+  'settings:update': { method: 'PUT', path: '/api/settings/station', access: 'admin' },
 } as const satisfies Record<OperationName, Route>
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[]

@@ -3,19 +3,12 @@
  * lru-cache, with hit/miss counts and a sweep of expired entries every 30 s.
  */
 import { LRUCache } from 'lru-cache'
+import type { DomainCacheStats } from '../../shared/schemas/metrics'
 
 /** What lru-cache can hold: any non-nullish key or value. */
 type Cacheable = string | number | boolean | bigint | symbol | object
 
-export interface DomainCacheStats {
-  name: string
-  size: number
-  max: number
-  ttlMs: number
-  hits: number
-  misses: number
-  hitRate: number
-}
+export type { DomainCacheStats }
 
 export class DomainCache<K extends Cacheable, V extends Cacheable> {
   private readonly lru: LRUCache<K, V>
@@ -86,7 +79,11 @@ export class DomainCacheRegistry {
   private readonly caches: DomainCache<Cacheable, Cacheable>[] = []
   private timer: NodeJS.Timeout | undefined
 
-  create<K extends Cacheable, V extends Cacheable>(name: string, max: number, ttlMs: number): DomainCache<K, V> {
+  create<K extends Cacheable, V extends Cacheable>(
+    name: string,
+    max: number,
+    ttlMs: number,
+  ): DomainCache<K, V> {
     const c = new DomainCache<K, V>(name, max, ttlMs)
     this.caches.push(c as unknown as DomainCache<Cacheable, Cacheable>)
     return c

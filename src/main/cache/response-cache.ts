@@ -7,6 +7,7 @@
  */
 import { LRUCache } from 'lru-cache'
 import type { EncodedBodies } from './encoded-body'
+import type { ResponseCacheStats } from '../../shared/schemas/metrics'
 
 export interface CachedResponse {
   body: string | Buffer
@@ -21,17 +22,7 @@ export interface CachedResponse {
   path: string
 }
 
-export interface ResponseCacheStats {
-  hits: number
-  misses: number
-  sets: number
-  evictions: number
-  invalidations: number
-  size: number
-  maxSize: number
-  hitRate: number
-  defaultTtlMs: number
-}
+export type { ResponseCacheStats }
 
 export interface ResponseCacheOptions {
   maxEntries: number

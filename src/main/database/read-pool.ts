@@ -10,20 +10,9 @@ import type { Statement } from 'better-sqlite3'
 import type { Db } from './open'
 import { READ_QUERIES, type QueryName, type QueryParams } from './read-queries'
 import { READ_WORKER_SOURCE } from './read-worker-source'
+import type { PoolStats } from '../../shared/schemas/metrics'
 
-export interface PoolStats {
-  mode: 'workers' | 'inline'
-  size: number
-  inUse: number
-  available: number
-  queued: number
-  readsServed: number
-  readsFailed: number
-  avgQueueWaitMs: number
-  maxQueueWaitMs: number
-  avgQueryMs: number
-  maxQueryMs: number
-}
+export type { PoolStats }
 
 export interface ReadPool {
   run<T = unknown>(name: QueryName, params: QueryParams): Promise<T>

@@ -84,6 +84,18 @@ describe('ReadingsWriter', () => {
     expect(flushes[0]!.latest.sort()).toEqual(['a/h=3%@11', 'a/t=4C@12', 'b/h=6@14', 'b/t=5F@13'])
   })
 
+  it('writes batches larger than one multi-row INSERT whole, in order, or not at all', () => {
+    const many = Array.from({ length: 150 }, (_, i) => r(i < 100 ? 'a' : 'b', i % 2 ? 'h' : 't', i, 1000 + i))
+    writer.commit(many)
+    const stored = rows() as { d: string; s: string; ts: number; value: number }[]
+    expect(stored).toHaveLength(150)
+    expect(stored.map((x) => x.value)).toEqual(many.map((x) => x.value))
+    expect(stored[120]).toEqual({ d: 'b', s: 't', ts: 1120, value: 120 })
+    const bad = Array.from({ length: 150 }, (_, i) => r('c', 't', i === 70 ? NaN : i, 5000 + i))
+    expect(() => writer.commit(bad)).toThrow()
+    expect(rows()).toHaveLength(150)
+  })
+
   it('keeps the latest value when an older reading arrives, and takes a new unit', () => {
     writer.commit([r('a', 't', 1, 100, 'C')])
     writer.commit([r('a', 't', 0, 50)])

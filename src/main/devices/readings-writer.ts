@@ -3,7 +3,7 @@
  *
  * Per flush: registers unknown devices (upsert, so a device's registration commits with its first reading)
  * and touches last_seen_at of every device in it, resolves sensor ids (cached in the writer thread; created
- * on first use), inserts every reading with one prepared INSERT, and moves sensors.last_value/last_ts/unit
+ * on first use), inserts the readings with prepared multi-row INSERTs, and moves sensors.last_value/last_ts/unit
  * to the newest reading of each sensor. The hot loop does no SELECT once a sensor is cached and allocates
  * nothing per row. It answers what the main thread needs for its caches and live updates: the devices it
  * registered and the latest value of each sensor that moved.
@@ -12,7 +12,7 @@
  * copied, and small tables of the distinct device ids, sensor names and units.
  */
 import type { Db } from '../database/open'
-import type { DevicesRepository } from './devices-repository'
+import { READINGS_CHUNK, type DevicesRepository } from './devices-repository'
 import type { ReadingsBatch } from './readings-batch'
 
 // Where the routes and sockets have always found it.
@@ -66,6 +66,8 @@ export class ReadingsWriter {
   private gen = 0
   private readonly touchedSensors: SensorEntry[] = []
   private readonly touchedDevices: DeviceEntry[] = []
+  /** Rows waiting for the next multi-row INSERT: [sensorId, ts, value] × READINGS_CHUNK. */
+  private readonly chunk = new Array<number>(READINGS_CHUNK * 3)
   private readonly tx: (batch: ReadingsBatch) => void
 
   constructor(
@@ -125,7 +127,9 @@ export class ReadingsWriter {
   private write(batch: ReadingsBatch): void {
     const gen = this.gen
     const now = Date.now()
-    const insert = this.repo.insertReading
+    const insertChunk = this.repo.insertReadingsChunk
+    const chunk = this.chunk
+    let filled = 0
     const touched = this.touchedSensors
     const { devices, runEnds, runs, names, units, name, unit, values, ts } = batch
     // The sensor entry of each name index for the current device run (valid when its stamp is the run's).
@@ -146,7 +150,13 @@ export class ReadingsWriter {
           slots[k] = s
           stamps[k] = run
         }
-        insert.run(s.id, t, value)
+        chunk[filled++] = s.id
+        chunk[filled++] = t
+        chunk[filled++] = value
+        if (filled === chunk.length) {
+          insertChunk.run(chunk)
+          filled = 0
+        }
         if (s.gen !== gen) {
           s.gen = gen
           s.newTs = t
@@ -160,6 +170,8 @@ export class ReadingsWriter {
         }
       }
     }
+    const insert = this.repo.insertReading
+    for (let j = 0; j < filled; j += 3) insert.run(chunk[j]!, chunk[j + 1]!, chunk[j + 2]!)
     for (let j = 0; j < touched.length; j++) {
       const t = touched[j]!
       if (t.newTs >= t.lastTs) this.repo.setSensorLatest(t.id, t.newValue, t.newTs, t.newUnit)

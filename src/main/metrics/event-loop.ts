@@ -3,16 +3,9 @@
  * `windowMs`, and the figures come from the current window, or the previous one just after a reset.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
+import type { LoopDelay } from '../../shared/schemas/metrics'
 
-export interface LoopDelay {
-  p50Ms: number
-  p99Ms: number
-  maxMs: number
-  meanMs: number
-  /** Samples behind these figures (one per `resolution` ms of loop time). */
-  samples: number
-  windowSeconds: number
-}
+export type { LoopDelay }
 
 const EMPTY: LoopDelay = { p50Ms: 0, p99Ms: 0, maxMs: 0, meanMs: 0, samples: 0, windowSeconds: 0 }
 const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0)

@@ -4,6 +4,8 @@
  * Bounds are 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 per decade from 0.01 ms to 80 s; they include the
  * 1-2.5-5 series Prometheus dashboards expect, so the exported buckets are exact.
  */
+import type { HistogramSummary } from '../../shared/schemas/metrics'
+
 const MANTISSAS = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8]
 export const BOUNDS_MS: readonly number[] = Array.from({ length: 7 }, (_, d) =>
   MANTISSAS.map((m) => Number((m * 10 ** (d - 2)).toPrecision(3))),
@@ -13,14 +15,7 @@ export const PROMETHEUS_BOUNDS_MS: readonly number[] = BOUNDS_MS.filter((b) =>
   [1, 2.5, 5].includes(Number((b / 10 ** Math.floor(Math.log10(b))).toPrecision(3))),
 ).filter((b) => b >= 0.1 && b <= 10_000)
 
-export interface HistogramSummary {
-  count: number
-  meanMs: number
-  p50Ms: number
-  p95Ms: number
-  p99Ms: number
-  maxMs: number
-}
+export type { HistogramSummary }
 
 export class LatencyHistogram {
   /** counts[i]: values in (BOUNDS_MS[i-1], BOUNDS_MS[i]]; the last slot holds values above every bound. */

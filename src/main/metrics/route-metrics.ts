@@ -1,5 +1,6 @@
 /** Response times and status classes per route (method + route pattern), in bounded memory. */
-import { LatencyHistogram, type HistogramSummary } from './histogram'
+import type { RouteStats } from '../../shared/schemas/metrics'
+import { LatencyHistogram } from './histogram'
 
 /** Routes are a fixed table; this only guards against surprises (e.g. many distinct unmatched paths). */
 export const MAX_ROUTES = 500
@@ -13,11 +14,8 @@ export interface RouteStat {
   byClass: { '2xx': number; '3xx': number; '4xx': number; '5xx': number }
 }
 
-export interface RouteSnapshot extends HistogramSummary {
-  method: string
-  route: string
-  byClass: RouteStat['byClass']
-}
+/** One route's figures in a snapshot. */
+export type RouteSnapshot = RouteStats
 
 export class RouteMetrics {
   private readonly routes = new Map<string, RouteStat>()

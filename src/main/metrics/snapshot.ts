@@ -1,24 +1,19 @@
 /** Gathers every figure the station reports into one snapshot (GET /api/metrics, /metrics, live stats). */
-import type { DomainCacheStats } from '../cache/domain-cache'
-import type { PoolStats } from '../database/read-pool'
-import type { QueueStats } from '../queues/group-commit-queue'
-import type { LoopDelay } from './event-loop'
-import type { RouteMetrics, RouteSnapshot } from './route-metrics'
-import type { VideoStats } from '../video/video-stats'
+import type {
+  DeviceSocketStats,
+  DomainCacheStats,
+  LiveStats,
+  LoopDelay,
+  MetricsSnapshot,
+  PoolStats,
+  QueueStats,
+  ResponseCacheStats,
+} from '../../shared/schemas/metrics'
+import type { VideoStats } from '../../shared/schemas/video'
+import type { RouteMetrics } from './route-metrics'
 
-export interface LiveStats {
-  subscribers: number
-  published: number
-  dropped: number
-  slowDisconnects: number
-  [k: string]: number
-}
-
-export interface DeviceSocketStats {
-  known: number
-  online: number
-  connected: number
-}
+/** The snapshot's types live in src/shared/schemas/metrics (the UI shows the same figures). */
+export type { DeviceSocketStats, LiveStats, MetricsSnapshot }
 
 export interface MetricsSources {
   startedAt: number
@@ -28,26 +23,12 @@ export interface MetricsSources {
   devices: () => DeviceSocketStats | null
   openWebSockets: () => number
   maxWebSockets: number
-  responseCache: () => unknown
+  responseCache: () => ResponseCacheStats | null
   domainCaches: () => DomainCacheStats[]
   readPool: () => PoolStats
   queues: () => QueueStats[]
   /** Live video: per camera state, rates and viewers (null without the video service). */
   video: () => VideoStats | null
-}
-
-export interface MetricsSnapshot {
-  serverTime: number
-  uptimeSeconds: number
-  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
-  eventLoopDelay: LoopDelay
-  websockets: { open: number; max: number; live: LiveStats; devices: DeviceSocketStats | null }
-  http: { requests: number; routes: RouteSnapshot[] }
-  responseCache: unknown
-  domainCaches: DomainCacheStats[]
-  readPool: PoolStats
-  queues: QueueStats[]
-  video: VideoStats | null
 }
 
 export function collectMetrics(src: MetricsSources, opts: { routes?: boolean } = {}): MetricsSnapshot {

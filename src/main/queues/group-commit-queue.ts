@@ -17,6 +17,7 @@
  * Retry-After) instead of growing memory.
  */
 import type { QueueConfig } from '../config'
+import type { QueueStats } from '../../shared/schemas/metrics'
 
 export class QueueFullError extends Error {
   readonly retryAfterSeconds: number
@@ -42,28 +43,7 @@ interface Group<T> {
   reject: (err: Error) => void
 }
 
-export interface QueueStats {
-  name: string
-  /** Items not yet committed: waiting, plus those in the flush in flight. */
-  pending: number
-  /** Items in the flush in flight (asynchronous commits only). */
-  inFlight: number
-  maxPending: number
-  maxWaitMs: number
-  batchSize: number
-  enqueued: number
-  committed: number
-  flushes: number
-  rejectedFull: number
-  failedGroups: number
-  lastBatchItems: number
-  maxBatchItems: number
-  lastFlushMs: number
-  avgFlushMs: number
-  maxFlushMs: number
-  /** Longest time a committed item waited in the queue before its flush started, in the last flush. */
-  lastWaitMs: number
-}
+export type { QueueStats }
 
 /**
  * Commits the items of one flush, in one transaction it opens itself. Synchronous, or a promise that

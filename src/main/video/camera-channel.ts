@@ -15,9 +15,10 @@ import { MjpegSource } from './sources/mjpeg-source'
 import { SnapshotSource } from './sources/snapshot-source'
 import { PushSource } from './sources/push-source'
 import type { Frame, Viewer, ViewerClass, ViewerCounters } from './viewers'
+import type { CameraState } from '../../shared/schemas/video'
 
 /** disabled · unavailable (no usable source: RTSP, bad URL) · idle (pull, nobody watching) · connecting · online · offline */
-export type CameraState = 'disabled' | 'unavailable' | 'idle' | 'connecting' | 'online' | 'offline'
+export type { CameraState } from '../../shared/schemas/video'
 
 export interface ChannelHooks {
   /** Health flipped; `quiet` when it is not news (the camera was disabled). */

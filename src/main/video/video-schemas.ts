@@ -1,73 +1,8 @@
-/** TypeBox schemas of the video routes' answers (the stats types derive from them). */
-import { Type, type Static } from '@sinclair/typebox'
-import { Nullable } from '../../shared/schemas/common'
-
-export const CameraStateSchema = Type.Union(
-  ['disabled', 'unavailable', 'idle', 'connecting', 'online', 'offline'].map((s) => Type.Literal(s)),
-  { description: 'idle: a pull camera nobody watches (not connected); unavailable: no usable source' },
-)
-
-export const CameraVideoStatsSchema = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  kind: Type.String(),
-  state: CameraStateSchema,
-  online: Type.Boolean(),
-  stayConnected: Type.Boolean(),
-  lastError: Nullable(Type.String()),
-  nextRetryAt: Nullable(Type.Number({ description: 'Epoch ms of the next connection attempt' })),
-  reconnects: Type.Integer(),
-  connections: Type.Integer({ description: 'Connections open to the camera (pull: 0 or 1)' }),
-  lastFrameAt: Nullable(Type.Number()),
-  lastFrameAgeMs: Nullable(Type.Number()),
-  width: Nullable(Type.Integer()),
-  height: Nullable(Type.Integer()),
-  fpsIn: Type.Number(),
-  bytesInPerSec: Type.Number(),
-  framesIn: Type.Integer(),
-  badFrames: Type.Integer(),
-  lastProblem: Nullable(Type.String()),
-  viewers: Type.Object({
-    total: Type.Integer(),
-    full: Type.Integer(),
-    reduced: Type.Integer(),
-    mjpeg: Type.Integer(),
-    ws: Type.Integer(),
-  }),
-  fpsOut: Type.Object(
-    { full: Type.Number(), reduced: Type.Number() },
-    { description: 'Frames per second per viewer, by viewer class (full rate or reduced with ?fps=)' },
-  ),
-  bytesOutPerSec: Type.Number(),
-  framesOut: Type.Integer(),
-  framesSkipped: Type.Integer({ description: 'Frames slow viewers skipped (latest frame wins)' }),
-  stalledViewersDropped: Type.Integer(),
-  snapshotsServed: Type.Integer(),
-})
-
-export const VideoStatsSchema = Type.Object({
-  cameras: Type.Array(CameraVideoStatsSchema),
-  viewers: Type.Integer(),
-  maxViewers: Type.Integer(),
-  streamTokens: Type.Object({
-    active: Type.Integer(),
-    issued: Type.Integer(),
-    used: Type.Integer(),
-    refused: Type.Integer(),
-  }),
-  relayLatencyMs: Type.Object(
-    {
-      count: Type.Integer(),
-      meanMs: Type.Number(),
-      p50Ms: Type.Number(),
-      p95Ms: Type.Number(),
-      p99Ms: Type.Number(),
-      maxMs: Type.Number(),
-    },
-    { description: "From a frame's arrival to a viewer's socket taking it (station lifetime)" },
-  ),
-  totals: Type.Object({ fpsIn: Type.Number(), bytesInPerSec: Type.Number(), bytesOutPerSec: Type.Number() }),
-})
-
-export type CameraVideoStats = Static<typeof CameraVideoStatsSchema>
-export type VideoStats = Static<typeof VideoStatsSchema>
+/** TypeBox schemas of the video routes' answers: they live in src/shared (the UI reads the same figures). */
+export {
+  CameraStateSchema,
+  CameraVideoStatsSchema,
+  VideoStatsSchema,
+  type CameraVideoStats,
+  type VideoStats,
+} from '../../shared/schemas/video'

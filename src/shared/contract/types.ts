@@ -5,6 +5,10 @@
 import type { BuzzerStatus, CameraKind, Role } from '../constants'
 import type { Reading, ReadingBucket, StationEvent } from '../schemas/entities'
 
+/** Statistics (and the video stream's status messages): one declaration each, in the station's schemas. */
+export type * from '../schemas/metrics'
+export type * from '../schemas/video'
+
 export interface SessionUser {
   username: string
   role: Role
@@ -149,107 +153,9 @@ export interface EventAckResult {
   alreadyAcknowledged: boolean
 }
 
-export interface DomainCacheStats {
-  name: string
-  size: number
-  max: number
-  ttlMs: number
-  hits: number
-  misses: number
-  hitRate: number
-}
-export interface CacheStats {
-  hits: number
-  misses: number
-  sets: number
-  evictions: number
-  invalidations: number
-  size: number
-  maxSize: number
-  /** 0..1 */
-  hitRate: number
-  defaultTtlMs: number
-  domain: DomainCacheStats[]
-}
 export interface CacheRemoved {
   count: number
   message: string
-}
-
-export interface LoopDelay {
-  p50Ms: number
-  p99Ms: number
-  maxMs: number
-  meanMs: number
-  samples: number
-  windowSeconds: number
-}
-export interface PoolStats {
-  mode: 'workers' | 'inline'
-  size: number
-  inUse: number
-  available: number
-  queued: number
-  readsServed: number
-  readsFailed: number
-  avgQueueWaitMs: number
-  maxQueueWaitMs: number
-  avgQueryMs: number
-  maxQueryMs: number
-}
-export interface QueueStats {
-  name: string
-  pending: number
-  maxPending: number
-  maxWaitMs: number
-  batchSize: number
-  enqueued: number
-  committed: number
-  flushes: number
-  rejectedFull: number
-  failedGroups: number
-  lastBatchItems: number
-  maxBatchItems: number
-  lastFlushMs: number
-  avgFlushMs: number
-  maxFlushMs: number
-  lastWaitMs: number
-}
-export interface RouteStats {
-  method: string
-  route: string
-  byClass: { '2xx': number; '3xx': number; '4xx': number; '5xx': number }
-  count: number
-  meanMs: number
-  p50Ms: number
-  p95Ms: number
-  p99Ms: number
-  maxMs: number
-}
-/** `GET /api/metrics` (admin). */
-export interface MetricsSnapshot {
-  serverTime: number
-  uptimeSeconds: number
-  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
-  eventLoopDelay: LoopDelay
-  websockets: {
-    open: number
-    max: number
-    live: {
-      subscribers: number
-      published: number
-      dropped: number
-      slowDisconnects: number
-      [k: string]: number
-    }
-    devices: { known: number; online: number; connected: number } | null
-  }
-  http: { requests: number; routes: RouteStats[] }
-  responseCache: Omit<CacheStats, 'domain'> | null
-  domainCaches: DomainCacheStats[]
-  readPool: PoolStats
-  queues: QueueStats[]
-  [key: string]: unknown
 }
 
 export interface DeviceKey {
@@ -276,51 +182,4 @@ export interface StreamToken {
   /** Open viewers before then (open streams go on). */
   expiresAt: number
   ttlMs: number
-}
-
-export interface CameraVideoStats {
-  id: number
-  name: string
-  kind: string
-  state: 'disabled' | 'unavailable' | 'idle' | 'connecting' | 'online' | 'offline'
-  online: boolean
-  stayConnected: boolean
-  lastError: string | null
-  nextRetryAt: number | null
-  reconnects: number
-  connections: number
-  lastFrameAt: number | null
-  lastFrameAgeMs: number | null
-  width: number | null
-  height: number | null
-  fpsIn: number
-  bytesInPerSec: number
-  framesIn: number
-  badFrames: number
-  lastProblem: string | null
-  viewers: { total: number; full: number; reduced: number; mjpeg: number; ws: number }
-  fpsOut: { full: number; reduced: number }
-  bytesOutPerSec: number
-  framesOut: number
-  framesSkipped: number
-  stalledViewersDropped: number
-  snapshotsServed: number
-}
-export interface VideoStats {
-  cameras: CameraVideoStats[]
-  viewers: number
-  maxViewers: number
-  streamTokens: { active: number; issued: number; used: number; refused: number }
-  totals: { fpsIn: number; bytesInPerSec: number; bytesOutPerSec: number }
-}
-
-/** JSON text messages on `/ws/stream/:id` (frames are binary). */
-export interface StreamStatusMessage {
-  type: 'status'
-  cameraId: number
-  state: CameraVideoStats['state']
-  online: boolean
-  lastError: string | null
-  nextRetryAt: number | null
-  lastFrameAt: number | null
 }

@@ -1,11 +1,9 @@
 /** Messages on `/ws/live`, the UI's live channel. Serialized once per message, not per subscriber. */
 import type { BuzzerRequest, Camera, StationEvent } from './entities'
+import type { CameraState } from './video'
 
-/**
- * A camera's state in the relay: connecting, online, offline (with last error and next retry), unavailable
- * (no usable source, e.g. RTSP or a bad URL), idle (a pull camera nobody watches: not connected), disabled.
- */
-export type CameraLiveState = 'disabled' | 'unavailable' | 'idle' | 'connecting' | 'online' | 'offline'
+/** A camera's state in the relay (see CameraState): the same states the video statistics report. */
+export type CameraLiveState = CameraState
 
 export type LiveMessage =
   | { type: 'hello'; serverTime: number; user: { username: string; role: string } }
@@ -28,9 +26,11 @@ export type LiveMessage =
       lastError?: string | null
       /** Epoch ms of a pull camera's next connection attempt, while it is retrying. */
       nextRetryAt?: number | null
-      /** The whole camera, after an admin changed it. */
+      /** The whole camera, after an admin added or changed it. */
       camera?: Camera
     }
+  /** An admin removed a camera (its video ends; desks drop its tile). */
+  | { type: 'camera.removed'; cameraId: number }
   | { type: 'buzzer.status'; request: BuzzerRequest }
   | { type: 'event'; event: StationEvent }
   | { type: 'event.acked'; event: StationEvent }

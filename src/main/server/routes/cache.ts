@@ -2,28 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
+import { CacheStatsSchema } from '../../../shared/schemas/metrics'
 
-const DomainStats = Type.Object({
-  name: Type.String(),
-  size: Type.Integer(),
-  max: Type.Integer(),
-  ttlMs: Type.Integer(),
-  hits: Type.Integer(),
-  misses: Type.Integer(),
-  hitRate: Type.Number(),
-})
-const CacheStats = Type.Object({
-  hits: Type.Integer(),
-  misses: Type.Integer(),
-  sets: Type.Integer(),
-  evictions: Type.Integer(),
-  invalidations: Type.Integer(),
-  size: Type.Integer(),
-  maxSize: Type.Integer(),
-  hitRate: Type.Number(),
-  defaultTtlMs: Type.Integer(),
-  domain: Type.Array(DomainStats),
-})
 const Removed = Type.Object({ count: Type.Integer(), message: Type.String() })
 
 const cacheRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -37,7 +17,7 @@ const cacheRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['cache'],
         summary: 'Response cache and domain cache statistics',
-        response: { 200: Ok(CacheStats) },
+        response: { 200: Ok(CacheStatsSchema) },
       },
     },
     async () => ({ success: true as const, data: { ...cache.stats(), domain: app.domainCaches.stats() } }),

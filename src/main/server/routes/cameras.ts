@@ -1,7 +1,8 @@
 /**
  * Cameras (seed 1): guards list them, admins manage them. Credentials are write-only (`hasCredentials`
  * says whether any are stored); `is_online` belongs to the station. Every write reports `cameras` on the
- * change bus after it commits, so the cached lists (`/api/cameras*`, `/api/stream`) never go stale.
+ * change bus after it commits, so the cached lists (`/api/cameras*`, `/api/stream`) never go stale, and
+ * goes out live (`camera.status` with the camera, `camera.removed`) so every desk follows at once.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from '@sinclair/typebox'
@@ -188,6 +189,7 @@ const camerasRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = req.params
       if (!cameras.delete(id)) throw errors.notFound(`Camera ${id}`)
       app.changes.emit(['cameras'])
+      if (app.hasDecorator('live')) app.live.publish({ type: 'camera.removed', cameraId: id })
       return { success: true as const, data: { deleted: true, id } }
     },
   )

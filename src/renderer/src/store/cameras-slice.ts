@@ -42,78 +42,84 @@ export const CAMERAS_INITIAL: CamerasData = {
 
 export const createCamerasSlice =
   (deps: StoreDeps): Slice<CamerasSlice> =>
-  (set, get) => ({
-    ...CAMERAS_INITIAL,
-
-    async loadCameras() {
-      set({ camerasStatus: get().cameras.length ? 'ready' : 'loading', camerasError: null })
-      try {
-        const [cameras, streams] = await Promise.all([
-          deps.transport.request('cameras:list', NO_ARGS),
-          deps.transport.request('stream:list', NO_ARGS),
-        ])
-        set({
-          cameras,
-          streams: Object.fromEntries(streams.map((s) => [s.cameraId, s])),
-          camerasStatus: 'ready',
-        })
-      } catch (err) {
-        set({ camerasStatus: 'error', camerasError: errorMessage(err) })
-      }
-    },
-
-    applyCameraStatus(msg) {
-      if (msg.state !== undefined) {
-        const health: CameraHealth = {
-          state: msg.state,
-          lastError: msg.lastError ?? null,
-          nextRetryAt: msg.nextRetryAt ?? null,
-        }
-        set({ cameraHealth: { ...get().cameraHealth, [msg.cameraId]: health } })
-      }
-      const cameras = get().cameras
-      const i = cameras.findIndex((c) => c.id === msg.cameraId)
-      if (i === -1) {
-        if (msg.camera) set({ cameras: [...cameras, msg.camera] })
-        return
-      }
-      const current = cameras[i]!
-      // A state-only change (connecting, a new error) leaves the camera as it was.
-      if (msg.camera || current.is_online !== msg.online) {
-        const next: Camera = msg.camera
-          ? msg.camera
-          : {
-              ...current,
-              is_online: msg.online,
-              lastSeenAt: msg.online ? Date.now() : current.lastSeenAt,
-            }
-        const copy = cameras.slice()
-        copy[i] = next
-        set({ cameras: copy })
-      }
-      const s = get().streams[msg.cameraId]
-      if (s && s.online !== msg.online)
-        set({ streams: { ...get().streams, [msg.cameraId]: { ...s, online: msg.online } } })
-    },
-
-    cameraSaved(camera) {
-      const cameras = get().cameras
-      const i = cameras.findIndex((c) => c.id === camera.id)
-      set({
-        cameras: i === -1 ? [...cameras, camera] : cameras.map((c) => (c.id === camera.id ? camera : c)),
-      })
-      // The stream endpoints follow the camera (enabled, kind): refresh them.
+  (set, get) => {
+    const refreshStreams = () =>
       void deps.transport.request('stream:list', NO_ARGS).then(
         (streams) => set({ streams: Object.fromEntries(streams.map((s) => [s.cameraId, s])) }),
         () => {},
       )
-    },
+    return {
+      ...CAMERAS_INITIAL,
 
-    cameraRemoved(id) {
-      const streams = { ...get().streams }
-      delete streams[id]
-      const cameraHealth = { ...get().cameraHealth }
-      delete cameraHealth[id]
-      set({ cameras: get().cameras.filter((c) => c.id !== id), streams, cameraHealth })
-    },
-  })
+      async loadCameras() {
+        set({ camerasStatus: get().cameras.length ? 'ready' : 'loading', camerasError: null })
+        try {
+          const [cameras, streams] = await Promise.all([
+            deps.transport.request('cameras:list', NO_ARGS),
+            deps.transport.request('stream:list', NO_ARGS),
+          ])
+          set({
+            cameras,
+            streams: Object.fromEntries(streams.map((s) => [s.cameraId, s])),
+            camerasStatus: 'ready',
+          })
+        } catch (err) {
+          set({ camerasStatus: 'error', camerasError: errorMessage(err) })
+        }
+      },
+
+      applyCameraStatus(msg) {
+        if (msg.state !== undefined) {
+          const health: CameraHealth = {
+            state: msg.state,
+            lastError: msg.lastError ?? null,
+            nextRetryAt: msg.nextRetryAt ?? null,
+          }
+          set({ cameraHealth: { ...get().cameraHealth, [msg.cameraId]: health } })
+        }
+        // An admin (here or at another desk) added or changed the camera: its stream endpoints follow.
+        if (msg.camera) refreshStreams()
+        const cameras = get().cameras
+        const i = cameras.findIndex((c) => c.id === msg.cameraId)
+        if (i === -1) {
+          if (msg.camera) set({ cameras: [...cameras, msg.camera] })
+          return
+        }
+        const current = cameras[i]!
+        // A state-only change (connecting, a new error) leaves the camera as it was.
+        if (msg.camera || current.is_online !== msg.online) {
+          const next: Camera = msg.camera
+            ? msg.camera
+            : {
+                ...current,
+                is_online: msg.online,
+                lastSeenAt: msg.online ? Date.now() : current.lastSeenAt,
+              }
+          const copy = cameras.slice()
+          copy[i] = next
+          set({ cameras: copy })
+        }
+        const s = get().streams[msg.cameraId]
+        if (s && s.online !== msg.online)
+          set({ streams: { ...get().streams, [msg.cameraId]: { ...s, online: msg.online } } })
+      },
+
+      cameraSaved(camera) {
+        const cameras = get().cameras
+        const i = cameras.findIndex((c) => c.id === camera.id)
+        set({
+          cameras: i === -1 ? [...cameras, camera] : cameras.map((c) => (c.id === camera.id ? camera : c)),
+        })
+        // The stream endpoints follow the camera (enabled, kind): refresh them.
+        refreshStreams()
+      },
+
+      cameraRemoved(id) {
+        const streams = { ...get().streams }
+        delete streams[id]
+        const cameraHealth = { ...get().cameraHealth }
+        delete cameraHealth[id]
+        set({ cameras: get().cameras.filter((c) => c.id !== id), streams, cameraHealth })
+      },
+    }
+  }

@@ -14,6 +14,7 @@ import { attachLive } from './live'
 import { createSessionSlice } from './session-slice'
 import { createSettingsSlice, DEFAULT_SETTINGS, type Settings } from './settings-slice'
 import { createStatsSlice, STATS_INITIAL } from './stats-slice'
+import { createStationSettingsSlice, STATION_SETTINGS_INITIAL } from './station-settings-slice'
 import type { StationState, StoreDeps } from './types'
 
 export const SETTINGS_KEY = 'guard-station.settings'
@@ -31,6 +32,7 @@ const dataInitial = () => ({
   ...EVENTS_INITIAL,
   ...STATS_INITIAL,
   ...ADMIN_INITIAL,
+  ...STATION_SETTINGS_INITIAL,
 })
 
 export function createStationStore(deps: StoreDeps): StationStore {
@@ -46,6 +48,7 @@ export function createStationStore(deps: StoreDeps): StationStore {
         ...createStatsSlice(deps)(...a),
         ...createSettingsSlice(...a),
         ...createAdminSlice(deps, dataInitial)(...a),
+        ...createStationSettingsSlice(deps)(...a),
       }),
       {
         name: SETTINGS_KEY,

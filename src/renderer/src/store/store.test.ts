@@ -245,6 +245,26 @@ describe('station store', () => {
     await vi.waitFor(() => expect(t.callsOf('cameras:list').length).toBe(before + 1))
   })
 
+  it("follows an admin's camera changes made at another desk (added, changed, removed)", async () => {
+    await st.store.getState().login('ann', 'pw')
+    await vi.waitFor(() => expect(st.store.getState().cameras).toHaveLength(2))
+    const streamLoads = t.callsOf('stream:list').length
+    t.emit({ type: 'camera.status', cameraId: 3, online: false, camera: camera(3, { is_online: false }) })
+    t.emit({ type: 'camera.status', cameraId: 1, online: true, camera: camera(1, { name: 'Gate' }) })
+    expect(st.store.getState().cameras.map((c) => `${c.id} ${c.name}`)).toEqual([
+      '1 Gate',
+      '2 Cam 2',
+      '3 Cam 3',
+    ])
+    // The stream endpoints follow the cameras.
+    expect(t.callsOf('stream:list').length).toBe(streamLoads + 2)
+    t.emit({ type: 'camera.status', cameraId: 2, online: false, state: 'offline', lastError: 'no frame' })
+    t.emit({ type: 'camera.removed', cameraId: 2 })
+    const s = st.store.getState()
+    expect(s.cameras.map((c) => c.id)).toEqual([1, 3])
+    expect(s.cameraHealth).not.toHaveProperty('2')
+  })
+
   it("keeps each camera's relay state, last error and next retry from the live channel", async () => {
     await st.store.getState().login('ann', 'pw')
     await vi.waitFor(() => expect(st.store.getState().cameras).toHaveLength(2))

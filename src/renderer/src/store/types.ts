@@ -12,6 +12,7 @@ import type { EventsSlice } from './events-slice'
 import type { ReadingBus } from './reading-bus'
 import type { SessionSlice } from './session-slice'
 import type { SettingsSlice } from './settings-slice'
+import type { StationSettingsSlice } from './station-settings-slice'
 import type { StatsSlice } from './stats-slice'
 import type { StatsSeries } from './stats-series'
 import type { StreamTokens } from '../video/stream-tokens'
@@ -24,7 +25,8 @@ export type StationState = SessionSlice &
   EventsSlice &
   StatsSlice &
   SettingsSlice &
-  AdminSlice
+  AdminSlice &
+  StationSettingsSlice
 
 /** What the store needs from the outside world; passed in, so tests use fakes and no module is a singleton. */
 export interface StoreDeps {

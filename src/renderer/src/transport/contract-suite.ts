@@ -130,6 +130,45 @@ export function transportContract(name: string, setup: () => Promise<ContractHar
       expect(err2.status).toBe(404)
     })
 
+    it('reads and saves station settings (null restores the default), refusing what cannot be saved', async () => {
+      const { t } = await signIn()
+      const view = await t.request('settings:get', NO_ARGS)
+      expect(view.settings.map((s) => s.key)).toContain('readPoolSize')
+      // Whatever an environment variable of the test run fixes, some numeric setting is editable.
+      const target = view.settings.find((s) => s.editable && typeof s.value === 'number')!
+      expect(target).toBeDefined()
+      const next = target.value === target.min ? Number(target.min) + 1 : Number(target.min ?? 1)
+      const saved = await t.request('settings:update', { [target.key]: next })
+      expect(saved.changed).toEqual([target.key])
+      expect(saved.settings.find((s) => s.key === target.key)).toMatchObject({
+        saved: next,
+        source: 'saved',
+        restartRequired: true,
+        value: target.value,
+      })
+      expect(saved.restartRequired).toBe(true)
+
+      // The station's own checks come back with its message: a bind address this computer does not have.
+      const host = view.settings.find((s) => s.key === 'host')!
+      if (host.editable) {
+        const err = await refusal(t.request('settings:update', { host: '203.0.113.77' }))
+        expect(err.status).toBe(400)
+        expect(err.message).toMatch(/not an address of this computer/)
+      }
+      const invalid = await refusal(t.request('settings:update', { [target.key]: -5 }))
+      expect(invalid.status).toBe(400)
+
+      const restored = await t.request('settings:update', { [target.key]: null })
+      // Back to the default: a restart is due only if the station runs with something else.
+      expect(restored.settings.find((s) => s.key === target.key)).toMatchObject({
+        saved: null,
+        source: 'default',
+        restartRequired: target.value !== target.default,
+      })
+      const { t: guard } = await signIn(h.guard.username, h.guard.password)
+      expect((await refusal(guard.request('settings:get', NO_ARGS))).status).toBe(403)
+    })
+
     it('sends query arguments (events, unacknowledged only) and acknowledges with a note', async () => {
       const { t } = await signIn(h.guard.username, h.guard.password)
       const ev = await h.recordEvent('contract test event')
@@ -157,6 +196,26 @@ export function transportContract(name: string, setup: () => Promise<ContractHar
         expect(a.messages.some((m) => m.type === 'stats' && m.stats.marker === 1)).toBe(true)
       })
       expect(g.messages.some((m) => m.type === 'stats' && m.stats.marker === 1)).toBe(false)
+    })
+
+    it("delivers an admin's camera changes live to other desks: added, changed, removed", async () => {
+      const admin = await signIn()
+      const guard = await signIn(h.guard.username, h.guard.password)
+      const g = collect(guard.t)
+      await eventually(() => expect(g.statuses.at(-1)?.state).toBe('open'))
+      const cam = await admin.t.request('cameras:create', { name: 'Live desk cam', kind: 'push' })
+      await admin.t.request('cameras:update', { id: cam.id, name: 'Live desk cam 2' })
+      await admin.t.request('cameras:delete', { id: cam.id })
+      await eventually(() => {
+        const seen = g.messages.flatMap((m) =>
+          m.type === 'camera.removed'
+            ? [`removed ${m.cameraId}`]
+            : m.type === 'camera.status' && m.camera
+              ? [`${m.cameraId} ${m.camera.name}`]
+              : [],
+        )
+        expect(seen).toEqual([`${cam.id} Live desk cam`, `${cam.id} Live desk cam 2`, `removed ${cam.id}`])
+      })
     })
 
     it('stops live delivery when signed out', async () => {

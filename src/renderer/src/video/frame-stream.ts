@@ -1,181 +1,173 @@
 /**
- * One camera's frames over `/ws/stream/:id`, drawn straight onto a canvas: no frame passes through
- * React state. Decoding is off the main thread (createImageBitmap) and latest-frame-wins: while one frame
- * decodes, only the newest arrival waits. Reconnects with backoff; reports fps and frame age about once a
- * second, and the camera's status messages as they come.
+ * A tile's video: a canvas of its own inside `host`, fed by a FramePump. Where the browser can
+ * (Worker + OffscreenCanvas), the canvas is handed to the shared video worker and the page's main thread
+ * does nothing per frame: receiving, decoding and drawing all happen there. Elsewhere, or if the worker
+ * cannot start, the pump runs on the page as before. Same figures and status messages either way.
  */
 import type { StreamStatusMessage } from '../../../shared/contract'
-import { backoffDelay } from '../transport/live-channel'
+import { FramePump, type FrameStats, type Size } from './frame-pump'
+import type { FromWorker, ToWorker } from './frame-worker-protocol'
 
-export interface FrameStats {
-  /** Frames drawn over the last second. */
-  fps: number
-  /** When the last frame arrived (ms since epoch), or null. */
-  lastFrameAt: number | null
-  frames: number
-  connected: boolean
-}
+export type { FrameStats } from './frame-pump'
 
 export interface FrameStreamOptions {
   cameraId: number
   /** Lower rate for grid tiles; undefined for full rate. */
   fps: number | undefined
-  canvas: HTMLCanvasElement
+  /** Where the stream puts its canvas (removed again on stop). */
+  host: HTMLElement
   wsBaseUrl: string
   token: () => Promise<string>
   onStats?: (s: FrameStats) => void
   onStatus?: (s: StreamStatusMessage) => void
 }
 
+/** The shared video worker and the streams it serves (by id). */
+const video = {
+  worker: null as Worker | null,
+  failed: false,
+  streams: new Map<number, FrameStream>(),
+  nextId: 1,
+}
+
+function canUseWorker(): boolean {
+  return (
+    !video.failed &&
+    typeof Worker !== 'undefined' &&
+    typeof HTMLCanvasElement !== 'undefined' &&
+    'transferControlToOffscreen' in HTMLCanvasElement.prototype
+  )
+}
+
+function videoWorker(): Worker {
+  if (video.worker) return video.worker
+  const w = new Worker(new URL('./frame-worker.ts', import.meta.url), { type: 'module', name: 'video' })
+  w.onmessage = (e: MessageEvent<FromWorker>) => video.streams.get(e.data.id)?.fromWorker(e.data)
+  // A worker that cannot start (blocked, broken): every stream goes back to the page.
+  w.onerror = () => {
+    video.failed = true
+    video.worker = null
+    w.terminate()
+    for (const s of [...video.streams.values()]) s.restartOnPage()
+  }
+  video.worker = w
+  return w
+}
+
+const send = (m: ToWorker, transfer: Transferable[] = []) => videoWorker().postMessage(m, transfer)
+
 export class FrameStream {
-  private socket: WebSocket | null = null
-  private stopped = false
-  private attempt = 0
-  private retry: ReturnType<typeof setTimeout> | null = null
-  private ticker: ReturnType<typeof setInterval> | null = null
-  private decoding = false
-  private waiting: Blob | null = null
-  private drawnThisSecond = 0
-  private frames = 0
-  private lastFrameAt: number | null = null
+  readonly id = video.nextId++
+  private canvas: HTMLCanvasElement | null = null
+  private pump: FramePump | null = null
+  private resize: ResizeObserver | null = null
+  private box: Size | null = null
   private fps: number | undefined
-  private readonly ctx: CanvasRenderingContext2D | null
-  /** The camera's frame size (known after the first frame). */
-  private source: { w: number; h: number } | null = null
+  private running = false
 
   constructor(private readonly o: FrameStreamOptions) {
     this.fps = o.fps
-    this.ctx = o.canvas.getContext('2d')
   }
 
   start(): void {
-    this.stopped = false
-    this.ticker = setInterval(() => this.tick(), 1000)
-    void this.connect()
+    if (this.running) return
+    this.running = true
+    this.mount()
+    if (canUseWorker()) this.startInWorker()
+    else this.startOnPage()
   }
 
   stop(): void {
-    this.stopped = true
-    if (this.retry) clearTimeout(this.retry)
-    if (this.ticker) clearInterval(this.ticker)
-    const s = this.socket
-    this.socket = null
-    if (s) {
-      s.onclose = s.onmessage = s.onopen = null
-      s.close(1000, 'viewer left')
+    if (!this.running) return
+    this.running = false
+    this.resize?.disconnect()
+    this.resize = null
+    if (this.pump) {
+      this.pump.stop()
+      this.pump = null
+    } else if (video.streams.delete(this.id) && video.worker) {
+      send({ op: 'close', id: this.id })
     }
+    this.canvas?.remove()
+    this.canvas = null
   }
 
   /** Changes the rate without reconnecting (e.g. a tile going fullscreen). */
   setFps(fps: number | undefined): void {
     this.fps = fps
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ fps: fps ?? null }))
+    if (this.pump) this.pump.setFps(fps)
+    else if (video.streams.has(this.id)) send({ op: 'fps', id: this.id, fps })
   }
 
-  private async connect(): Promise<void> {
-    let token: string
-    try {
-      token = await this.o.token()
-    } catch {
-      return this.scheduleRetry()
-    }
-    if (this.stopped) return
-    const q = new URLSearchParams({ token })
-    if (this.fps !== undefined) q.set('fps', String(this.fps))
-    const s = new WebSocket(`${this.o.wsBaseUrl}/ws/stream/${this.o.cameraId}?${q}`)
-    s.binaryType = 'blob'
-    this.socket = s
-    s.onopen = () => {
-      this.attempt = 0
-    }
-    s.onmessage = (ev: MessageEvent<unknown>) => {
-      if (ev.data instanceof Blob) this.frame(ev.data)
-      else if (typeof ev.data === 'string') this.status(ev.data)
-    }
-    s.onclose = () => {
-      if (this.socket === s) this.socket = null
-      this.scheduleRetry()
-    }
+  /** @internal Messages from the worker for this stream. */
+  fromWorker(m: FromWorker): void {
+    if (!this.running) return
+    if (m.op === 'stats') this.o.onStats?.(m.stats)
+    else if (m.op === 'status') this.o.onStatus?.(m.status)
+    else if (m.op === 'token')
+      this.o.token().then(
+        (token) => send({ op: 'token', req: m.req, token }),
+        (err: unknown) => send({ op: 'token', req: m.req, error: String(err) }),
+      )
   }
 
-  private scheduleRetry(): void {
-    if (this.stopped) return
-    const delay = backoffDelay(this.attempt++, 1000, 15_000, Math.random())
-    this.retry = setTimeout(() => void this.connect(), delay)
+  /** @internal The worker failed: a fresh canvas, drawn on the page. */
+  restartOnPage(): void {
+    video.streams.delete(this.id)
+    if (!this.running) return
+    this.resize?.disconnect()
+    this.canvas?.remove()
+    this.mount()
+    this.startOnPage()
   }
 
-  private status(text: string): void {
-    try {
-      const msg = JSON.parse(text) as StreamStatusMessage
-      if (msg.type === 'status') this.o.onStatus?.(msg)
-    } catch {
-      /* not for us */
-    }
-  }
-
-  private frame(blob: Blob): void {
-    this.frames++
-    this.lastFrameAt = Date.now()
-    if (this.decoding) {
-      this.waiting = blob
-      return
-    }
-    void this.draw(blob)
-  }
-
-  /**
-   * The size to decode to: the tile's on-screen size (device pixels), never above the source. A grid
-   * tile decodes and paints a quarter of the pixels or less, off the main thread (createImageBitmap).
-   */
-  private target(): { w: number; h: number } | null {
-    const src = this.source
-    if (!src) return null
-    const dpr = globalThis.devicePixelRatio || 1
-    const box = { w: this.o.canvas.clientWidth * dpr, h: this.o.canvas.clientHeight * dpr }
-    if (box.w <= 0 || box.h <= 0) return null
-    const scale = Math.min(1, box.w / src.w, box.h / src.h)
-    return { w: Math.max(1, Math.round(src.w * scale)), h: Math.max(1, Math.round(src.h * scale)) }
-  }
-
-  private async draw(blob: Blob): Promise<void> {
-    this.decoding = true
-    try {
-      const t = this.target()
-      // Now and then a full decode, in case the camera's resolution changed.
-      const resize =
-        t && this.source && (t.w < this.source.w || t.h < this.source.h) && this.frames % 250 !== 0
-      const bmp = resize
-        ? await createImageBitmap(blob, { resizeWidth: t.w, resizeHeight: t.h, resizeQuality: 'low' })
-        : await createImageBitmap(blob)
-      if (!resize) this.source = { w: bmp.width, h: bmp.height }
-      if (!this.stopped && this.ctx) {
-        const c = this.o.canvas
-        if (c.width !== bmp.width || c.height !== bmp.height) {
-          c.width = bmp.width
-          c.height = bmp.height
-        }
-        this.ctx.drawImage(bmp, 0, 0)
-        this.drawnThisSecond++
-      }
-      bmp.close()
-    } catch {
-      /* a frame that does not decode is skipped */
-    } finally {
-      this.decoding = false
-    }
-    const next = this.waiting
-    this.waiting = null
-    if (next && !this.stopped) void this.draw(next)
-  }
-
-  private tick(): void {
-    const fps = this.drawnThisSecond
-    this.drawnThisSecond = 0
-    this.o.onStats?.({
-      fps,
-      lastFrameAt: this.lastFrameAt,
-      frames: this.frames,
-      connected: this.socket?.readyState === WebSocket.OPEN,
+  private mount(): void {
+    const c = document.createElement('canvas')
+    c.className = 'tile-video'
+    c.dataset.testid = 'tile-canvas'
+    c.width = 640
+    c.height = 360
+    this.o.host.appendChild(c)
+    this.canvas = c
+    this.box = null
+    // The size to decode to follows the tile (layouts, fullscreen, window size), read without forcing layout.
+    this.resize = new ResizeObserver((entries) => {
+      const r = entries[entries.length - 1]?.contentRect
+      const dpr = globalThis.devicePixelRatio || 1
+      this.box = r ? { w: Math.round(r.width * dpr), h: Math.round(r.height * dpr) } : null
+      if (!this.pump && video.streams.has(this.id)) send({ op: 'size', id: this.id, box: this.box })
     })
+    this.resize.observe(c)
+  }
+
+  private startOnPage(): void {
+    this.pump = new FramePump({
+      cameraId: this.o.cameraId,
+      fps: this.fps,
+      canvas: this.canvas!,
+      wsBaseUrl: this.o.wsBaseUrl,
+      token: this.o.token,
+      box: () => this.box,
+      ...(this.o.onStats ? { onStats: this.o.onStats } : {}),
+      ...(this.o.onStatus ? { onStatus: this.o.onStatus } : {}),
+    })
+    this.pump.start()
+  }
+
+  private startInWorker(): void {
+    const offscreen = this.canvas!.transferControlToOffscreen()
+    video.streams.set(this.id, this)
+    send(
+      {
+        op: 'open',
+        id: this.id,
+        cameraId: this.o.cameraId,
+        fps: this.fps,
+        wsBaseUrl: this.o.wsBaseUrl,
+        canvas: offscreen,
+        box: this.box,
+      },
+      [offscreen],
+    )
   }
 }

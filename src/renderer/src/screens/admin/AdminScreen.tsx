@@ -1,10 +1,11 @@
-/** Admin: cameras, areas, devices, users, the site device key. */
+/** Admin: cameras, areas, devices, users, the site device key, the station's own settings. */
 import { useEffect, useState } from 'react'
 import { useStationShallow } from '../../store/context'
 import { AreasAdmin } from './AreasAdmin'
 import { CamerasAdmin } from './CamerasAdmin'
 import { DeviceKeyPanel } from './DeviceKeyPanel'
 import { DevicesAdmin } from './DevicesAdmin'
+import { StationSettingsPanel } from './StationSettingsPanel'
 import { UsersAdmin } from './UsersAdmin'
 
 const TABS = [
@@ -13,6 +14,7 @@ const TABS = [
   { id: 'devices', label: 'Devices', View: DevicesAdmin },
   { id: 'users', label: 'Users', View: UsersAdmin },
   { id: 'key', label: 'Device key', View: DeviceKeyPanel },
+  { id: 'station', label: 'Station', View: StationSettingsPanel },
 ] as const
 
 export function AdminScreen() {

@@ -1,6 +1,7 @@
 /**
- * One camera: its frames drawn on a canvas by a FrameStream (never through React state), with name,
- * online badge, fps and frame age. Offline: the last frame stays, dimmed, with when it was last seen.
+ * One camera: its frames drawn on a canvas by a FrameStream (never through React state; in the video
+ * worker where the browser allows), with name, online badge, fps and frame age. Offline: the last frame
+ * stays, dimmed, with when it was last seen.
  */
 import { memo, useEffect, useRef, useState } from 'react'
 import type { Camera } from '../../../../shared/schemas/entities'
@@ -29,7 +30,7 @@ export const CameraTile = memo(function CameraTile({
   large,
 }: CameraTileProps) {
   const deps = useDeps()
-  const canvas = useRef<HTMLCanvasElement>(null)
+  const host = useRef<HTMLDivElement>(null)
   const fpsText = useRef<HTMLSpanElement>(null)
   const ageText = useRef<HTMLSpanElement>(null)
   const stream = useRef<FrameStream | null>(null)
@@ -42,11 +43,11 @@ export const CameraTile = memo(function CameraTile({
 
   useEffect(() => {
     const video = deps.video
-    if (!video || !canvas.current || !camera.enabled) return
+    if (!video || !host.current || !camera.enabled) return
     const s = new FrameStream({
       cameraId: camera.id,
       fps,
-      canvas: canvas.current,
+      host: host.current,
       wsBaseUrl: video.wsBaseUrl,
       token: () => video.tokens.get(),
       onStats: (st) => {
@@ -95,7 +96,7 @@ export const CameraTile = memo(function CameraTile({
         if (dragged && dragged !== camera.id) onDropCamera?.(dragged, camera.id)
       }}
     >
-      <canvas ref={canvas} className="tile-video" data-testid="tile-canvas" width={640} height={360} />
+      <div ref={host} className="tile-video-host" />
       {!hasFrame ? (
         <div className="tile-placeholder">{online ? 'Waiting for video…' : 'No video'}</div>
       ) : null}

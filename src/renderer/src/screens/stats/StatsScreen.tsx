@@ -5,6 +5,7 @@ import { useStationShallow } from '../../store/context'
 import { bytes, ms } from '../../util/format'
 import { CachePanel } from './CachePanel'
 import { StatsChart } from './StatsChart'
+import { VideoPanel } from './VideoPanel'
 
 /** How often the screen asks for figures (live stats also arrive every 5 s). */
 export const STATS_POLL_MS = 3000
@@ -54,6 +55,7 @@ export function StatsScreen() {
           <Loading what="figures" />
         ) : (
           <>
+            <VideoPanel video={m.video} />
             <div className="panel" data-testid="pool-panel">
               <h2>Read pool</h2>
               <dl className="figures">
