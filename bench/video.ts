@@ -327,14 +327,20 @@ function notes(r: VideoBenchResult): string[] {
 
 /** The section bench/run.ts calls: uses the shared station, adds rows and notes. */
 export async function videoSection(ctx: BenchContext): Promise<void> {
-  const r = await runVideoBench(
-    { app: ctx.main.station.app, url: ctx.main.url, deviceKey: DEVICE_KEY },
-    // --quick: a 10 s window (the full run measures 60 s; `bench/video.ts --duration 300` checks RSS).
-    ctx.quick ? { measureMs: 10_000, warmupMs: 1500 } : {},
-    ctx.log,
-  )
-  ctx.rows.push(...videoRows(r))
-  ctx.notes.push(...notes(r))
+  // Its own station: earlier sections may have stopped or filled the shared one.
+  const station = await startStation()
+  try {
+    const r = await runVideoBench(
+      { app: station.station.app, url: station.url, deviceKey: DEVICE_KEY },
+      // --quick: a 10 s window (the full run measures 60 s; `bench/video.ts --duration 300` checks RSS).
+      ctx.quick ? { measureMs: 10_000, warmupMs: 1500 } : {},
+      ctx.log,
+    )
+    ctx.rows.push(...videoRows(r))
+    ctx.notes.push(...notes(r))
+  } finally {
+    await station.close()
+  }
 }
 
 async function main() {

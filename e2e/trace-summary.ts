@@ -69,7 +69,7 @@ export function summarizeTrace(
       .filter(([, v]) => v >= 1)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
-    out.push({ thread, busyMs: busy / 1000, cpuMs: cpu / 1000, top })
+    if (cpu >= 1000) out.push({ thread, busyMs: busy / 1000, cpuMs: cpu / 1000, top })
   }
   return out.sort((a, b) => b.cpuMs - a.cpuMs)
 }
