@@ -2,27 +2,19 @@
  * Desktop-mode transport: requests and live messages go through the preload's `window.station`
  * bridge to the main process, which serves them by calling the station core in-process.
  */
-import type { ArgsOf, LiveMessage, OperationName, ResultOf, StationBridge } from '../../../shared/contract'
-import { LiveChannel, type BackoffOptions, type LiveConnector } from './live-channel'
+import type { ArgsOf, OperationName, ResultOf, StationBridge } from '../../../shared/contract'
+import type { BackoffOptions, LiveHandlers } from './live-channel'
+import { SessionTransport } from './session-transport'
 import { StationRequestError, type Transport } from './types'
 
-export class IpcTransport implements Transport {
+export class IpcTransport extends SessionTransport implements Transport {
   readonly kind = 'ipc' as const
-  private token: string | null = null
-  private readonly live: LiveChannel
-  private readonly unauthorized = new Set<() => void>()
 
   constructor(
     private readonly bridge: StationBridge,
     opts: BackoffOptions = {},
   ) {
-    this.live = new LiveChannel(this.connector, opts)
-    this.live.onUnauthorized(() => this.emitUnauthorized())
-  }
-
-  setToken(token: string | null): void {
-    this.token = token
-    this.live.setToken(token)
+    super(opts)
   }
 
   async request<K extends OperationName>(op: K, args: ArgsOf<K>): Promise<ResultOf<K>> {
@@ -37,35 +29,12 @@ export class IpcTransport implements Transport {
       )
     }
     if (!res.ok) {
-      if (res.status === 401 && this.token && op !== 'auth:login') this.emitUnauthorized()
-      throw new StationRequestError(res.status, res.code, res.message)
+      this.refuse(op, new StationRequestError(res.status, res.code, res.message))
     }
     return res.data
   }
 
-  subscribe(listener: (msg: LiveMessage) => void): () => void {
-    return this.live.subscribe(listener)
-  }
-
-  onStatus(listener: Parameters<LiveChannel['onStatus']>[0]): () => void {
-    return this.live.onStatus(listener)
-  }
-
-  onUnauthorized(listener: () => void): () => void {
-    this.unauthorized.add(listener)
-    return () => this.unauthorized.delete(listener)
-  }
-
-  close(): void {
-    this.live.close()
-    this.unauthorized.clear()
-  }
-
-  private emitUnauthorized(): void {
-    for (const l of this.unauthorized) l()
-  }
-
-  private readonly connector: LiveConnector = (token, h) => {
+  protected connectLive(token: string, h: LiveHandlers): () => void {
     let done = false
     const unsubscribe = this.bridge.onLive(
       token,

@@ -5,7 +5,8 @@
  */
 import type { ArgsOf, LiveMessage, OperationName, ResultOf } from '../../../shared/contract'
 import { toHttpRequest } from '../../../shared/contract/http'
-import { LiveChannel, type BackoffOptions, type LiveConnector } from './live-channel'
+import type { BackoffOptions, LiveHandlers } from './live-channel'
+import { SessionTransport } from './session-transport'
 import { StationRequestError, type Transport } from './types'
 
 export interface FetchResponseLike {
@@ -73,20 +74,11 @@ export function parseLive(data: unknown): LiveMessage[] {
   }
 }
 
-export class WebTransport implements Transport {
+export class WebTransport extends SessionTransport implements Transport {
   readonly kind = 'web' as const
-  private token: string | null = null
-  private readonly live: LiveChannel
-  private readonly unauthorized = new Set<() => void>()
 
   constructor(private readonly opts: WebTransportOptions) {
-    this.live = new LiveChannel(this.connector, opts)
-    this.live.onUnauthorized(() => this.emitUnauthorized())
-  }
-
-  setToken(token: string | null): void {
-    this.token = token
-    this.live.setToken(token)
+    super(opts)
   }
 
   async request<K extends OperationName>(op: K, args: ArgsOf<K>): Promise<ResultOf<K>> {
@@ -107,33 +99,8 @@ export class WebTransport implements Transport {
       throw new StationRequestError(0, 'NETWORK', `The station cannot be reached (${describe(err)})`)
     }
     const parsed = parseEnvelope(res.status, text)
-    if (parsed instanceof StationRequestError) {
-      if (parsed.status === 401 && this.token && op !== 'auth:login') this.emitUnauthorized()
-      throw parsed
-    }
+    if (parsed instanceof StationRequestError) this.refuse(op, parsed)
     return parsed.data as ResultOf<K>
-  }
-
-  subscribe(listener: (msg: LiveMessage) => void): () => void {
-    return this.live.subscribe(listener)
-  }
-
-  onStatus(listener: Parameters<LiveChannel['onStatus']>[0]): () => void {
-    return this.live.onStatus(listener)
-  }
-
-  onUnauthorized(listener: () => void): () => void {
-    this.unauthorized.add(listener)
-    return () => this.unauthorized.delete(listener)
-  }
-
-  close(): void {
-    this.live.close()
-    this.unauthorized.clear()
-  }
-
-  private emitUnauthorized(): void {
-    for (const l of this.unauthorized) l()
   }
 
   /** Whether the session is still valid (asked after a live connection fails before opening). */
@@ -149,7 +116,7 @@ export class WebTransport implements Transport {
     }
   }
 
-  private readonly connector: LiveConnector = (token, h) => {
+  protected connectLive(token: string, h: LiveHandlers): () => void {
     const url = `${this.opts.wsBaseUrl}/ws/live?token=${encodeURIComponent(token)}`
     let socket: SocketLike
     try {
