@@ -22,6 +22,13 @@ export interface HttpLoadSpec {
   connections: number
   durationMs: number
   warmupMs: number
+  /**
+   * Open loop: each connection sends this many requests a second on a fixed schedule instead of the next
+   * one as soon as an answer arrives (a connection still waits for an answer before its next request).
+   * Latency counts from the actual send, so the load generator's own timer lateness is not charged to
+   * the server.
+   */
+  ratePerConnection?: number
 }
 
 export interface HttpLoadResult {
@@ -96,6 +103,7 @@ class ResponseParser {
 
 export function runHttpLoad(spec: HttpLoadSpec): Promise<HttpLoadResult> {
   const payloads = spec.requests.map((r) => encode(r, `${spec.host}:${spec.port}`))
+  const interval = spec.ratePerConnection ? BigInt(Math.round(1e9 / spec.ratePerConnection)) : 0n
   const hist = new LatencyHistogram()
   const statuses: Record<string, number> = {}
   let ok = 0
@@ -121,6 +129,19 @@ export function runHttpLoad(spec: HttpLoadSpec): Promise<HttpLoadResult> {
       let sentAt = 0n
       let closedByUs = false
       let errored = false
+      // Open loop: a random phase per connection, so connections do not fire in lockstep.
+      let scheduled = interval
+        ? process.hrtime.bigint() + BigInt(Math.floor(Math.random() * Number(interval)))
+        : 0n
+      const send = () => {
+        if (process.hrtime.bigint() >= end) {
+          closedByUs = true
+          socket.end()
+          return stop()
+        }
+        sentAt = process.hrtime.bigint()
+        socket.write(payload)
+      }
       const next = () => {
         const now = process.hrtime.bigint()
         if (now >= end) {
@@ -128,8 +149,15 @@ export function runHttpLoad(spec: HttpLoadSpec): Promise<HttpLoadResult> {
           socket.end()
           return stop()
         }
-        sentAt = now
-        socket.write(payload)
+        if (!interval) {
+          sentAt = now
+          socket.write(payload)
+          return
+        }
+        scheduled += interval
+        const wait = Number(scheduled - now) / 1e6
+        if (wait > 0) setTimeout(send, wait)
+        else send()
       }
       const parser = new ResponseParser((status, close) => {
         const now = process.hrtime.bigint()

@@ -20,6 +20,8 @@ export interface CachedResponse {
   storedAt: number
   /** The request path (no query): what invalidation prefixes match. */
   path: string
+  /** The route pattern that answered (for route metrics when a hit skips the router). */
+  route?: string
 }
 
 export type { ResponseCacheStats }
@@ -90,6 +92,16 @@ export class ResponseCache {
     const v = this.lru.get(key)
     if (v === undefined) this.misses++
     else this.hits++
+    return v
+  }
+
+  /**
+   * The stored answer counted as a hit, or undefined counting nothing: for a first look whose miss
+   * will be counted by the regular path that handles it next.
+   */
+  getIfPresent(key: string): CachedResponse | undefined {
+    const v = this.lru.get(key)
+    if (v !== undefined) this.hits++
     return v
   }
 

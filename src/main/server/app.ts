@@ -42,8 +42,16 @@ import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
 import rendererPlugin from './plugins/renderer'
 import websocket from '@fastify/websocket'
+import { HitLane } from './hit-lane'
 
 export type App = FastifyInstance
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Answers response-cache hits in the HTTP server, before Fastify (see hit-lane.ts). */
+    hitLane: HitLane
+  }
+}
 
 /** Strips secrets from logged URLs (stream tokens in the query). */
 function redactUrl(url: string): string {
@@ -69,13 +77,14 @@ export async function buildApp(
   config: StationConfig,
   opts: { logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<App> {
+  const hitLane = new HitLane()
+  // No reverse proxy in front of the station: bound how long a client may take.
+  const timeouts = { requestTimeout: 30_000, connectionTimeout: 0, keepAliveTimeout: 72_000 }
   const app = Fastify({
+    serverFactory: hitLane.serverFactory(timeouts),
     logger: loggerOptions(config, opts.logger),
     bodyLimit: config.bodyLimit,
-    // No reverse proxy in front of the station: bound how long a client may take.
-    requestTimeout: 30_000,
-    connectionTimeout: 0,
-    keepAliveTimeout: 72_000,
+    ...timeouts,
     trustProxy: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -83,6 +92,7 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('config', config)
+  app.decorate('hitLane', hitLane)
   app.addSchema(ErrorBody)
 
   // Tier 1: the station's foundations (the database closes last).

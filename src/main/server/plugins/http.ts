@@ -6,6 +6,7 @@
 import fp from 'fastify-plugin'
 import compress from '@fastify/compress'
 import type { AuthPolicy } from './auth'
+import { COMPRESS_THRESHOLD } from '../../cache/hit-response'
 
 export interface RouteEntry {
   method: string
@@ -22,7 +23,7 @@ declare module 'fastify' {
   }
 }
 
-export const COMPRESS_THRESHOLD = 1024
+export { COMPRESS_THRESHOLD }
 /** Answers are per-user, live data: no shared cache may keep them, and browsers need not either. */
 export const DEFAULT_CACHE_CONTROL = 'private, no-store'
 

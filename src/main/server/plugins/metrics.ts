@@ -15,6 +15,8 @@ export const LIVE_STATS_INTERVAL_MS = 5_000
 export interface MetricsService {
   snapshot(opts?: { routes?: boolean }): MetricsSnapshot
   prometheus(): string
+  /** Counts an answer that did not pass through Fastify's hooks (the hit lane). */
+  record(method: string, route: string, statusCode: number, ms: number): void
 }
 
 declare module 'fastify' {
@@ -56,6 +58,7 @@ export default fp(
     const service: MetricsService = {
       snapshot: (opts) => collectMetrics(sources, opts),
       prometheus: () => toPrometheus(collectMetrics(sources, { routes: false }), routes),
+      record: (method, route, statusCode, ms) => routes.record(method, route, statusCode, ms),
     }
     app.decorate('metrics', service)
 

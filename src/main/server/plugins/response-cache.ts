@@ -19,10 +19,9 @@ import type {
   onRequestHookHandler,
   onSendHookHandler,
 } from 'fastify'
-import type { OutgoingHttpHeaders } from 'node:http'
 import { ResponseCache, cacheKey, pathOf, type CachedResponse } from '../../cache/response-cache'
-import { encode, negotiate } from '../../cache/encoded-body'
-import { COMPRESS_THRESHOLD, DEFAULT_CACHE_CONTROL } from './http'
+import { writeHit } from '../../cache/hit-response'
+import { DEFAULT_CACHE_CONTROL } from './http'
 import type { Table } from '../../services'
 
 declare module 'fastify' {
@@ -53,27 +52,13 @@ export const INVALIDATES: Record<Table, readonly string[]> = {
 }
 
 /**
- * Answers a hit straight onto the socket: the stored bytes (or their compressed variant, computed once
- * per entry) with the same headers a miss carries, without running serialization or the onSend hooks
- * again for every hit. onResponse hooks (metrics) still run: Fastify wires them before the route runs.
+ * Answers a hit straight onto the socket, without running serialization or the onSend hooks again for
+ * every hit. onResponse hooks (metrics) still run: Fastify wires them before the route runs. Requests
+ * from the HTTP server usually never get here: the hit lane (../hit-lane.ts) answers them first.
  */
 function sendHit(req: FastifyRequest, reply: FastifyReply, hit: CachedResponse): void {
-  const encoding =
-    hit.encoded.identity.length >= COMPRESS_THRESHOLD ? negotiate(req.headers['accept-encoding']) : undefined
-  const body = encoding ? encode(hit.encoded, encoding) : hit.encoded.identity
-  const headers: OutgoingHttpHeaders = {
-    'content-type': hit.contentType,
-    'content-length': body.length,
-    'cache-control': hit.cacheControl,
-    vary: 'accept-encoding',
-    'x-cache': 'HIT',
-    'x-cache-age': Math.floor((Date.now() - hit.storedAt) / 1000),
-    'x-response-time': reply.elapsedTime.toFixed(2),
-  }
-  if (encoding) headers['content-encoding'] = encoding
   reply.hijack()
-  reply.raw.writeHead(200, headers)
-  reply.raw.end(body)
+  writeHit(reply.raw, req.headers['accept-encoding'], hit, reply.elapsedTime)
 }
 
 type Hook<T> = T | T[] | undefined
@@ -138,6 +123,7 @@ export default fp(
               contentType: typeof type === 'string' ? type : JSON_TYPE,
               cacheControl: typeof cacheControl === 'string' ? cacheControl : DEFAULT_CACHE_CONTROL,
               path: pathOf(req.url),
+              route: req.routeOptions.url,
             },
             ttlMs,
             req.responseCacheGen,
@@ -151,6 +137,21 @@ export default fp(
       route.onSend = [onSend as onSendHookHandler, ...list(route.onSend)]
     })
 
+    // The HTTP server's hit lane answers hits from the moment the app is ready until it starts closing.
+    const lane = app.hitLane
+    app.addHook('onReady', (done) => {
+      lane.attach({
+        cache,
+        resolveSession: (token) => app.auth.resolveSession(token),
+        record: (route, status, ms) => app.metrics.record('GET', route, status, ms),
+      })
+      done()
+    })
+    app.addHook('preClose', (done) => {
+      lane.detach()
+      done()
+    })
+
     const off = app.changes.on((tables) => {
       const prefixes = new Set<string>()
       for (const t of tables) for (const p of INVALIDATES[t] ?? []) prefixes.add(p)
@@ -161,5 +162,5 @@ export default fp(
       cache.clear()
     })
   },
-  { name: 'station-response-cache', dependencies: ['station-database', 'station-auth'] },
+  { name: 'station-response-cache', dependencies: ['station-database', 'station-auth', 'station-metrics'] },
 )
