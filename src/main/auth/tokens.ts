@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** A bearer token for a session, a device or a camera: 32 random bytes, base64url. */
 export function newToken(): string {
@@ -7,12 +7,15 @@ export function newToken(): string {
 
 /** Tokens are stored hashed: a stolen database file does not hand out sessions. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url')
+  return hash('sha256', token, 'base64url')
 }
 
-/** Constant-time comparison of two secrets of any length. */
-export function secretEquals(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest()
-  const hb = createHash('sha256').update(b).digest()
-  return timingSafeEqual(ha, hb)
+/** The digest a secret is compared by (see `matchesSecret`); compute it once per secret. */
+export function secretDigest(secret: string): Buffer {
+  return hash('sha256', secret, 'buffer') as unknown as Buffer
+}
+
+/** Constant-time check of a presented secret against a secret's digest, whatever their lengths. */
+export function matchesSecret(presented: string, digest: Buffer): boolean {
+  return timingSafeEqual(secretDigest(presented), digest)
 }

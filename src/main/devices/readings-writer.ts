@@ -2,7 +2,7 @@
  * Writes the readings of one flush of the readings queue, in one transaction, on the writer thread.
  *
  * Per flush: registers unknown devices (upsert, so a device's registration commits with its first reading)
- * and touches last_seen_at of every device in it, resolves sensor ids (cached in the writer thread; created
+ * and refreshes last_seen_at of known ones (at most every few seconds), resolves sensor ids (cached in the writer thread; created
  * on first use), inserts the readings with prepared multi-row INSERTs, and moves sensors.last_value/last_ts/unit
  * to the newest reading of each sensor. The hot loop does no SELECT once a sensor is cached and allocates
  * nothing per row. It answers what the main thread needs for its caches and live updates: the devices it
@@ -14,6 +14,7 @@
 import type { Db } from '../database/open'
 import { READINGS_CHUNK, type DevicesRepository } from './devices-repository'
 import type { ReadingsBatch } from './readings-batch'
+import { PERSIST_SEEN_EVERY_MS } from './device-presence'
 
 // Where the routes and sockets have always found it.
 export type { IngestReading } from './readings-batch'
@@ -54,6 +55,8 @@ interface SensorEntry {
 
 interface DeviceEntry {
   readonly id: string
+  /** When this writer last wrote the device's last_seen_at (0: not yet). */
+  seenWrittenAt: number
   /** Every sensor of the device (loaded whole on first use, then kept up to date). */
   readonly sensors: Map<string, SensorEntry>
   gen: number
@@ -181,15 +184,21 @@ export class ReadingsWriter {
   private device(id: string, gen: number, now: number): DeviceEntry {
     let d = this.devices.get(id)
     if (!d) {
-      d = { id, sensors: new Map(), gen: 0, isNew: false }
+      d = { id, sensors: new Map(), gen: 0, isNew: false, seenWrittenAt: 0 }
       for (const row of this.repo.sensors(id)) d.sensors.set(row.name, this.entry(id, row))
       this.sensorCount += d.sensors.size
       this.devices.set(id, d)
     }
     if (d.gen !== gen) {
-      // Registers an unknown device, or touches last_seen_at of a known one: once per device per flush.
-      d.isNew = this.repo.upsertSeen(id, now)
       d.gen = gen
+      d.isNew = false
+      // Registers an unknown device (its registration commits with its first reading), or refreshes
+      // last_seen_at of a known one, at most every PERSIST_SEEN_EVERY_MS: the API shows the in-memory
+      // presence, which is exact, and presence persists it on the same schedule.
+      if (now - d.seenWrittenAt >= PERSIST_SEEN_EVERY_MS) {
+        d.isNew = this.repo.upsertSeen(id, now)
+        d.seenWrittenAt = now
+      }
       this.touchedDevices.push(d)
     }
     return d

@@ -85,7 +85,7 @@ describe('hit lane (cache hits answered before Fastify)', () => {
     expect((await get('/api/users', admin)).headers.get('x-cache')).toBe('HIT')
     const forGuard = await get('/api/users', guard)
     expect(forGuard.status).toBe(403)
-    expect((await forGuard.json()).success).toBe(false)
+    expect(((await forGuard.json()) as { success: boolean }).success).toBe(false)
   })
 
   it('leaves device credentials to the auth plugin (a wrong site key is refused even with a session)', async () => {
@@ -139,7 +139,8 @@ describe('hit lane (cache hits answered before Fastify)', () => {
     expect(del.statusCode).toBeLessThan(300)
     const after = await get('/api/cameras/active', admin)
     expect(after.headers.get('x-cache')).toBe('MISS')
-    expect((await after.json()).data).toHaveLength(JSON.parse(plain).data.length - 1)
+    const { data } = (await after.json()) as { data: unknown[] }
+    expect(data).toHaveLength((JSON.parse(plain) as { data: unknown[] }).data.length - 1)
   })
 
   it('answers nothing once detached (a closing station leaves every request to Fastify)', () => {

@@ -10,7 +10,7 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import { DEVICE_KEY_HEADER, type Role } from '../../../shared/constants'
-import { hashToken, newToken, secretEquals } from '../../auth/tokens'
+import { hashToken, matchesSecret, newToken, secretDigest } from '../../auth/tokens'
 import { generatePassword, hashPassword, verifyPassword } from '../../auth/passwords'
 import { UsersRepository } from '../../auth/users-repository'
 import { SessionsRepository } from '../../auth/sessions-repository'
@@ -58,6 +58,7 @@ export class AuthService {
   readonly sessions: SessionsRepository
   private readonly settings: SettingsRepository
   private siteKey: string
+  private siteKeyDigest: Buffer
   /**
    * Resolved sessions for a few seconds, keyed by the bearer token itself, so a busy client costs neither
    * a SQLite read nor a hash per request.
@@ -84,6 +85,7 @@ export class AuthService {
     this.deviceTokens = (hash) => stmt.get(hash)?.id
     const stored = this.settings.get<string>(DEVICE_KEY_SETTING)
     this.siteKey = deps.configuredDeviceKey ?? stored ?? newToken()
+    this.siteKeyDigest = secretDigest(this.siteKey)
     if (this.siteKey !== stored) this.settings.set(DEVICE_KEY_SETTING, this.siteKey)
   }
 
@@ -94,6 +96,7 @@ export class AuthService {
 
   rotateDeviceKey(): string {
     this.siteKey = newToken()
+    this.siteKeyDigest = secretDigest(this.siteKey)
     this.settings.set(DEVICE_KEY_SETTING, this.siteKey)
     return this.siteKey
   }
@@ -101,6 +104,7 @@ export class AuthService {
   /** Replaces the site key with one an admin chose (devices using the old one are refused from now on). */
   setDeviceKey(key: string): string {
     this.siteKey = key
+    this.siteKeyDigest = secretDigest(key)
     this.settings.set(DEVICE_KEY_SETTING, this.siteKey)
     return this.siteKey
   }
@@ -192,7 +196,9 @@ export class AuthService {
   resolve(headers: FastifyRequest['headers'], queryToken?: string): Principal | null {
     const key = headers[DEVICE_KEY_HEADER]
     if (typeof key === 'string' && key.length > 0) {
-      return secretEquals(key, this.siteKey) ? { kind: 'device', deviceId: null, via: 'site-key' } : null
+      return matchesSecret(key, this.siteKeyDigest)
+        ? { kind: 'device', deviceId: null, via: 'site-key' }
+        : null
     }
     const authz = headers.authorization
     const bearer =
