@@ -8,6 +8,7 @@ import type { StationConfig } from '../config'
 import { ErrorBody } from '../../shared/schemas/common'
 import databasePlugin from './plugins/database'
 import errorsPlugin from './plugins/errors'
+import { AccessLog } from './access-log'
 import securityPlugin from './plugins/security'
 import authPlugin from './plugins/auth'
 import livePlugin from './plugins/live'
@@ -86,6 +87,8 @@ export async function buildApp(
     bodyLimit: config.bodyLimit,
     ...timeouts,
     trustProxy: false,
+    // One access-log line per request, at a level that depends on the answer (access-log.ts).
+    logController: new AccessLog(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },

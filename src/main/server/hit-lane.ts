@@ -12,11 +12,12 @@
  * route's response-time metrics like any other.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import type { FastifyServerFactory } from 'fastify'
+import type { FastifyBaseLogger, FastifyServerFactory } from 'fastify'
 import { DEVICE_KEY_HEADER } from '../../shared/constants'
 import { cacheKey, type ResponseCache } from '../cache/response-cache'
 import { writeHit } from '../cache/hit-response'
 import type { Principal } from './plugins/auth'
+import { logs } from './access-log'
 
 export interface HitLaneTarget {
   cache: ResponseCache
@@ -24,6 +25,8 @@ export interface HitLaneTarget {
   resolveSession(token: string): Principal | null
   /** Counts a served answer in the route metrics. */
   record(route: string, statusCode: number, ms: number): void
+  /** The access log (answers are logged at debug, as access-log.ts does). */
+  log?: FastifyBaseLogger
 }
 
 export interface ServerTimeouts {
@@ -71,7 +74,13 @@ export class HitLane {
     const hit = t.cache.getIfPresent(key)
     if (hit === undefined || hit.route === undefined) return false
     writeHit(res, req.headers['accept-encoding'], hit, performance.now() - started)
-    t.record(hit.route, 200, performance.now() - started)
+    const ms = performance.now() - started
+    t.record(hit.route, 200, ms)
+    if (t.log && logs(t.log, 'debug'))
+      t.log.debug(
+        { req: { method: 'GET', url: req.url }, res: { statusCode: 200 }, responseTime: ms, cache: 'lane' },
+        'request completed',
+      )
     this.served++
     return true
   }

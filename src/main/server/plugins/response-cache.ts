@@ -144,6 +144,7 @@ export default fp(
         cache,
         resolveSession: (token) => app.auth.resolveSession(token),
         record: (route, status, ms) => app.metrics.record('GET', route, status, ms),
+        log: app.log,
       })
       done()
     })
