@@ -64,7 +64,12 @@ export interface Simulator {
   stop(): Promise<SimulatorStats>
 }
 
-const TICK_MS = 50
+/**
+ * Devices are ticked in SHARDS groups, one group every TICK_MS: each device every TICK_MS x SHARDS, and
+ * a thousand devices do not all send within the same tick (real devices are not synchronized).
+ */
+const TICK_MS = 10
+const SHARDS = 5
 
 export function startSimulator(options: Partial<SimulatorOptions> & { key: string | undefined }): Simulator {
   const opts: SimulatorOptions = { ...DEFAULT_OPTIONS, ...options }
@@ -104,13 +109,15 @@ export function startSimulator(options: Partial<SimulatorOptions> & { key: strin
   }
   const devices = [...httpDevices, ...wsDevices]
 
-  let last = performance.now()
+  const lastTick = new Array<number>(SHARDS).fill(performance.now())
+  let shard = 0
   const timer = setInterval(() => {
     const now = performance.now()
-    const dt = now - last
-    last = now
+    const dt = now - lastTick[shard]!
+    lastTick[shard] = now
     const wall = Date.now()
-    for (const d of devices) d.tick(dt, wall)
+    for (let i = shard; i < devices.length; i += SHARDS) devices[i]!.tick(dt, wall)
+    shard = (shard + 1) % SHARDS
   }, TICK_MS)
 
   const connected = () =>
