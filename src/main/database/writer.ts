@@ -19,22 +19,8 @@ import type { Db } from './open'
 import { createWriteOps, type WriteOpName, type WriteOpPayload, type WriteOpResult } from './write-ops'
 import type { WriterErrorInfo, WriterRequest, WriterResponse, WriterWorkerData } from './writer-protocol'
 
-export interface WriterStats {
-  mode: 'worker' | 'inline'
-  /** Operations committed, and failed (rolled back, or lost with a crashed writer thread). */
-  ops: number
-  failed: number
-  /** Operations sent and not yet answered. */
-  inFlight: number
-  /** Time inside the operation, on the writer (transaction and commit). */
-  avgOpMs: number
-  maxOpMs: number
-  /** From `run()` to its answer on the main thread (waiting for the writer included). */
-  avgRoundTripMs: number
-  maxRoundTripMs: number
-  /** Times the writer thread was started again after it died. */
-  restarts: number
-}
+import type { WriterStats } from '../../shared/schemas/metrics'
+export type { WriterStats }
 
 export interface Writer {
   /** Runs a named write operation; resolves with its result once committed, rejects if rolled back. */

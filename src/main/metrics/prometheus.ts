@@ -174,6 +174,31 @@ export function toPrometheus(s: MetricsSnapshot, routes: RouteMetrics): string {
     pool.avgQueueWaitMs / 1000,
   )
 
+  const wr = s.writer
+  w.family(`${P}writer_ops_total`, 'counter', 'Write operations on the writer').sample(
+    `${P}writer_ops_total`,
+    wr.ops,
+    { result: 'ok' },
+  )
+  w.sample(`${P}writer_ops_total`, wr.failed, { result: 'failed' })
+  w.family(`${P}writer_in_flight`, 'gauge', 'Write operations sent and not yet answered').sample(
+    `${P}writer_in_flight`,
+    wr.inFlight,
+  )
+  w.family(`${P}writer_op_seconds_avg`, 'gauge', 'Mean time inside a write operation').sample(
+    `${P}writer_op_seconds_avg`,
+    wr.avgOpMs / 1000,
+  )
+  w.family(
+    `${P}writer_round_trip_seconds_avg`,
+    'gauge',
+    'Mean time from sending a write to its answer',
+  ).sample(`${P}writer_round_trip_seconds_avg`, wr.avgRoundTripMs / 1000)
+  w.family(`${P}writer_restarts_total`, 'counter', 'Writer thread restarts').sample(
+    `${P}writer_restarts_total`,
+    wr.restarts,
+  )
+
   const dc = s.domainCaches
   const byCache = (c: { name: string }) => ({ cache: c.name })
   w.each(`${P}domain_cache_entries`, 'gauge', 'Entries in each domain cache', dc, (c) => c.size, byCache)

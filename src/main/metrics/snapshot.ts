@@ -6,6 +6,7 @@ import type {
   LoopDelay,
   MetricsSnapshot,
   PoolStats,
+  WriterStats,
   QueueStats,
   ResponseCacheStats,
 } from '../../shared/schemas/metrics'
@@ -26,6 +27,7 @@ export interface MetricsSources {
   responseCache: () => ResponseCacheStats | null
   domainCaches: () => DomainCacheStats[]
   readPool: () => PoolStats
+  writer: () => WriterStats
   queues: () => QueueStats[]
   /** Live video: per camera state, rates and viewers (null without the video service). */
   video: () => VideoStats | null
@@ -55,6 +57,7 @@ export function collectMetrics(src: MetricsSources, opts: { routes?: boolean } =
     responseCache: src.responseCache() ?? null,
     domainCaches: src.domainCaches(),
     readPool: src.readPool(),
+    writer: src.writer(),
     queues: src.queues(),
     video: src.video(),
   }

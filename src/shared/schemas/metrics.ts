@@ -98,6 +98,28 @@ export const PoolStatsSchema = Type.Object(
 )
 export type PoolStats = Static<typeof PoolStatsSchema>
 
+/** The writer thread that commits the hot write queues (or the main connection, inline). */
+export const WriterStatsSchema = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('worker'), Type.Literal('inline')]),
+    /** Operations committed, and failed (rolled back, or lost with a crashed writer thread). */
+    ops: N,
+    failed: N,
+    /** Operations sent and not yet answered. */
+    inFlight: N,
+    /** Time inside the operation, on the writer (transaction and commit). */
+    avgOpMs: N,
+    maxOpMs: N,
+    /** From sending the operation to its answer on the main thread (waiting for the writer included). */
+    avgRoundTripMs: N,
+    maxRoundTripMs: N,
+    /** Times the writer thread was started again after it died. */
+    restarts: N,
+  },
+  Open,
+)
+export type WriterStats = Static<typeof WriterStatsSchema>
+
 /** One group-commit write queue. */
 export const QueueStatsSchema = Type.Object(
   {
@@ -172,6 +194,7 @@ export const MetricsSnapshotSchema = Type.Object({
   responseCache: Nullable(ResponseCacheStatsSchema),
   domainCaches: Type.Array(DomainCacheStatsSchema),
   readPool: PoolStatsSchema,
+  writer: WriterStatsSchema,
   queues: Type.Array(QueueStatsSchema),
   /** Live video: per camera state, rates and viewers (null without the video service). */
   video: Nullable(VideoStatsSchema),

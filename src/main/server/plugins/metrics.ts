@@ -52,6 +52,7 @@ export default fp(
       responseCache: () => (app.hasDecorator('responseCache') ? app.responseCache.stats() : null),
       domainCaches: () => app.domainCaches.stats(),
       readPool: () => app.reads.stats(),
+      writer: () => app.writer.stats(),
       queues: () => app.queues.stats(),
       video: () => (app.hasDecorator('video') ? app.video.stats() : null),
     }

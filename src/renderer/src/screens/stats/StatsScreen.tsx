@@ -93,6 +93,41 @@ export function StatsScreen() {
                 </div>
               </dl>
             </div>
+            <div className="panel" data-testid="writer-panel">
+              <h2>Writer</h2>
+              <dl className="figures">
+                <div>
+                  <dt>Mode</dt>
+                  <dd>{m.writer.mode === 'worker' ? 'writer thread' : 'main thread'}</dd>
+                </div>
+                <div>
+                  <dt>Commits</dt>
+                  <dd>
+                    {m.writer.ops} ok · {m.writer.failed} failed
+                  </dd>
+                </div>
+                <div>
+                  <dt>In flight</dt>
+                  <dd>{m.writer.inFlight}</dd>
+                </div>
+                <div>
+                  <dt>Commit time</dt>
+                  <dd>
+                    {ms(m.writer.avgOpMs)} avg · {ms(m.writer.maxOpMs)} max
+                  </dd>
+                </div>
+                <div>
+                  <dt>Round trip</dt>
+                  <dd>
+                    {ms(m.writer.avgRoundTripMs)} avg · {ms(m.writer.maxRoundTripMs)} max
+                  </dd>
+                </div>
+                <div>
+                  <dt>Restarts</dt>
+                  <dd>{m.writer.restarts}</dd>
+                </div>
+              </dl>
+            </div>
             <div className="panel">
               <h2>Connections, memory, event loop</h2>
               <dl className="figures">
