@@ -12,6 +12,7 @@ import type { ReadingsBatch } from '../devices/readings-batch'
 import { EventsRepository, type EventDraft } from '../events/events-repository'
 import { BuzzerRepository } from '../buzzers/buzzer-repository'
 import type { BuzzerRequest } from '../../shared/schemas/entities'
+import { createHealthWriter, type HealthUpdate } from '../video/camera-store'
 
 /** A coalesced device write (see devices/device-writes.ts). */
 export interface DeviceTouch {
@@ -44,6 +45,7 @@ export function createWriteOps(db: Db) {
   const purgeTx = db.transaction((id: string, limit: number) => devices.purgeReadings(id, limit)).immediate
   const eventsTx = db.transaction((drafts: readonly EventDraft[]) => events.insertEach(drafts)).immediate
   const buzzersTx = db.transaction((states: readonly BuzzerRequest[]) => buzzers.saveEach(states)).immediate
+  const cameraHealthTx = createHealthWriter(db)
 
   return {
     /** One flush of the readings queue: devices registered, readings inserted, sensors' latest moved. */
@@ -64,6 +66,8 @@ export function createWriteOps(db: Db) {
     'events.insert': (drafts: readonly EventDraft[]): number[] => eventsTx(drafts),
     /** One flush of the buzzer queue: every state an upsert of the whole row (later states win). */
     'buzzers.save': (states: readonly BuzzerRequest[]): void => buzzersTx(states),
+    /** One flush of the camera health queue: online state and last_seen_at. */
+    'cameras.health': (items: readonly HealthUpdate[]): void => cameraHealthTx(items),
   }
 }
 

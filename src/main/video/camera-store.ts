@@ -68,31 +68,36 @@ export function sourceKey(c: CameraRow): string {
   return JSON.stringify([c.kind, c.url, c.username, c.password, c.enabled, c.fps])
 }
 
+/**
+ * Writes a batch of camera health changes in one transaction: a write operation of the writer thread
+ * (database/write-ops.ts), so health never waits on the main thread for the write lock.
+ */
+export function createHealthWriter(db: Db): (items: readonly HealthUpdate[]) => void {
+  const health = db.prepare<[number, number | null, number]>(
+    'UPDATE cameras SET is_online = ?, last_seen_at = COALESCE(?, last_seen_at) WHERE id = ?',
+  )
+  const seen = db.prepare<[number, number]>('UPDATE cameras SET last_seen_at = ? WHERE id = ?')
+  return db.transaction((items: readonly HealthUpdate[]) => {
+    for (const u of items) {
+      if (u.online === null) {
+        if (u.lastSeenAt !== null) seen.run(u.lastSeenAt, u.id)
+      } else health.run(u.online ? 1 : 0, u.lastSeenAt, u.id)
+    }
+  }).immediate
+}
+
 export class CameraStore {
   private readonly stmts
-  private readonly healthTx: (items: HealthUpdate[]) => void
 
   constructor(db: Db) {
     this.stmts = {
       all: db.prepare<[], RawRow>(`SELECT ${COLUMNS} FROM cameras ORDER BY id`),
       one: db.prepare<[number], RawRow>(`SELECT ${COLUMNS} FROM cameras WHERE id = ?`),
-      health: db.prepare<[number, number | null, number]>(
-        'UPDATE cameras SET is_online = ?, last_seen_at = COALESCE(?, last_seen_at) WHERE id = ?',
-      ),
-      seen: db.prepare<[number, number]>('UPDATE cameras SET last_seen_at = ? WHERE id = ?'),
       setToken: db.prepare<[string | null, number, number]>(
         'UPDATE cameras SET token_hash = ?, updated_at = ? WHERE id = ?',
       ),
       byToken: db.prepare<[string], { id: number }>('SELECT id FROM cameras WHERE token_hash = ?'),
     }
-    const { health, seen } = this.stmts
-    this.healthTx = db.transaction((items: HealthUpdate[]) => {
-      for (const u of items) {
-        if (u.online === null) {
-          if (u.lastSeenAt !== null) seen.run(u.lastSeenAt, u.id)
-        } else health.run(u.online ? 1 : 0, u.lastSeenAt, u.id)
-      }
-    })
   }
 
   all(): CameraRow[] {
@@ -102,11 +107,6 @@ export class CameraStore {
   one(id: number): CameraRow | undefined {
     const r = this.stmts.one.get(id)
     return r ? toRow(r) : undefined
-  }
-
-  /** Writes a batch of health changes in one transaction (called by the write queue). */
-  readonly writeHealth = (items: HealthUpdate[]): void => {
-    this.healthTx(items)
   }
 
   /** Stores (or clears, with null) the hash of a camera's push token; false when the camera does not exist. */

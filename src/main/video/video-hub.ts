@@ -3,6 +3,7 @@
  * table; camera health written through a batched write queue, raised as events, sent live; stats.
  */
 import type { Db } from '../database/open'
+import type { Writer } from '../database/writer'
 import type { ChangeBus, EventService, LiveHub, QueueRegistry } from '../services'
 import { GroupCommitQueue } from '../queues/group-commit-queue'
 import { CameraChannel } from './camera-channel'
@@ -15,6 +16,8 @@ import type { LiveMessage } from '../../shared/schemas/live'
 
 export interface VideoHubDeps {
   db: Db
+  /** Commits camera health (the writer thread, or the main connection when inline). */
+  writer: Writer
   config: VideoConfig
   queues: QueueRegistry
   changes: ChangeBus
@@ -53,10 +56,10 @@ export class VideoHub {
       new GroupCommitQueue<HealthUpdate>(
         'camera-health',
         { maxWaitMs: 100, batchSize: 500, maxPending: 10_000 },
-        (items) => {
-          this.store.writeHealth(items)
-          deps.changes.emit(['cameras'])
-        },
+        (items) =>
+          deps.writer.run('cameras.health', items).then(() => {
+            deps.changes.emit(['cameras'])
+          }),
         { onError: (err) => deps.log.warn({ err }, 'camera health write failed') },
       ),
     )

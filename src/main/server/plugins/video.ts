@@ -23,6 +23,7 @@ export default fp(
     const config = app.config.video
     const hub = new VideoHub({
       db: app.db,
+      writer: app.writer,
       config,
       queues: app.queues,
       changes: app.changes,
