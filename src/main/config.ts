@@ -32,6 +32,8 @@ export interface StationConfig {
   buzzerTimeoutMs: number
   ws: { maxConnections: number; maxPayload: number; pingIntervalMs: number; perMessageDeflate: boolean }
   bodyLimit: number
+  /** Mean event-loop delay (ms, over 1 s) past which new device sockets and HTTP readings are refused. */
+  overloadDelayMs: number
   /** Live video (STATION_VIDEO_*): frame limit, offline delay, reconnect backoff, viewers. */
   video: VideoConfig
   logLevel: string
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
       perMessageDeflate: bool(env, 'STATION_WS_DEFLATE', false),
     },
     bodyLimit: int(env, 'STATION_BODY_LIMIT', 1024 * 1024, 1024),
+    overloadDelayMs: int(env, 'STATION_OVERLOAD_DELAY_MS', 200, 10),
     video: loadVideoConfig(env),
     logLevel: env.LOG_LEVEL || 'info',
     rendererDir: env.STATION_RENDERER_DIR || undefined,

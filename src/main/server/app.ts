@@ -27,6 +27,7 @@ import buzzerRoutes from './routes/buzzers'
 import metricsRoutes from './routes/metrics'
 import healthRoutes from './routes/health'
 import rateLimitPlugin from './plugins/rate-limit'
+import overloadPlugin from './plugins/overload'
 import httpPlugin from './plugins/http'
 import openapiPlugin from './plugins/openapi'
 import responseCachePlugin from './plugins/response-cache'
@@ -114,6 +115,7 @@ export async function buildApp(
   await app.register(authPlugin)
   // Rate limit, compression, OpenAPI: after auth (the rate limit exempts signed-in clients).
   await app.register(rateLimitPlugin)
+  await app.register(overloadPlugin)
   await app.register(httpPlugin)
   await app.register(openapiPlugin)
 
