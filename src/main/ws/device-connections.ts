@@ -13,7 +13,16 @@ export interface DeviceConnection {
   readonly via: 'site-key' | 'token'
   readonly ip: string | null
   alive: boolean
+  /** Which slice of the ping round checks this socket (see PING_SLICES). */
+  readonly slot: number
 }
+
+/**
+ * A ping round is spread over this many ticks (one every pingIntervalMs / PING_SLICES): with thousands
+ * of devices, pinging them all at once would hold the event loop for a long moment, and their pongs
+ * would all arrive together. Each socket is still checked once per ping interval.
+ */
+export const PING_SLICES = 10
 
 /** WebSocket close codes the station uses (4000-4999: application codes). */
 export const CLOSE = {
@@ -28,6 +37,8 @@ export const CLOSE = {
 export class DeviceConnections {
   private readonly byDevice = new Map<string, DeviceConnection>()
   private timer: NodeJS.Timeout | undefined
+  private slice = 0
+  private nextSlot = 0
   private s = { opened: 0, replaced: 0, deadPeers: 0, slowConsumers: 0, sent: 0 }
 
   constructor(
@@ -52,7 +63,14 @@ export class DeviceConnections {
   /** Registers the device's socket, closing the one it replaces. */
   attach(deviceId: string, socket: WebSocket, via: DeviceConnection['via'], ip: string | null) {
     const previous = this.byDevice.get(deviceId)
-    const conn: DeviceConnection = { deviceId, socket, via, ip, alive: true }
+    const conn: DeviceConnection = {
+      deviceId,
+      socket,
+      via,
+      ip,
+      alive: true,
+      slot: this.nextSlot++ % PING_SLICES,
+    }
     this.byDevice.set(deviceId, conn)
     this.s.opened++
     socket.on('pong', () => {
@@ -101,13 +119,20 @@ export class DeviceConnections {
   }
 
   startPing(): void {
-    this.timer ??= setInterval(() => this.ping(), this.opts.pingIntervalMs)
+    this.timer ??= setInterval(() => {
+      this.ping(this.slice)
+      this.slice = (this.slice + 1) % PING_SLICES
+    }, this.opts.pingIntervalMs / PING_SLICES)
     this.timer.unref()
   }
 
-  /** One ping round: terminates peers that did not answer the previous ping. */
-  ping(): void {
+  /**
+   * Pings one slice of the sockets (all of them without `slice`), terminating those that did not answer
+   * their previous ping.
+   */
+  ping(slice?: number): void {
     for (const conn of this.byDevice.values()) {
+      if (slice !== undefined && conn.slot !== slice) continue
       if (!conn.alive) {
         this.s.deadPeers++
         conn.socket.terminate()
