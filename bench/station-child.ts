@@ -45,7 +45,7 @@ async function bundle(): Promise<string> {
 export async function startChildStation(env: Record<string, string>): Promise<ChildStation> {
   const entry = await bundle()
   const child: ChildProcess = fork(entry, [], {
-    execArgv: process.env.ZZ_ARGV ? process.env.ZZ_ARGV.split(' ') : [],
+    execArgv: [],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
