@@ -120,8 +120,8 @@ describe.each(['http', 'ws'] as const)('device simulator over %s', (mode) => {
 
 describe('device simulator when the station refuses', () => {
   it('keeps readings and backs off on 503 (HTTP) or a retry error frame (WebSocket), never counting them as stored', async () => {
-    // A batch of 10 never fits a queue bound of 5: every attempt is refused as overload.
-    const small = await createTestStation({ STATION_READING_QUEUE_MAX: '5' })
+    // Every group holds more than one reading (200/s, ticked every 50 ms): none fits a bound of 1.
+    const small = await createTestStation({ STATION_READING_QUEUE_MAX: '1' })
     try {
       const smallUrl = (await small.start()).url
       for (const mode of ['http', 'ws'] as const) {

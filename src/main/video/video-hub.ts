@@ -47,6 +47,8 @@ export class VideoHub {
   /** Per camera, the state/error/retry last sent live (a change goes out on the next tick). */
   private readonly published = new Map<number, string>()
   private lastRateSample = 0
+  /** Cameras whose flip during an in-flight health write was quiet (disabled): see persist(). */
+  private readonly quietFlips = new Map<number, string>()
 
   constructor(private readonly deps: VideoHubDeps) {
     this.config = deps.config
@@ -137,6 +139,8 @@ export class VideoHub {
    * live channel. `quietReason` skips the event (not news: the camera was disabled).
    */
   private persist(ch: CameraChannel, quietReason?: string): void {
+    // A quiet flip that arrives while a write is in flight stays quiet when that write re-persists it.
+    if (ch.persisting && quietReason !== undefined) this.quietFlips.set(ch.id, quietReason)
     if (ch.persisting || ch.online === ch.persistedOnline || this.closed) return
     const online = ch.online
     const lastSeenAt = ch.lastFrameWall
@@ -150,7 +154,9 @@ export class VideoHub {
         this.publishStatus(ch, online)
         if (quietReason === undefined) void this.raise(ch, online)
         // It may have flipped again while this write was queued.
-        if (ch.online !== ch.persistedOnline) this.persist(ch)
+        const quiet = this.quietFlips.get(ch.id)
+        this.quietFlips.delete(ch.id)
+        if (ch.online !== ch.persistedOnline) this.persist(ch, quiet)
       },
       (err: unknown) => {
         ch.persisting = false
