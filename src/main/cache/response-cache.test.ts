@@ -6,6 +6,7 @@ const entry = (path: string, body = 'x') => ({
   contentType: 'application/json',
   cacheControl: 'private, no-store',
   path,
+  route: path,
 })
 
 async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {

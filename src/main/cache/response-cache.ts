@@ -21,7 +21,7 @@ export interface CachedResponse {
   /** The request path (no query): what invalidation prefixes match. */
   path: string
   /** The route pattern that answered (for route metrics when a hit skips the router). */
-  route?: string
+  route: string
 }
 
 export type { ResponseCacheStats }

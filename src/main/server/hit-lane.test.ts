@@ -151,6 +151,7 @@ describe('hit lane (cache hits answered before Fastify)', () => {
       cache: st.app.responseCache,
       resolveSession: () => null,
       record: () => {},
+      log: st.app.log,
     })
     expect(lane.tryServe(req as never, {} as never)).toBe(false)
     lane.detach()

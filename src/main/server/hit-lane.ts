@@ -26,7 +26,7 @@ export interface HitLaneTarget {
   /** Counts a served answer in the route metrics. */
   record(route: string, statusCode: number, ms: number): void
   /** The access log (answers are logged at debug, as access-log.ts does). */
-  log?: FastifyBaseLogger
+  log: FastifyBaseLogger
 }
 
 export interface ServerTimeouts {
@@ -72,11 +72,11 @@ export class HitLane {
     const key = cacheKey('GET', req.url ?? '', principal.role)
     if (key === undefined) return false
     const hit = t.cache.getIfPresent(key)
-    if (hit === undefined || hit.route === undefined) return false
+    if (hit === undefined) return false
     writeHit(res, req.headers['accept-encoding'], hit, performance.now() - started)
     const ms = performance.now() - started
     t.record(hit.route, 200, ms)
-    if (t.log && logs(t.log, 'debug'))
+    if (logs(t.log, 'debug'))
       t.log.debug(
         { req: { method: 'GET', url: req.url }, res: { statusCode: 200 }, responseTime: ms, cache: 'lane' },
         'request completed',

@@ -123,7 +123,7 @@ export default fp(
               contentType: typeof type === 'string' ? type : JSON_TYPE,
               cacheControl: typeof cacheControl === 'string' ? cacheControl : DEFAULT_CACHE_CONTROL,
               path: pathOf(req.url),
-              route: req.routeOptions.url,
+              route: req.routeOptions.url ?? pathOf(req.url),
             },
             ttlMs,
             req.responseCacheGen,
