@@ -21,8 +21,8 @@ import type { CameraState } from '../../shared/schemas/video'
 export type { CameraState } from '../../shared/schemas/video'
 
 export interface ChannelHooks {
-  /** Health flipped; `quiet` when it is not news (the camera was disabled). */
-  onlineChanged(ch: CameraChannel, online: boolean, reason: string, quiet: boolean): void
+  /** Health flipped (going offline because the camera was disabled is not news: the hub checks `state()`). */
+  onlineChanged(ch: CameraChannel, online: boolean, reason: string): void
   /** A viewer's socket took a frame `ms` after the station received it. */
   delivered(ms: number): void
 }
@@ -135,7 +135,7 @@ export class CameraChannel implements SourceSink {
     this.monitoring = false
     if (!cam.enabled || cam.kind === 'rtsp')
       this.closeViewers(cam.enabled ? 'camera kind changed' : 'camera disabled')
-    if (wasEnabled && !cam.enabled && this.online) this.setOnline(false, 'camera disabled', true)
+    if (wasEnabled && !cam.enabled && this.online) this.setOnline(false, 'camera disabled')
     this.createSource()
   }
 
@@ -172,7 +172,7 @@ export class CameraChannel implements SourceSink {
     this.lastFrameWall = f.wallAt
     this.totals.framesIn++
     this.totals.bytesIn += data.length
-    if (!this.online) this.setOnline(true, 'frames arriving', false)
+    if (!this.online) this.setOnline(true, 'frames arriving')
     for (const v of this.viewers) v.offer(f)
     if (this.waiters.size > 0) this.resolveWaiters(f)
   }
@@ -266,7 +266,6 @@ export class CameraChannel implements SourceSink {
       this.setOnline(
         false,
         `no frame for ${Math.round(this.config.offlineAfterMs / 1000)} s${why ? ` (${why})` : ''}`,
-        false,
       )
     }
     for (const v of this.viewers) {
@@ -277,10 +276,10 @@ export class CameraChannel implements SourceSink {
     }
   }
 
-  private setOnline(online: boolean, reason: string, quiet: boolean): void {
+  private setOnline(online: boolean, reason: string): void {
     this.online = online
     this.offlineReason = online ? '' : reason
-    this.hooks.onlineChanged(this, online, reason, quiet)
+    this.hooks.onlineChanged(this, online, reason)
     this.broadcastStatus()
   }
 

@@ -47,8 +47,6 @@ export class VideoHub {
   /** Per camera, the state/error/retry last sent live (a change goes out on the next tick). */
   private readonly published = new Map<number, string>()
   private lastRateSample = 0
-  /** Cameras whose flip during an in-flight health write was quiet (disabled): see persist(). */
-  private readonly quietFlips = new Map<number, string>()
 
   constructor(private readonly deps: VideoHubDeps) {
     this.config = deps.config
@@ -129,18 +127,17 @@ export class VideoHub {
     }
   }
 
-  private readonly onlineChanged = (ch: CameraChannel, online: boolean, reason: string, quiet: boolean) => {
+  private readonly onlineChanged = (ch: CameraChannel, online: boolean, reason: string) => {
     this.deps.log.info({ cameraId: ch.id, online, reason }, online ? 'camera online' : 'camera offline')
-    this.persist(ch, quiet ? reason : undefined)
+    this.persist(ch)
   }
 
   /**
    * Writes the channel's health if the database differs; after commit, raises the event and tells the
-   * live channel. `quietReason` skips the event (not news: the camera was disabled).
+   * live channel. Going offline because the camera is disabled raises no event (not news); that is
+   * decided when the write commits, so a disable that lands while an earlier write is in flight is quiet too.
    */
-  private persist(ch: CameraChannel, quietReason?: string): void {
-    // A quiet flip that arrives while a write is in flight stays quiet when that write re-persists it.
-    if (ch.persisting && quietReason !== undefined) this.quietFlips.set(ch.id, quietReason)
+  private persist(ch: CameraChannel): void {
     if (ch.persisting || ch.online === ch.persistedOnline || this.closed) return
     const online = ch.online
     const lastSeenAt = ch.lastFrameWall
@@ -152,11 +149,9 @@ export class VideoHub {
         ch.persistedSeenAt = lastSeenAt
         if (this.channels.get(ch.id) !== ch) return
         this.publishStatus(ch, online)
-        if (quietReason === undefined) void this.raise(ch, online)
+        if (online || ch.state() !== 'disabled') void this.raise(ch, online)
         // It may have flipped again while this write was queued.
-        const quiet = this.quietFlips.get(ch.id)
-        this.quietFlips.delete(ch.id)
-        if (ch.online !== ch.persistedOnline) this.persist(ch, quiet)
+        if (ch.online !== ch.persistedOnline) this.persist(ch)
       },
       (err: unknown) => {
         ch.persisting = false
