@@ -13,6 +13,7 @@ import type { EventSeverity, EventType } from '../shared/constants'
 import type { StationToDevice } from '../shared/schemas/device-protocol'
 import type { DomainCacheRegistry } from './cache/domain-cache'
 import type { VideoStats } from './video/video-stats'
+import type { DomainEventStream } from './events/domain-stream'
 
 /** Tables a committed write changed: drives response-cache invalidation and live updates. */
 export type Table =
@@ -118,6 +119,8 @@ declare module 'fastify' {
     writer: Writer
     reads: ReadPool
     changes: ChangeBus
+    /** Committed domain facts, in commit order (events/domain-stream.ts). */
+    domainEvents: DomainEventStream
     queues: QueueRegistry
     domainCaches: DomainCacheRegistry
     live: LiveHub

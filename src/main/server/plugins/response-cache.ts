@@ -23,6 +23,7 @@ import { ResponseCache, cacheKey, pathOf, type CachedResponse } from '../../cach
 import { writeHit } from '../../cache/hit-response'
 import { DEFAULT_CACHE_CONTROL } from './http'
 import type { Table } from '../../services'
+import type { DomainEvent } from '../../../shared/events/domain-events'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,6 +50,32 @@ export const INVALIDATES: Record<Table, readonly string[]> = {
   events: ['/api/events'],
   users: ['/api/users'],
   settings: ['/api/settings'],
+}
+
+/** The tables whose cached answers a committed fact makes stale. */
+export function tablesOf(e: DomainEvent): readonly Table[] {
+  switch (e.type) {
+    case 'reading.committed':
+      return e.newDevices.length > 0 ? ['readings', 'sensors', 'devices'] : ['readings', 'sensors']
+    case 'device.presence':
+      return e.change === 'online' || e.change === 'offline' ? ['devices'] : []
+    case 'device.changed':
+      return e.change === 'deleted' ? ['devices', 'sensors', 'readings'] : ['devices']
+    case 'camera.health':
+    case 'camera.changed':
+      return ['cameras']
+    case 'buzzer.status':
+      return ['buzzer_requests']
+    case 'event.recorded':
+    case 'event.acknowledged':
+      return ['events']
+    case 'area.changed':
+      return e.change === 'deleted' ? ['areas', 'cameras', 'devices'] : ['areas']
+    case 'user.changed':
+      return ['users']
+    case 'settings.changed':
+      return ['settings']
+  }
 }
 
 /**
@@ -158,8 +185,12 @@ export default fp(
       for (const t of tables) for (const p of INVALIDATES[t] ?? []) prefixes.add(p)
       for (const p of prefixes) cache.invalidate(p)
     })
+    const offDomain = app.domainEvents.onAny('response-cache', (e) => {
+      for (const t of tablesOf(e)) for (const p of INVALIDATES[t] ?? []) cache.invalidate(p)
+    })
     app.addHook('onClose', async () => {
       off()
+      offDomain()
       cache.clear()
     })
   },

@@ -1,0 +1,78 @@
+/**
+ * The station's committed domain facts: one typed event per fact, published on the domain event stream
+ * (src/main/events/domain-stream.ts) only after the transaction that holds it has committed, in commit
+ * order. Caches, the live channel, the video relay and the rule engine subscribe to it; nobody calls them
+ * from the place that writes. Pure types: the renderer shares the payload shapes.
+ */
+import type { BuzzerRequest, Camera, StationEvent } from '../schemas/entities'
+import type { CameraState } from '../schemas/video'
+
+/** One reading as committed (the readings queue publishes every reading of a commit in one event). */
+export interface CommittedReading {
+  deviceId: string
+  sensor: string
+  value: number
+  unit: string
+  ts: number
+}
+
+/** What happened to a row: created, updated, deleted, or only its credential (token) changed. */
+export type RowChange = 'created' | 'updated' | 'deleted' | 'token'
+
+export interface DomainEventMap {
+  /** Every reading of one commit, in arrival order (batch delivery keeps 50,000 readings/s cheap). */
+  'reading.committed': {
+    readings: readonly CommittedReading[]
+    /** The newest value per device and sensor in this commit (what live views and caches need). */
+    latest: readonly CommittedReading[]
+    /** Devices this commit registered (first reading from an unknown device). */
+    newDevices: readonly string[]
+  }
+  /** A device went online/offline or (dis)connected its WebSocket. */
+  'device.presence': {
+    deviceId: string
+    online: boolean
+    connected: boolean
+    lastSeenAt: number | null
+    change: 'online' | 'offline' | 'connected' | 'disconnected'
+  }
+  /** A device row changed (admin rename/move/delete, token issued or revoked, registered by a heartbeat). */
+  'device.changed': { deviceIds: readonly string[]; change: RowChange }
+  /** A camera's committed health flipped (online/offline), with the relay's state and reason. */
+  'camera.health': {
+    cameraId: number
+    online: boolean
+    state?: CameraState | undefined
+    lastError?: string | null | undefined
+    nextRetryAt?: number | null | undefined
+  }
+  /** A camera row changed (admin view attached for created/updated; never credentials). */
+  'camera.changed': { cameraId: number; change: RowChange; camera?: Camera | undefined }
+  'buzzer.status': { request: BuzzerRequest }
+  'event.recorded': { events: readonly StationEvent[] }
+  'event.acknowledged': { event: StationEvent }
+  'area.changed': { areaId: number; change: RowChange }
+  'user.changed': { userId: number; change: RowChange | 'role' | 'password' }
+  'settings.changed': { keys: readonly string[] }
+}
+
+export type DomainEventType = keyof DomainEventMap
+
+/** A committed fact: `{ type, ...payload }`, discriminated by `type`. */
+export type DomainEvent = { [K in DomainEventType]: { type: K } & DomainEventMap[K] }[DomainEventType]
+
+export type DomainEventOf<K extends DomainEventType> = Extract<DomainEvent, { type: K }>
+
+export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
+  'reading.committed',
+  'device.presence',
+  'device.changed',
+  'camera.health',
+  'camera.changed',
+  'buzzer.status',
+  'event.recorded',
+  'event.acknowledged',
+  'area.changed',
+  'user.changed',
+  'settings.changed',
+]
