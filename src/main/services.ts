@@ -14,6 +14,8 @@ import type { StationToDevice } from '../shared/schemas/device-protocol'
 import type { DomainCacheRegistry } from './cache/domain-cache'
 import type { VideoStats } from './video/video-stats'
 import type { DomainEventStream } from './events/domain-stream'
+import type { WsLiveHub } from './ws/live-hub'
+import type { DeviceHub } from './devices/device-service'
 
 /** Tables a committed write changed: drives response-cache invalidation and live updates. */
 export type Table =
@@ -79,8 +81,6 @@ export interface BuzzerService {
   /** Commands queued or sent but not yet acknowledged, oldest first; marks queued ones as sent. */
   takePending(deviceId: string): Promise<BuzzerRequest[]>
   acknowledge(requestId: string, deviceId: string, ok: boolean, error?: string): Promise<BuzzerRequest>
-  /** A device connected over WebSocket: push what is waiting for it. */
-  onDeviceConnected(deviceId: string): void
   /** Queues a command (resolves after commit, pushed at once to a connected device): 404 unknown, 409 offline. */
   create(input: {
     deviceId: string
@@ -123,9 +123,10 @@ declare module 'fastify' {
     domainEvents: DomainEventStream
     queues: QueueRegistry
     domainCaches: DomainCacheRegistry
-    live: LiveHub
+    /** The UI's live channel (ws/live-hub.ts): `/ws/live` subscribers and in-process ones. */
+    live: WsLiveHub
     events: EventService
-    devices: DeviceService
+    devices: DeviceHub
     buzzers: BuzzerService
     video: VideoService
   }

@@ -1,7 +1,8 @@
 /**
  * Buzzer commands: `queued → sent → acknowledged`, or `failed` (the device answered ok:false) or
  * `expired` (no confirmation within the timeout). Every status change is committed through the 'buzzers'
- * group-commit queue (its transactions run on the writer thread: 'buzzers.save') before anyone is told; once committed it is cached, published live and, for failures
+ * group-commit queue (its transactions run on the writer thread: 'buzzers.save') before anyone is told;
+ * once committed it is cached, published on the domain event stream (`buzzer.status`) and, for failures
  * and expiries, recorded as an event.
  *
  * Open requests (queued or sent) are kept in memory by device, so a heartbeat or a pending poll with
@@ -11,7 +12,8 @@ import { randomUUID } from 'node:crypto'
 import type { QueueConfig } from '../config'
 import type { DomainCache } from '../cache/domain-cache'
 import { GroupCommitQueue } from '../queues/group-commit-queue'
-import type { BuzzerService, ChangeBus, DeviceService, EventService, LiveHub } from '../services'
+import type { BuzzerService, DeviceService, EventService } from '../services'
+import type { DomainEventStream } from '../events/domain-stream'
 import type { BuzzerRequest } from '../../shared/schemas/entities'
 import type { BuzzerCommand } from '../../shared/schemas/device-protocol'
 import { errors } from '../server/errors'
@@ -37,13 +39,13 @@ interface Log {
 export interface BuzzerDeps {
   repo: BuzzerRepository
   writer: Writer
-  changes: ChangeBus
-  live: LiveHub
+  /** Committed statuses are published here (caches, live channel, rules subscribe). */
+  domainEvents: DomainEventStream
   events: EventService
   /** Recent committed statuses ('buzzer-statuses'). */
   cache: DomainCache<string, BuzzerRequest>
-  /** The device service, when one is registered (looked up at call time). */
-  devices: () => DeviceService | undefined
+  /** Sends commands to connected devices; its presence facts (on the stream) trigger pushes. */
+  devices: Pick<DeviceService, 'send' | 'isConnected' | 'isOnline'>
   queueConfig: QueueConfig
   timeoutMs: number
   log: Log
@@ -71,6 +73,7 @@ export class StationBuzzerService implements BuzzerService {
   /** States enqueued but not yet committed: the newest truth for transitions. */
   private readonly inflight = new Map<string, BuzzerRequest>()
   private sweeper: NodeJS.Timeout | undefined
+  private offConnected: (() => void) | undefined
 
   constructor(private readonly deps: BuzzerDeps) {
     this.queue = new GroupCommitQueue<BuzzerRequest>('buzzers', deps.queueConfig, (s) => this.commit(s), {
@@ -83,15 +86,23 @@ export class StationBuzzerService implements BuzzerService {
     return this.deps.now?.() ?? Date.now()
   }
 
-  /** Starts the expiry sweep (every second, unref'd). */
+  /**
+   * Starts the expiry sweep (every second, unref'd) and pushes waiting commands whenever a device opens
+   * a WebSocket (a `device.presence` fact with change `connected`).
+   */
   start(intervalMs = 1000): void {
     this.sweeper ??= setInterval(() => this.sweep(), intervalMs)
     this.sweeper.unref()
+    this.offConnected ??= this.deps.domainEvents.on('device.presence', 'buzzers:push-on-connect', (e) => {
+      if (e.change === 'connected') this.onDeviceConnected(e.deviceId)
+    })
   }
 
   stop(): void {
     clearInterval(this.sweeper)
     this.sweeper = undefined
+    this.offConnected?.()
+    this.offConnected = undefined
   }
 
   get openCount(): number {
@@ -105,11 +116,10 @@ export class StationBuzzerService implements BuzzerService {
         this.deps.cache.set(s.id, s)
         if (this.inflight.get(s.id) === s) this.inflight.delete(s.id)
       }
-      this.deps.changes.emit(['buzzer_requests'])
-      for (const s of states) this.deps.live.publish({ type: 'buzzer.status', request: s })
     } catch (err) {
-      this.deps.log.error({ err }, 'buzzer status published after commit failed')
+      this.deps.log.error({ err }, 'buzzer status cache update after commit failed')
     }
+    for (const s of states) this.deps.domainEvents.publish({ type: 'buzzer.status', request: s })
   }
 
   private track(s: BuzzerRequest): void {
@@ -174,8 +184,8 @@ export class StationBuzzerService implements BuzzerService {
   async create(input: NewBuzzerRequest): Promise<BuzzerRequest> {
     const { deviceId } = input
     if (!this.deps.repo.deviceExists(deviceId)) throw errors.notFound(`Device ${deviceId}`)
-    const devices = this.deps.devices()
-    if (devices && !devices.isConnected(deviceId) && !devices.isOnline(deviceId)) {
+    const { devices } = this.deps
+    if (!devices.isConnected(deviceId) && !devices.isOnline(deviceId)) {
       throw errors.deviceOffline(deviceId)
     }
     if ((this.openByDevice.get(deviceId)?.size ?? 0) >= MAX_OPEN_PER_DEVICE) {
@@ -205,8 +215,7 @@ export class StationBuzzerService implements BuzzerService {
 
   /** Sends an open command over the device's WebSocket; commits `sent` when it was queued. */
   private push(s: BuzzerRequest): Promise<BuzzerRequest> | undefined {
-    const devices = this.deps.devices()
-    if (!devices || !devices.send(s.deviceId, toCommand(s))) return undefined
+    if (!this.deps.devices.send(s.deviceId, toCommand(s))) return undefined
     return s.status === 'queued' ? this.transition(s, { status: 'sent', sentAt: this.now() }) : undefined
   }
 

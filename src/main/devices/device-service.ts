@@ -2,13 +2,17 @@
  * The station's device service (`app.devices`): ingestion through the readings group-commit queue,
  * online state, device WebSockets, and the admin operations on devices.
  */
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { DeviceService } from '../services'
 import type { Device, DeviceDetail, SensorLatest } from '../../shared/schemas/entities'
 import type { StationToDevice } from '../../shared/schemas/device-protocol'
 import { GroupCommitQueue } from '../queues/group-commit-queue'
-import type { DomainCache } from '../cache/domain-cache'
+import type { DomainCache, DomainCacheRegistry } from '../cache/domain-cache'
+import type { StationConfig } from '../config'
+import type { Db } from '../database/open'
+import type { DomainEventStream } from '../events/domain-stream'
+import type { QueueRegistry } from '../services'
 import { hashToken, newToken } from '../auth/tokens'
 import { DevicesRepository, type DeviceRow } from './devices-repository'
 import type { FlushSummary } from './readings-writer'
@@ -22,6 +26,17 @@ import { CLOSE, DeviceConnections, type DeviceConnection } from '../ws/device-co
 const PURGE_CHUNK = 10_000
 const MAX_SOCKET_BUFFER = 1024 * 1024
 
+export interface DeviceHubDeps {
+  config: Pick<StationConfig, 'queues' | 'ws' | 'deviceOfflineAfterMs'>
+  db: Db
+  writer: Writer
+  queues: QueueRegistry
+  domainCaches: DomainCacheRegistry
+  /** Committed readings, device changes and presence are published here. */
+  domainEvents: DomainEventStream
+  log: FastifyBaseLogger
+}
+
 export class DeviceHub implements DeviceService {
   readonly repo: DevicesRepository
   readonly readings: GroupCommitQueue<IngestReading>
@@ -33,27 +48,35 @@ export class DeviceHub implements DeviceService {
   private sweeper: NodeJS.Timeout | undefined
   private readonly log: FastifyBaseLogger
   private readonly writer: Writer
+  private readonly stream: DomainEventStream
+  private readonly offlineAfterMs: number
 
-  constructor(private readonly app: FastifyInstance) {
-    const { config, db } = app
-    this.log = app.log.child({ component: 'devices' })
+  constructor(deps: DeviceHubDeps) {
+    const { config, db } = deps
+    this.log = deps.log.child({ component: 'devices' })
     this.repo = new DevicesRepository(db)
-    this.writer = app.writer
-    this.deviceCache = app.domainCaches.create('devices', 10_000, 5 * 60_000)
-    this.latestCache = app.domainCaches.create('latest-readings', 10_000, 120_000)
-    this.readings = app.queues.add(
+    this.writer = deps.writer
+    this.stream = deps.domainEvents
+    this.offlineAfterMs = config.deviceOfflineAfterMs
+    this.deviceCache = deps.domainCaches.create('devices', 10_000, 5 * 60_000)
+    this.latestCache = deps.domainCaches.create('latest-readings', 10_000, 120_000)
+    this.readings = deps.queues.add(
       new GroupCommitQueue('readings', config.queues.readings, (items) => this.writeReadings(items), {
         onError: (err) => this.log.error({ err }, 'readings flush failed'),
       }),
     )
     this.writes = new DeviceWrites(this.writer, config.queues.devices, {
-      afterCommit: ({ newDevices }) => {
+      afterCommit: ({ newDevices, deviceIds }) => {
         if (newDevices > 0) this.deviceCache.clear()
-        app.changes.emit(['devices'])
+        this.stream.publish({
+          type: 'device.changed',
+          deviceIds,
+          change: newDevices > 0 ? 'created' : 'updated',
+        })
       },
       onError: (err) => this.log.error({ err }, 'device write flush failed'),
     })
-    app.queues.add(this.writes.queue)
+    deps.queues.add(this.writes.queue)
     this.presence = new DevicePresence(config.deviceOfflineAfterMs, {
       onChange: (id, s, change) => this.onPresence(id, s, change),
       persistSeen: (id, at, ip) => this.writes.touch(id, at, ip),
@@ -67,7 +90,7 @@ export class DeviceHub implements DeviceService {
 
   start(): void {
     this.presence.restore(this.repo.online())
-    const every = Math.min(5_000, Math.max(50, Math.floor(this.app.config.deviceOfflineAfterMs / 2)))
+    const every = Math.min(5_000, Math.max(50, Math.floor(this.offlineAfterMs / 2)))
     this.sweeper = setInterval(() => this.presence.sweep(), every)
     this.sweeper.unref()
     this.connections.startPing()
@@ -89,15 +112,12 @@ export class DeviceHub implements DeviceService {
   private async writeReadings(items: IngestReading[]): Promise<void> {
     const { batch, transfer } = encodeReadings(items)
     const summary = await this.writer.run('readings.write', batch, transfer)
-    this.afterReadings(summary)
+    this.afterReadings(items, summary)
   }
 
   /** Committed: whatever follows must not throw, or the queue would think the flush failed. */
-  private afterReadings(r: FlushSummary): void {
+  private afterReadings(items: readonly IngestReading[], r: FlushSummary): void {
     try {
-      this.app.changes.emit(
-        r.newDevices.length > 0 ? ['readings', 'sensors', 'devices'] : ['readings', 'sensors'],
-      )
       for (const id of r.newDevices) this.deviceCache.delete(id)
       // Cached latest values are replaced; a device not cached loads from the sensors table when asked.
       for (const s of r.latest) {
@@ -109,23 +129,16 @@ export class DeviceHub implements DeviceService {
           )
         }
       }
-      const live = this.app.live
-      if (live.subscribers > 0) {
-        // At most one live message per device and sensor per flush: the newest value.
-        for (const s of r.latest) {
-          live.publish({
-            type: 'reading',
-            deviceId: s.deviceId,
-            sensor: s.sensor,
-            value: s.value,
-            unit: s.unit,
-            ts: s.ts,
-          })
-        }
-      }
     } catch (err) {
       this.log.error({ err }, 'after-commit work for readings failed')
     }
+    // One event per commit with every reading (the stream isolates its subscribers' errors).
+    this.stream.publish({
+      type: 'reading.committed',
+      readings: items,
+      latest: r.latest,
+      newDevices: r.newDevices,
+    })
   }
 
   // --- DeviceService ---------------------------------------------------------------------------------
@@ -179,7 +192,7 @@ export class DeviceHub implements DeviceService {
       patch.areaId === undefined ? row.area_id : patch.areaId,
     )
     this.deviceCache.delete(deviceId)
-    this.app.changes.emit(['devices'])
+    this.stream.publish({ type: 'device.changed', deviceIds: [deviceId], change: 'updated' })
     return this.get(deviceId)
   }
 
@@ -198,7 +211,7 @@ export class DeviceHub implements DeviceService {
     this.deviceCache.delete(deviceId)
     this.latestCache.delete(deviceId)
     this.connections.close(deviceId, CLOSE.deleted, 'device deleted')
-    this.app.changes.emit(['devices', 'sensors', 'readings'])
+    this.stream.publish({ type: 'device.changed', deviceIds: [deviceId], change: 'deleted' })
     return deleted
   }
 
@@ -220,14 +233,17 @@ export class DeviceHub implements DeviceService {
     this.deviceCache.delete(deviceId)
     // A socket opened with the old token loses its right to stay.
     this.connections.close(deviceId, CLOSE.tokenRevoked, 'device token changed', 'token')
-    this.app.changes.emit(['devices'])
+    this.stream.publish({ type: 'device.changed', deviceIds: [deviceId], change: 'token' })
   }
 
   // --- WebSockets ------------------------------------------------------------------------------------
 
   connect(deviceId: string, socket: WebSocket, via: DeviceConnection['via'], ip: string | null) {
     const conn = this.connections.attach(deviceId, socket, via, ip)
+    const wasConnected = this.presence.isConnected(deviceId)
     this.presence.setConnected(deviceId, true, ip)
+    // A socket replacing the device's previous one is a new connection too (what waits for it goes out).
+    if (wasConnected) this.publishPresence(deviceId, 'connected')
     return conn
   }
 
@@ -237,29 +253,34 @@ export class DeviceHub implements DeviceService {
 
   // --- online state ----------------------------------------------------------------------------------
 
+  /**
+   * Presence is the station's own observation (in memory, exact); its persistence (is_online,
+   * last_seen_at) is coalesced through the device write queue. Published as `device.presence`: the live
+   * channel, station events and rules subscribe.
+   */
   private onPresence(deviceId: string, s: PresenceState, change: PresenceChange): void {
     if (change === 'online' || change === 'offline') {
-      const online = change === 'online'
-      this.writes.setOnline(deviceId, online)
-      if (!online) this.deviceCache.delete(deviceId)
-      this.app.events
-        .record({
-          type: online ? 'device.online' : 'device.offline',
-          severity: online ? 'info' : 'warning',
-          sourceKind: 'device',
-          sourceId: deviceId,
-          message: online
-            ? `Device ${deviceId} is online`
-            : `Device ${deviceId} went offline (not heard from for ${Math.round((Date.now() - s.lastSeen) / 1000)} s)`,
-        })
-        .catch((err: unknown) => this.log.warn({ err, deviceId }, 'could not record device event'))
+      this.writes.setOnline(deviceId, change === 'online')
+      if (change === 'offline') this.deviceCache.delete(deviceId)
     }
-    this.app.live.publish({
-      type: 'device.status',
+    this.stream.publish({
+      type: 'device.presence',
       deviceId,
       online: s.online,
       connected: s.connected,
       lastSeenAt: s.lastSeen || null,
+      change,
+    })
+  }
+
+  private publishPresence(deviceId: string, change: PresenceChange): void {
+    this.stream.publish({
+      type: 'device.presence',
+      deviceId,
+      online: this.presence.isOnline(deviceId),
+      connected: this.presence.isConnected(deviceId),
+      lastSeenAt: this.presence.lastSeen(deviceId) ?? null,
+      change,
     })
   }
 
@@ -287,10 +308,4 @@ function withLatest(list: readonly SensorLatest[], v: SensorLatest): SensorLates
   const next = list.slice()
   next.splice(i, list[i]!.sensor === v.sensor ? 1 : 0, v)
   return next
-}
-
-/** The concrete service behind `app.devices`, for the station's own device routes and sockets. */
-export function deviceHub(app: FastifyInstance): DeviceHub {
-  if (!(app.devices instanceof DeviceHub)) throw new Error('station-devices is not registered')
-  return app.devices
 }

@@ -26,7 +26,7 @@ function gatedWriter() {
 describe('DeviceWrites', () => {
   it('lets touches made during a flush ride in the next one, losing nothing', async () => {
     const { db, writer, release } = gatedWriter()
-    const changes: { newDevices: number; onlineChanges: number }[] = []
+    const changes: { newDevices: number; onlineChanges: number; deviceIds: string[] }[] = []
     const writes = new DeviceWrites(
       writer,
       { maxWaitMs: 50, batchSize: 100, maxPending: 100 },
@@ -47,8 +47,8 @@ describe('DeviceWrites', () => {
       is_online: 0,
     })
     expect(changes).toEqual([
-      { newDevices: 1, onlineChanges: 1 },
-      { newDevices: 0, onlineChanges: 1 },
+      { newDevices: 1, onlineChanges: 1, deviceIds: ['d1'] },
+      { newDevices: 0, onlineChanges: 1, deviceIds: ['d1'] },
     ])
     expect(writes.size).toBe(0)
     db.close()

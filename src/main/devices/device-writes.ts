@@ -29,7 +29,7 @@ export class DeviceWrites {
     config: QueueConfig,
     private readonly hooks: {
       /** After a commit that registered devices or changed online state. */
-      afterCommit: (changed: { newDevices: number; onlineChanges: number }) => void
+      afterCommit: (changed: { newDevices: number; onlineChanges: number; deviceIds: string[] }) => void
       onError: (err: unknown) => void
     },
   ) {
@@ -91,7 +91,7 @@ export class DeviceWrites {
     for (const [id, w] of sealed) if (this.pending.get(id) === w) this.pending.delete(id)
     if (changed.newDevices > 0 || changed.onlineChanges > 0) {
       try {
-        this.hooks.afterCommit(changed)
+        this.hooks.afterCommit({ ...changed, deviceIds: touches.map((t) => t.id) })
       } catch (err) {
         this.hooks.onError(err)
       }

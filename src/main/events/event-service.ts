@@ -1,12 +1,13 @@
 /**
  * Records station events (camera/device offline and online, buzzer failures, queue overload) through a
  * small group-commit queue whose transactions run on the writer thread ('events.insert'): `record()`
- * resolves with the stored event only after it is committed, then the event goes out live. Guards
+ * resolves with the stored event only after it is committed and published on the domain event stream. Guards
  * acknowledge events (on the main connection: rare); the first acknowledgement is kept.
  */
 import type { QueueConfig } from '../config'
 import { GroupCommitQueue } from '../queues/group-commit-queue'
-import type { ChangeBus, EventService, LiveHub, NewEvent } from '../services'
+import type { EventService, NewEvent } from '../services'
+import type { DomainEventStream } from './domain-stream'
 import type { Writer } from '../database/writer'
 import type { StationEvent } from '../../shared/schemas/entities'
 import type { EventDraft, EventsRepository } from './events-repository'
@@ -35,8 +36,7 @@ export class StationEventService implements EventService {
     private readonly deps: {
       repo: EventsRepository
       writer: Writer
-      changes: ChangeBus
-      live: LiveHub
+      domainEvents: DomainEventStream
       log: Log
       queueConfig?: QueueConfig
       now?: () => number
@@ -60,13 +60,8 @@ export class StationEventService implements EventService {
       items.map((i) => i.draft),
     )
     items.forEach((item, i) => (item.id = ids[i]!))
-    // Committed: tell the caches, then the live channel. Nothing here may undo the commit.
-    try {
-      this.deps.changes.emit(['events'])
-      for (const item of items) this.deps.live.publish({ type: 'event', event: toStored(item) })
-    } catch (err) {
-      this.deps.log.error({ err }, 'event published after commit failed')
-    }
+    // Committed: tell every subscriber (caches, live channel, rules). Nothing here may undo the commit.
+    this.deps.domainEvents.publish({ type: 'event.recorded', events: items.map(toStored) })
   }
 
   async record(e: NewEvent): Promise<StationEvent> {
@@ -97,10 +92,7 @@ export class StationEventService implements EventService {
     const recorded = this.deps.repo.acknowledge(id, by, note ?? null, this.now())
     const event = this.deps.repo.get(id)
     if (!event) return undefined
-    if (recorded) {
-      this.deps.changes.emit(['events'])
-      this.deps.live.publish({ type: 'event.acked', event })
-    }
+    if (recorded) this.deps.domainEvents.publish({ type: 'event.acknowledged', event })
     return { event, recorded }
   }
 

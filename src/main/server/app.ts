@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { StationConfig } from '../config'
 import { ErrorBody } from '../../shared/schemas/common'
+import domainEventsPlugin from './plugins/domain-events'
 import databasePlugin from './plugins/database'
 import errorsPlugin from './plugins/errors'
 import { AccessLog } from './access-log'
@@ -100,6 +101,7 @@ export async function buildApp(
   app.addSchema(ErrorBody)
 
   // Tier 1: the station's foundations (the database closes last).
+  await app.register(domainEventsPlugin)
   await app.register(databasePlugin)
   await app.register(errorsPlugin)
   // Before security and auth: its hooks then also close upgrades those refuse (401/403/503).
@@ -125,8 +127,8 @@ export async function buildApp(
   await app.register(metricsPlugin)
   await app.register(responseCachePlugin)
   await app.register(eventsPlugin)
-  await app.register(buzzersPlugin)
   await app.register(devicesPlugin)
+  await app.register(buzzersPlugin)
   await app.register(videoPlugin)
 
   // Tier 3: routes.

@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { RawData, WebSocket } from 'ws'
 import { DeviceId, type DeviceToStation } from '../../shared/schemas/device-protocol'
-import { deviceHub, type DeviceHub } from '../devices/device-service'
+import type { DeviceHub } from '../devices/device-service'
 import { parseDeviceMessage } from '../devices/ingest-validation'
 import type { IngestReading } from '../devices/readings-writer'
 import { errors } from '../server/errors'
@@ -87,7 +87,7 @@ function onMessage(
 }
 
 const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
-  const hub = deviceHub(app)
+  const hub = app.devices
   const totalSockets = () => app.websocketServer?.clients.size ?? 0
 
   app.get(
@@ -133,12 +133,6 @@ const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
         onMessage(hub, conn, data, isBinary, () => app.buzzers, app.log),
       )
       socket.on('close', () => hub.disconnect(conn))
-      // Whatever a guard queued while the device was away goes out now.
-      try {
-        app.buzzers.onDeviceConnected(deviceId)
-      } catch (err) {
-        req.log.warn({ err, deviceId }, 'could not push pending buzzer commands')
-      }
     },
   )
 }

@@ -63,7 +63,7 @@ const liveRoute: FastifyPluginAsyncTypebox = async (app) => {
       }
       const user = { username: p.username, role: p.role }
       socket.send(JSON.stringify({ type: 'hello', serverTime: Date.now(), user }))
-      app.liveHub.add(socket, user)
+      app.live.add(socket, user)
     },
   )
 }

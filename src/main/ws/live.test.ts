@@ -118,16 +118,16 @@ describe('/ws/live', () => {
     const stuck = await open(guard)
     await stuck.next('hello')
     ;(stuck.ws as unknown as { _socket: Socket })._socket.pause()
-    const before = st.app.liveHub.stats().slowDisconnects
+    const before = st.app.live.stats().slowDisconnects
     const blob = 'b'.repeat(4.5 * 1024 * 1024) // bigger than the hub's hard bound
     let maxBuffered = 0
-    for (let i = 0; i < 200 && st.app.liveHub.stats().slowDisconnects === before; i++) {
+    for (let i = 0; i < 200 && st.app.live.stats().slowDisconnects === before; i++) {
       st.app.live.publish({ type: 'stats', stats: { i, blob } })
-      maxBuffered = Math.max(maxBuffered, st.app.liveHub.bufferedBytes())
+      maxBuffered = Math.max(maxBuffered, st.app.live.bufferedBytes())
       // Let the healthy subscribers drain between the big messages.
       await waitFor(() => healthy.messages.some((m) => m.type === 'stats' && m.stats.i === i), `message ${i}`)
     }
-    expect(st.app.liveHub.stats().slowDisconnects).toBe(before + 1)
+    expect(st.app.live.stats().slowDisconnects).toBe(before + 1)
     // Per subscriber: at most the soft bound plus one message.
     expect(maxBuffered).toBeLessThanOrEqual(clients.length * (512 * 1024 + blob.length + 1024))
     st.app.live.publish({ type: 'camera.status', cameraId: 7, online: false })

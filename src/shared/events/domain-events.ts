@@ -12,8 +12,14 @@ export interface CommittedReading {
   deviceId: string
   sensor: string
   value: number
-  unit: string
+  /** As the device sent it (absent: the sensor's unit is unchanged). */
+  unit?: string | undefined
   ts: number
+}
+
+/** A sensor's newest value after a commit (with the sensor's unit). */
+export interface LatestReading extends CommittedReading {
+  unit: string
 }
 
 /** What happened to a row: created, updated, deleted, or only its credential (token) changed. */
@@ -24,7 +30,7 @@ export interface DomainEventMap {
   'reading.committed': {
     readings: readonly CommittedReading[]
     /** The newest value per device and sensor in this commit (what live views and caches need). */
-    latest: readonly CommittedReading[]
+    latest: readonly LatestReading[]
     /** Devices this commit registered (first reading from an unknown device). */
     newDevices: readonly string[]
   }

@@ -9,12 +9,10 @@ export default fp(
     const service = new StationBuzzerService({
       repo: new BuzzerRepository(app.db),
       writer: app.writer,
-      changes: app.changes,
-      live: app.live,
+      domainEvents: app.domainEvents,
       events: app.events,
       cache: app.domainCaches.create<string, BuzzerRequest>('buzzer-statuses', 5_000, 5 * 60_000),
-      // Looked up at call time: the device plugin and this one each call the other.
-      devices: () => (app.hasDecorator('devices') ? app.devices : undefined),
+      devices: app.devices,
       queueConfig: app.config.queues.buzzers,
       timeoutMs: app.config.buzzerTimeoutMs,
       log: app.log,
@@ -24,5 +22,8 @@ export default fp(
     service.start()
     app.addHook('onClose', async () => service.stop())
   },
-  { name: 'station-buzzers', dependencies: ['station-database', 'station-live', 'station-events'] },
+  {
+    name: 'station-buzzers',
+    dependencies: ['station-domain-events', 'station-database', 'station-events', 'station-devices'],
+  },
 )

@@ -9,7 +9,6 @@ import { InlineWriter, WorkerWriter, type Writer } from '../../database/writer'
 import type { ChangeBus, QueueRegistry, Table } from '../../services'
 import type { GroupCommitQueue } from '../../queues/group-commit-queue'
 import { DomainCacheRegistry } from '../../cache/domain-cache'
-import { DomainEventStream } from '../../events/domain-stream'
 
 function createChangeBus(): ChangeBus {
   const listeners = new Set<(tables: readonly Table[]) => void>()
@@ -93,7 +92,6 @@ export default fp(
     app.decorate('writer', writer)
     app.decorate('reads', reads)
     app.decorate('changes', createChangeBus())
-    app.decorate('domainEvents', new DomainEventStream(app.log.child({ component: 'domain-events' })))
     app.decorate('queues', queues)
     const domainCaches = new DomainCacheRegistry()
     domainCaches.startCleanup()

@@ -1,22 +1,30 @@
-/** `app.events`: records station events through the 'events' write queue (writer thread), and notes queue overloads. */
+/**
+ * `app.events`: records station events through the 'events' write queue (writer thread): queue overloads,
+ * and devices going online/offline (from the domain event stream).
+ */
 import fp from 'fastify-plugin'
 import { EventsRepository } from '../../events/events-repository'
 import { StationEventService } from '../../events/event-service'
+import { recordPresenceEvents } from '../../events/presence-events'
 
 export default fp(
   async (app) => {
     const service = new StationEventService({
       repo: new EventsRepository(app.db),
       writer: app.writer,
-      changes: app.changes,
-      live: app.live,
+      domainEvents: app.domainEvents,
       log: app.log,
     })
     app.queues.add(service.queue)
     app.decorate('events', service)
     // Any write queue refusing work (whoever created it) becomes a `queue.overload` event.
     const stop = app.queues.onFull((queue) => service.noteOverload(queue))
-    app.addHook('onClose', async () => stop())
+    // Devices going online/offline become events (the device service only reports presence).
+    const offPresence = recordPresenceEvents(app.domainEvents, service, app.log)
+    app.addHook('onClose', async () => {
+      stop()
+      offPresence()
+    })
   },
-  { name: 'station-events', dependencies: ['station-database', 'station-live'] },
+  { name: 'station-events', dependencies: ['station-domain-events', 'station-database'] },
 )

@@ -1,26 +1,27 @@
-/** `app.live`: the UI's live channel hub, with ping/pong every `ws.pingIntervalMs` and a clean close on shutdown. */
+/**
+ * `app.live`: the UI's live channel hub, with ping/pong every `ws.pingIntervalMs` and a clean close on
+ * shutdown. It carries committed facts from the domain event stream (ws/live-feed.ts) and the services'
+ * own statistics.
+ */
 import fp from 'fastify-plugin'
 import { WsLiveHub } from '../../ws/live-hub'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The concrete hub behind `app.live` (subscriber management for the /ws/live route). */
-    liveHub: WsLiveHub
-  }
-}
+import { feedLiveChannel } from '../../ws/live-feed'
 
 export default fp(
   async (app) => {
     const hub = new WsLiveHub()
     app.decorate('live', hub)
-    app.decorate('liveHub', hub)
+    const unfeed = feedLiveChannel(app.domainEvents, hub)
     const timer = setInterval(() => hub.heartbeat(), app.config.ws.pingIntervalMs)
     timer.unref()
     app.addHook('preClose', async () => {
       clearInterval(timer)
       hub.closeAll()
     })
-    app.addHook('onClose', async () => clearInterval(timer))
+    app.addHook('onClose', async () => {
+      clearInterval(timer)
+      unfeed()
+    })
   },
-  { name: 'station-live' },
+  { name: 'station-live', dependencies: ['station-domain-events'] },
 )

@@ -45,7 +45,7 @@ export default fp(
       startedAt: Date.now(),
       routes,
       loopDelay: () => loop.stats(),
-      live: () => app.liveHub.stats(),
+      live: () => app.live.stats(),
       devices: () => (app.hasDecorator('devices') ? app.devices.stats() : null),
       openWebSockets: () => openWebSockets(app),
       maxWebSockets: app.config.ws.maxConnections,
@@ -64,7 +64,7 @@ export default fp(
     app.decorate('metrics', service)
 
     const timer = setInterval(() => {
-      if (app.liveHub.hasAudience(true)) {
+      if (app.live.hasAudience(true)) {
         const stats = service.snapshot({ routes: false }) as unknown as Record<string, unknown>
         app.live.publish({ type: 'stats', stats }, { adminOnly: true })
       }

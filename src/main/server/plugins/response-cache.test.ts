@@ -158,7 +158,7 @@ describe('API response cache', () => {
     expect(areas.headers['x-cache']).toBe('MISS')
     expect(names(areas)).toContain('Gatehouse')
     expect((await get('/api/users')).headers['x-cache']).toBe('HIT')
-    st.app.changes.emit(['users'])
+    st.app.domainEvents.publish({ type: 'user.changed', userId: 1, change: 'updated' })
     expect((await get('/api/users')).headers['x-cache']).toBe('MISS')
     expect(INVALIDATES.cameras).toEqual(expect.arrayContaining(['/api/cameras', '/api/stream']))
     expect(INVALIDATES.areas).toContain('/api/cameras')

@@ -194,5 +194,8 @@ export default fp(
       cache.clear()
     })
   },
-  { name: 'station-response-cache', dependencies: ['station-database', 'station-auth', 'station-metrics'] },
+  {
+    name: 'station-response-cache',
+    dependencies: ['station-domain-events', 'station-database', 'station-auth', 'station-metrics'],
+  },
 )

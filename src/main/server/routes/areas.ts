@@ -54,7 +54,7 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!n) throw errors.badRequest('The name must not be blank')
       try {
         const area = areas.create(n, req.body.description ?? '')
-        app.changes.emit(['areas'])
+        app.domainEvents.publish({ type: 'area.changed', areaId: area.id, change: 'created' })
         return reply.code(201).send({ success: true as const, data: area })
       } catch (err) {
         if (err instanceof DuplicateAreaError) throw duplicate(n)
@@ -84,7 +84,7 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const area = areas.replace(id, n, req.body.description ?? current.description)
         if (!area) throw errors.notFound(`Area ${id}`)
-        app.changes.emit(['areas'])
+        app.domainEvents.publish({ type: 'area.changed', areaId: id, change: 'updated' })
         return { success: true as const, data: area }
       } catch (err) {
         if (err instanceof DuplicateAreaError) throw duplicate(n)
@@ -107,8 +107,8 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { id } = req.params
       if (!areas.delete(id)) throw errors.notFound(`Area ${id}`)
-      // ON DELETE SET NULL changed the cameras and devices that were in it.
-      app.changes.emit(['areas', 'cameras', 'devices'])
+      // ON DELETE SET NULL changed the cameras and devices that were in it (the cache drops those too).
+      app.domainEvents.publish({ type: 'area.changed', areaId: id, change: 'deleted' })
       return { success: true as const, data: { deleted: true, id } }
     },
   )

@@ -131,7 +131,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.auth.forgetSessions(me.id)
       const token = newToken()
       const expiresAt = app.auth.sessions.create(hashToken(token), me.id, app.config.sessionTtlMs)
-      app.changes.emit(['users'])
+      app.domainEvents.publish({ type: 'user.changed', userId: me.id, change: 'password' })
       return { success: true as const, data: { token, expiresAt } }
     },
   )

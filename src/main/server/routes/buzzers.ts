@@ -34,7 +34,7 @@ function assertDevice(p: Principal | null, deviceId: string): void {
 
 const buzzerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const touch = (deviceId: string, ip: string) => {
-    if (app.hasDecorator('devices')) app.devices.touch(deviceId, ip)
+    app.devices.touch(deviceId, ip)
   }
 
   app.post(

@@ -7,7 +7,6 @@ import { Type } from '@sinclair/typebox'
 import { Nullable, Ok } from '../../../shared/schemas/common'
 import { Device, DeviceDetail } from '../../../shared/schemas/entities'
 import { DeviceId } from '../../../shared/schemas/device-protocol'
-import { deviceHub } from '../../devices/device-service'
 import { errors } from '../errors'
 
 export const DeviceParams = Type.Object({ id: DeviceId })
@@ -24,7 +23,7 @@ const isForeignKeyError = (err: unknown) =>
   (err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
 
 const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const hub = deviceHub(app)
+  const hub = app.devices
   const notFound = (id: string) => errors.notFound(`Device ${id}`)
 
   app.get(

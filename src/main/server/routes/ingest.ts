@@ -6,13 +6,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
 import { IngestBody } from '../../../shared/schemas/device-protocol'
-import { deviceHub } from '../../devices/device-service'
 import { validateIngestBody } from '../../devices/ingest-validation'
 import type { IngestReading } from '../../devices/readings-writer'
 import { StationError, errors } from '../errors'
 
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const hub = deviceHub(app)
+  const hub = app.devices
 
   app.post(
     '/api/v1/ingest/sensor-data',

@@ -8,7 +8,6 @@ import { Type } from '@sinclair/typebox'
 import { EpochMs, Ok } from '../../../shared/schemas/common'
 import { Reading, ReadingBucket } from '../../../shared/schemas/entities'
 import { SENSOR_NAME_PATTERN } from '../../../shared/constants'
-import { deviceHub } from '../../devices/device-service'
 import { DeviceParams } from './devices'
 import { errors } from '../errors'
 
@@ -49,7 +48,7 @@ interface Range {
 }
 
 const readingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const hub = deviceHub(app)
+  const hub = app.devices
 
   async function ofSensor(sensorId: number, sensor: string, unit: string, r: Range, bucket?: number) {
     const params = { sensorId, from: r.from, to: r.to }

@@ -56,7 +56,7 @@ const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw errors.conflict('The device key is set by STATION_DEVICE_KEY: change it there and restart')
       }
       app.auth.rotateDeviceKey()
-      app.changes.emit(['settings'])
+      app.domainEvents.publish({ type: 'settings.changed', keys: ['deviceKey'] })
       req.log.warn(
         { by: req.principal?.kind === 'user' ? req.principal.username : undefined },
         'device key rotated',

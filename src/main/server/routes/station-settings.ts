@@ -43,7 +43,7 @@ const stationSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const data = service.update(req.body)
       if (data.changed?.length) {
-        app.changes.emit(['settings'])
+        app.domainEvents.publish({ type: 'settings.changed', keys: data.changed })
         req.log.warn(
           {
             by: req.principal?.kind === 'user' ? req.principal.username : undefined,

@@ -61,7 +61,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (isUniqueViolation(err)) throw errors.conflict(`User "${username}" already exists`)
         throw err
       }
-      app.changes.emit(['users'])
+      app.domainEvents.publish({ type: 'user.changed', userId: user.id, change: 'created' })
       return reply.code(201).send({ success: true as const, data: user })
     },
   )
@@ -98,7 +98,11 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (hash !== undefined) users.setPasswordHash(id, hash)
       })()
       app.auth.forgetSessions(id)
-      app.changes.emit(['users'])
+      app.domainEvents.publish({
+        type: 'user.changed',
+        userId: id,
+        change: role !== undefined && role !== current.role ? 'role' : 'password',
+      })
       return { success: true as const, data: users.get(id)! }
     },
   )
@@ -123,7 +127,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       app.auth.forgetSessions(id)
       users.delete(id)
-      app.changes.emit(['users'])
+      app.domainEvents.publish({ type: 'user.changed', userId: id, change: 'deleted' })
       return { success: true as const, data: { deleted: true, id } }
     },
   )
