@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { runMigrations } from './migrations'
 
@@ -11,9 +11,36 @@ export interface OpenOptions {
   synchronous: 'FULL' | 'NORMAL'
   /** Path of the better-sqlite3 native module to load (the desktop app's build for Electron's ABI). */
   nativeBinding?: string | undefined
+  /** Told about every permission the station tightened on start (the folder or a database file was open to others). */
+  onPermissionFixed?: ((what: string) => void) | undefined
 }
 
 export const DB_FILE = 'station.db'
+
+/** The data folder holds the site key and camera passwords: only the station's own user may read it. */
+export const DATA_DIR_MODE = 0o700
+export const DB_FILE_MODE = 0o600
+
+/**
+ * Creates the data folder 0700 and the database file 0600 (SQLite gives its -wal and -shm files the
+ * database file's mode), and tightens existing ones that others can read. Windows has no such modes:
+ * there the per-user profile folder's ACL protects it.
+ */
+export function secureDataFolder(dataDir: string, onFixed: (what: string) => void = () => {}): void {
+  mkdirSync(dataDir, { recursive: true, mode: DATA_DIR_MODE })
+  if (process.platform === 'win32') return
+  const tighten = (path: string, mode: number) => {
+    if (!existsSync(path)) return
+    const current = statSync(path).mode & 0o777
+    if ((current & 0o077) === 0) return
+    chmodSync(path, mode)
+    onFixed(`${path} was ${current.toString(8).padStart(4, '0')}, now ${mode.toString(8).padStart(4, '0')}`)
+  }
+  tighten(dataDir, DATA_DIR_MODE)
+  const db = databasePath(dataDir)
+  if (!existsSync(db)) closeSync(openSync(db, 'wx', DB_FILE_MODE))
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) tighten(f, DB_FILE_MODE)
+}
 
 export function databasePath(dataDir: string): string {
   return join(dataDir, DB_FILE)
@@ -38,7 +65,7 @@ export function openWriter(opts: OpenOptions): Db {
   if (opts.dataDir === undefined) {
     db = new Database(':memory:', { nativeBinding: opts.nativeBinding })
   } else {
-    mkdirSync(opts.dataDir, { recursive: true })
+    secureDataFolder(opts.dataDir, opts.onPermissionFixed)
     db = new Database(databasePath(opts.dataDir), { nativeBinding: opts.nativeBinding })
     db.pragma('journal_mode = WAL')
   }

@@ -63,7 +63,12 @@ export default fp(
   async (app) => {
     const { config } = app
     const dataDir = config.useDb ? config.dataDir : undefined
-    const db = openWriter({ dataDir, synchronous: config.dbSynchronous, nativeBinding: config.nativeBinding })
+    const db = openWriter({
+      dataDir,
+      synchronous: config.dbSynchronous,
+      nativeBinding: config.nativeBinding,
+      onPermissionFixed: (what) => app.log.warn({ fixed: what }, 'data folder was readable by other users: tightened'),
+    })
     // Migrations ran on the main connection above; the writer thread opens the migrated file.
     let writer: Writer
     try {
