@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import { DEVICE_KEY_HEADER, type Role } from '../../../shared/constants'
 import { hashToken, matchesSecret, newToken, secretDigest } from '../../auth/tokens'
-import { generatePassword, hashPassword, verifyPassword } from '../../auth/passwords'
+import { DUMMY_HASH, generatePassword, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords'
 import { UsersRepository } from '../../auth/users-repository'
 import { SessionsRepository } from '../../auth/sessions-repository'
 import { SettingsRepository } from '../../settings/settings-repository'
@@ -124,6 +124,8 @@ export class AuthService {
     // Hash even for unknown users so timing does not reveal which usernames exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
     if (!user || !ok) throw errors.badLogin()
+    // Hashed with an older, lower cost: store today's (the password is at hand only now).
+    if (needsRehash(user.passwordHash)) this.users.setPasswordHash(user.id, await hashPassword(password))
     const token = newToken()
     const expiresAt = this.sessions.create(hashToken(token), user.id, this.deps.sessionTtlMs)
     return { token, expiresAt, user: { id: user.id, username: user.username, role: user.role } }
@@ -209,7 +211,6 @@ export class AuthService {
 }
 
 // A well-formed hash that no password matches: verifying against it costs the same as a real user.
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 
 export function allows(policy: AuthPolicy, p: Principal | null): 'ok' | 'unauthenticated' | 'forbidden' {
   if (policy === 'public') return 'ok'

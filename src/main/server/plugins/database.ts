@@ -67,7 +67,8 @@ export default fp(
       dataDir,
       synchronous: config.dbSynchronous,
       nativeBinding: config.nativeBinding,
-      onPermissionFixed: (what) => app.log.warn({ fixed: what }, 'data folder was readable by other users: tightened'),
+      onPermissionFixed: (what) =>
+        app.log.warn({ fixed: what }, 'data folder was readable by other users: tightened'),
     })
     // Migrations ran on the main connection above; the writer thread opens the migrated file.
     let writer: Writer

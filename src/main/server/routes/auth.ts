@@ -112,7 +112,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const me = userOf(req.principal)
       const { currentPassword, newPassword } = req.body
-      const problem = passwordProblem(newPassword)
+      const problem = passwordProblem(newPassword, me.username)
       if (problem) throw errors.badRequest(problem)
       await limiter.guard(
         req,

@@ -50,7 +50,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const { username, password, role } = req.body
-      const problem = passwordProblem(password)
+      const problem = passwordProblem(password, username)
       if (problem) throw errors.badRequest(problem)
       if (users.findByUsername(username)) throw errors.conflict(`User "${username}" already exists`)
       const hash = await hashPassword(password)
@@ -81,11 +81,12 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { id } = req.params
       const { role, password } = req.body
+      const target = users.get(id)
+      if (!target) throw errors.notFound(`User ${id}`)
       if (password !== undefined) {
-        const problem = passwordProblem(password)
+        const problem = passwordProblem(password, target.username)
         if (problem) throw errors.badRequest(problem)
       }
-      if (!users.get(id)) throw errors.notFound(`User ${id}`)
       const hash = password === undefined ? undefined : await hashPassword(password)
       // Checked after the (slow) hash, right before writing: nothing can change in between.
       const current = users.get(id)
