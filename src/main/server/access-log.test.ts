@@ -86,4 +86,26 @@ describe('access log', () => {
     // The session token never reaches the log.
     expect(JSON.stringify(debug.lines)).not.toContain(token)
   })
+
+  it('aggregates a storm of refusals from one address into a few lines', async () => {
+    const before = info.lines.length
+    const codes = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        fetch(`${info.url}/api/v1/devices`, { headers: { 'x-device-key': 'a-wrong-key-a-wrong-key' } }).then(
+          (r) => r.status,
+        ),
+      ),
+    )
+    expect(codes.every((c) => c === 401)).toBe(true)
+    // At most one full line (none if this address was refused earlier in the interval).
+    const refused = info.lines.slice(before).filter((l) => l.msg === 'request refused')
+    expect(refused.length).toBeLessThanOrEqual(1)
+    // The interval's count comes in one summary line (written at the latest when the station closes).
+    await info.close()
+    const summary = info.lines.find((l) => l.msg === 'more requests refused (aggregated)') as
+      (Line & { suppressed: number }) | undefined
+    expect(summary?.suppressed).toBeGreaterThanOrEqual(60 - refused.length)
+    info = await stationLoggingAt('info')
+    infoStation = info.station
+  })
 })

@@ -13,7 +13,56 @@ export function logs(log: FastifyBaseLogger, level: 'debug' | 'info' | 'warn' | 
   return LEVELS[level]! >= (LEVELS[log.level] ?? Infinity)
 }
 
+/** Refusals (401/403/429) from one address with one status are logged once per this interval. */
+export const REFUSAL_LOG_INTERVAL_MS = 10_000
+const MAX_REFUSAL_KEYS = 1_000
+const AGGREGATED = new Set([401, 403, 429])
+
+/**
+ * Aggregates repeated refusals: the first refusal of an address and status in an interval is logged
+ * with its request; the others are counted and summed up in one line when the interval ends.
+ */
+export class RefusalSampler {
+  private readonly open = new Map<string, { ip: string; status: number; since: number; suppressed: number }>()
+  private timer: NodeJS.Timeout | undefined
+  private log: FastifyBaseLogger | undefined
+
+  constructor(private readonly intervalMs = REFUSAL_LOG_INTERVAL_MS) {}
+
+  /** True when this refusal should be logged in full; false when it was counted into a summary. */
+  admit(ip: string, status: number, log: FastifyBaseLogger): boolean {
+    const key = `${status} ${ip}`
+    const entry = this.open.get(key)
+    if (entry) {
+      entry.suppressed++
+      return false
+    }
+    if (this.open.size >= MAX_REFUSAL_KEYS) return false
+    this.open.set(key, { ip, status, since: Date.now(), suppressed: 0 })
+    this.log = log
+    this.timer ??= setTimeout(() => this.flush(), this.intervalMs).unref()
+    return true
+  }
+
+  /** Writes one summary line per address and status that had refusals counted, and starts over. */
+  flush(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    for (const e of this.open.values()) {
+      if (e.suppressed > 0) {
+        this.log?.info(
+          { ip: e.ip, statusCode: e.status, suppressed: e.suppressed, sinceMs: Date.now() - e.since },
+          'more requests refused (aggregated)',
+        )
+      }
+    }
+    this.open.clear()
+  }
+}
+
 export class AccessLog extends LogController {
+  readonly refusals = new RefusalSampler()
+
   /** Nothing on arrival: one line per request, when it is answered. */
   override incomingRequest(): void {}
 
@@ -21,6 +70,7 @@ export class AccessLog extends LogController {
     const status = reply.statusCode
     const level = error || status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug'
     if (!logs(reply.log, level)) return
+    if (!error && AGGREGATED.has(status) && !this.refusals.admit(req.ip, status, reply.log)) return
     const line = { req, res: reply, responseTime: reply.elapsedTime, ...(error ? { err: error } : {}) }
     const msg = error
       ? 'request errored'

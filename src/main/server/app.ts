@@ -81,6 +81,7 @@ export async function buildApp(
   opts: { logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<App> {
   const hitLane = new HitLane()
+  const accessLog = new AccessLog()
   // No reverse proxy in front of the station: bound how long a client may take.
   const timeouts = { requestTimeout: 30_000, connectionTimeout: 0, keepAliveTimeout: 72_000 }
   const app = Fastify({
@@ -90,7 +91,7 @@ export async function buildApp(
     ...timeouts,
     trustProxy: false,
     // One access-log line per request, at a level that depends on the answer (access-log.ts).
-    logController: new AccessLog(),
+    logController: accessLog,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
@@ -98,6 +99,11 @@ export async function buildApp(
 
   app.decorate('config', config)
   app.decorate('hitLane', hitLane)
+  // The last aggregated refusal counts are written on close.
+  app.addHook('onClose', (_app, done) => {
+    accessLog.refusals.flush()
+    done()
+  })
   app.addSchema(ErrorBody)
 
   // Tier 1: the station's foundations (the database closes last).

@@ -11,11 +11,12 @@ import type { FastifyRequest } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import { DEVICE_KEY_HEADER, type Role } from '../../../shared/constants'
 import { hashToken, matchesSecret, newToken, secretDigest } from '../../auth/tokens'
+import { AuthFailures } from '../../auth/auth-failures'
 import { DUMMY_HASH, generatePassword, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords'
 import { UsersRepository } from '../../auth/users-repository'
 import { SessionsRepository } from '../../auth/sessions-repository'
 import { SettingsRepository } from '../../settings/settings-repository'
-import { errors } from '../errors'
+import { StationError, errors } from '../errors'
 
 export type AuthPolicy = 'public' | 'device' | 'guard' | 'admin' | 'device-or-guard'
 
@@ -228,6 +229,33 @@ export function allows(policy: AuthPolicy, p: Principal | null): 'ok' | 'unauthe
   }
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Failed authentication per client IP (auth/auth-failures.ts). */
+    authFailures: AuthFailures
+  }
+}
+
+function tooManyAuthFailures(refusedMs: number): StationError {
+  const seconds = Math.max(1, Math.ceil(refusedMs / 1000))
+  return new StationError(
+    429,
+    'RATE_LIMITED',
+    `Too many failed authentication attempts; retry in ${seconds} s`,
+    {
+      'retry-after': String(seconds),
+    },
+  )
+}
+
+function presentsCredentials(req: FastifyRequest, queryToken: string | undefined): boolean {
+  return (
+    queryToken !== undefined ||
+    typeof req.headers[DEVICE_KEY_HEADER] === 'string' ||
+    typeof req.headers.authorization === 'string'
+  )
+}
+
 export default fp(
   async (app) => {
     const auth = new AuthService({
@@ -238,11 +266,17 @@ export default fp(
     })
     app.decorate('auth', auth)
     app.decorateRequest('principal', null)
+    const failures = new AuthFailures()
+    app.decorate('authFailures', failures)
 
     // Callback style: this hook runs on every request.
     app.addHook('onRequest', (req, _reply, done) => {
       const config = req.routeOptions.config
       const policy = config.auth ?? 'admin'
+      if (policy !== 'public') {
+        const refusedMs = failures.refusedFor(req.ip)
+        if (refusedMs > 0) return done(tooManyAuthFailures(refusedMs))
+      }
       let queryToken: string | undefined
       if (req.method === 'GET' && (config.sessionInQuery || config.tokenScope === 'stream')) {
         const t = (req.query as Record<string, unknown> | undefined)?.token
@@ -254,6 +288,8 @@ export default fp(
       const verdict = allows(policy, req.principal)
       if (verdict === 'ok') return done()
       if (verdict === 'forbidden') return done(errors.forbidden())
+      // Presented credentials that did not verify count against the address.
+      if (presentsCredentials(req, queryToken)) failures.failed(req.ip)
       done(typeof req.headers[DEVICE_KEY_HEADER] === 'string' ? errors.badDeviceKey() : errors.unauthorized())
     })
 
