@@ -39,6 +39,8 @@ export interface StationConfig {
   logLevel: string
   /** Folder of the built renderer to serve in browser mode (optional). */
   rendererDir: string | undefined
+  /** Extra names and addresses (beyond the machine's own) the station answers state changes for (STATION_ALLOWED_HOSTS). */
+  allowedHosts: string[]
   /** The better-sqlite3 native module to load instead of the default (the desktop app's Electron build). */
   nativeBinding?: string
   /** Where the settings came from (set by settings/effective-config): env vars that fix them, the default data folder. */
@@ -125,5 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
     video: loadVideoConfig(env),
     logLevel: env.LOG_LEVEL || 'info',
     rendererDir: env.STATION_RENDERER_DIR || undefined,
+    allowedHosts: (env.STATION_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h.length > 0),
   }
 }

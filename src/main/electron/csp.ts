@@ -3,25 +3,11 @@
  * the desktop app adds this header to the station's pages as they load in its window (both apply, so
  * the stricter wins). `cspProblems` is the checklist the tests run on both.
  */
+import { pageCsp } from '../server/security-headers'
 
 /** The header policy for the app's pages served by the station at `origin`. */
 export function desktopCsp(origin: string): string {
-  const ws = origin.replace(/^http/, 'ws')
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ${ws}`,
-    "worker-src 'self'",
-    "object-src 'none'",
-    "frame-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ')
+  return pageCsp(origin.replace(/^http/, 'ws'))
 }
 
 export function parseCsp(policy: string): Map<string, string[]> {

@@ -18,6 +18,12 @@ export const errors = {
   forbidden: (message = 'Your role may not do this') => new StationError(403, 'FORBIDDEN', message),
   foreignOrigin: (origin: string) =>
     new StationError(403, 'FOREIGN_ORIGIN', `Cross-origin request from ${origin} refused`),
+  foreignHost: (host: string) =>
+    new StationError(
+      403,
+      'FOREIGN_HOST',
+      `This station does not answer as "${host}": add the name to STATION_ALLOWED_HOSTS if it is one of its own`,
+    ),
   notFound: (what: string) => new StationError(404, 'NOT_FOUND', `${what} not found`),
   conflict: (message: string) => new StationError(409, 'CONFLICT', message),
   badRequest: (message: string) => new StationError(400, 'BAD_REQUEST', message),

@@ -11,6 +11,7 @@
  * through, and the rate limit exempts signed-in users. The hit is counted in the cache's stats and the
  * route's response-time metrics like any other.
  */
+import { setSecurityHeaders } from './security-headers'
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { FastifyBaseLogger, FastifyServerFactory } from 'fastify'
 import { DEVICE_KEY_HEADER } from '../../shared/constants'
@@ -92,6 +93,7 @@ export class HitLane {
   serverFactory(timeouts: ServerTimeouts): FastifyServerFactory {
     return (handler) => {
       const server = http.createServer((req, res) => {
+        setSecurityHeaders(res)
         if (!this.tryServe(req, res)) handler(req, res)
       })
       server.keepAliveTimeout = timeouts.keepAliveTimeout

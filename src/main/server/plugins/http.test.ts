@@ -125,7 +125,7 @@ describe('HTTP plumbing', () => {
     const same = await st.app.inject({
       method: 'POST',
       url: '/api/cameras',
-      headers: { ...bearer(admin), host: 'station.local:8787', origin: 'http://station.local:8787' },
+      headers: { ...bearer(admin), host: 'localhost:8787', origin: 'http://localhost:8787' },
       payload,
     })
     expect(same.statusCode).toBe(201)

@@ -1,17 +1,22 @@
 /**
- * Refuses cross-origin state-changing requests and WebSocket upgrades from foreign Origins (CSRF and
- * cross-site WebSocket hijacking). LAN devices send no Origin; browsers on the station's own page send
- * the station's own origin.
+ * State-changing requests and WebSocket upgrades must be addressed to the station by one of its own names
+ * (DNS rebinding: see allowed-hosts.ts) and, when a browser sends an Origin, come from the station's own
+ * origin, scheme included (CSRF and cross-site WebSocket hijacking). LAN devices send no Origin; browsers
+ * on the station's own page send the station's own origin. Reads (GET without upgrade) are not checked:
+ * a rebinding page cannot read them without a session token, which lives only in the station's origin.
  */
 import fp from 'fastify-plugin'
 import { errors } from '../errors'
+import { AllowedHosts } from '../allowed-hosts'
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-export function sameOrigin(origin: string, host: string | undefined): boolean {
+/** Whether `origin` is the station's own: same scheme (the station speaks plain HTTP), host and port. */
+export function sameOrigin(origin: string, host: string | undefined, scheme = 'http:'): boolean {
   if (!host) return false
   try {
-    return new URL(origin).host === host
+    const url = new URL(origin)
+    return url.protocol === scheme && url.host === host.toLowerCase()
   } catch {
     return false
   }
@@ -19,12 +24,14 @@ export function sameOrigin(origin: string, host: string | undefined): boolean {
 
 export default fp(
   async (app) => {
+    const hosts = new AllowedHosts(app.config.allowedHosts)
     app.addHook('onRequest', (req, _reply, done) => {
-      const origin = req.headers.origin
-      if (origin === undefined) return done()
       const upgrade = req.headers.upgrade?.toLowerCase() === 'websocket'
       if (SAFE.has(req.method) && !upgrade) return done()
-      if (!sameOrigin(origin, req.headers.host)) return done(errors.foreignOrigin(origin))
+      if (!hosts.allows(req.headers.host)) return done(errors.foreignHost(req.headers.host ?? ''))
+      const origin = req.headers.origin
+      if (origin !== undefined && !sameOrigin(origin, req.headers.host))
+        return done(errors.foreignOrigin(origin))
       done()
     })
   },
