@@ -46,6 +46,7 @@ import videoViewRoutes from './routes/video-view'
 import rendererPlugin from './plugins/renderer'
 import websocket from '@fastify/websocket'
 import { HitLane } from './hit-lane'
+import { buildValidator } from './validation'
 
 export type App = FastifyInstance
 
@@ -94,7 +95,8 @@ export async function buildApp(
     logController: accessLog,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Bodies are never coerced; querystrings and params are, then must hold finite numbers (validation.ts).
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('config', config)

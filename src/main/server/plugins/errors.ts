@@ -4,6 +4,26 @@ import type { FastifyError } from 'fastify'
 import { StationError, errorBody } from '../errors'
 import { QueueClosedError, QueueFullError } from '../../queues/group-commit-queue'
 
+/** The code a client gets for an error that is not one of the station's own. */
+const PUBLIC_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  408: 'REQUEST_TIMEOUT',
+  411: 'LENGTH_REQUIRED',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'HEADERS_TOO_LARGE',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+}
+export const publicCode = (status: number): string =>
+  PUBLIC_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'REQUEST_REFUSED')
+
 export default fp(
   async (app) => {
     app.setErrorHandler((err: FastifyError | Error, req, reply) => {
@@ -25,20 +45,17 @@ export default fp(
         return reply.code(400).send(errorBody(400, `Invalid ${where}: ${fe.message}`, 'VALIDATION'))
       }
       const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 600 ? fe.statusCode : 500
+      // Internal codes (SQLITE_*, FST_ERR_*, ERR_*) stay in the log: clients get the station's own.
       if (status >= 500) {
         req.log.error({ err }, 'request failed')
         return reply
           .code(status)
-          .send(errorBody(status, status === 500 ? 'Internal error' : fe.message, fe.code))
+          .send(errorBody(status, status === 500 ? 'Internal error' : fe.message, publicCode(status)))
       }
       if (status === 429) {
         return reply.code(429).send(errorBody(429, fe.message || 'Too many requests', 'RATE_LIMITED'))
       }
-      return reply.code(status).send(errorBody(status, fe.message, fe.code))
-    })
-
-    app.setNotFoundHandler({ preHandler: undefined }, (req, reply) => {
-      reply.code(404).send(errorBody(404, `No route ${req.method} ${req.url.split('?')[0]}`, 'NO_ROUTE'))
+      return reply.code(status).send(errorBody(status, fe.message, publicCode(status)))
     })
   },
   { name: 'station-errors' },

@@ -5,6 +5,8 @@
  */
 import fp from 'fastify-plugin'
 import compress from '@fastify/compress'
+import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import { errorBody } from '../errors'
 import type { AuthPolicy } from './auth'
 import { COMPRESS_THRESHOLD } from '../../cache/hit-response'
 
@@ -31,8 +33,13 @@ export default fp(
   async (app) => {
     const routes: RouteEntry[] = []
     app.decorate('routeTable', routes)
+    // The same paths again, to tell an unknown path (404) from a known one asked with the wrong method (405).
+    const paths = FindMyWay({ ignoreTrailingSlash: true })
+    const methods = new Set<string>()
     app.addHook('onRoute', (r) => {
       for (const method of Array.isArray(r.method) ? r.method : [r.method]) {
+        if (!paths.hasRoute(method as HTTPMethod, r.url)) paths.on(method as HTTPMethod, r.url, () => {})
+        methods.add(method)
         routes.push({
           method,
           url: r.url,
@@ -53,6 +60,24 @@ export default fp(
     app.addHook('onSend', (_req, reply, payload, done) => {
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', DEFAULT_CACHE_CONTROL)
       done(null, payload)
+    })
+
+    app.setNotFoundHandler({ preHandler: undefined }, (req, reply) => {
+      const path = req.url.split('?')[0]!
+      const allowed = [...methods].filter((m) => paths.find(m as HTTPMethod, path) !== null)
+      if (allowed.length > 0) {
+        return reply
+          .code(405)
+          .header('allow', allowed.join(', '))
+          .send(
+            errorBody(
+              405,
+              `${req.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
+              'METHOD_NOT_ALLOWED',
+            ),
+          )
+      }
+      reply.code(404).send(errorBody(404, `No route ${req.method} ${path}`, 'NO_ROUTE'))
     })
   },
   { name: 'station-http', dependencies: ['station-auth'] },

@@ -25,6 +25,28 @@ const WHO: Record<AuthPolicy, string> = {
   'device-or-guard': 'Devices (site key or device token) or any signed-in user.',
 }
 
+const ERROR = { $ref: 'ErrorBody#' }
+const ERROR_ANSWERS = {
+  400: 'Invalid request (the message says which field)',
+  401: 'Not signed in, or the credential is wrong or no longer valid',
+  403: 'Signed in, but not allowed (role, origin or host)',
+  404: 'Not found',
+  405: 'Method not allowed on this path (the Allow header lists the allowed ones)',
+  429: 'Too many requests or failed attempts (Retry-After says when to retry)',
+  500: 'Internal error (details are in the station log)',
+  503: 'Overloaded, storage full or shutting down (Retry-After says when to retry)',
+} as const
+
+/** The error answers an operation can give, each with the station's one error shape. */
+function errorResponses(policy: AuthPolicy, existing: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [code, description] of Object.entries(ERROR_ANSWERS)) {
+    if (policy === 'public' && (code === '401' || code === '403')) continue
+    if (existing[code] === undefined) out[code] = { description, ...ERROR }
+  }
+  return out
+}
+
 export default fp(
   async (app) => {
     await app.register(swagger, {
@@ -58,7 +80,16 @@ export default fp(
         const s = (schema ?? {}) as Record<string, unknown>
         const description =
           typeof s.description === 'string' ? `${s.description}\n\n${WHO[policy]}` : WHO[policy]
-        return { schema: { ...s, description, security: SECURITY[policy] }, url }
+        const response = (s.response ?? {}) as Record<string, unknown>
+        return {
+          schema: {
+            ...s,
+            description,
+            security: SECURITY[policy],
+            response: { ...response, ...errorResponses(policy, response) },
+          },
+          url,
+        }
       },
     })
 

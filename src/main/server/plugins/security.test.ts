@@ -120,3 +120,43 @@ describe('security headers on every answer', () => {
     expectSecurityHeaders(asset)
   })
 })
+
+describe('OpenAPI completeness and 405', () => {
+  let st: TestStation
+  beforeAll(async () => {
+    st = await createTestStation()
+  })
+  afterAll(() => st.close())
+
+  it('documents the error answers of every operation with the error shape', async () => {
+    const doc = (await st.app.inject({ method: 'GET', url: '/api/openapi.json' })).json()
+    const ops = Object.entries(
+      doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>,
+    )
+    expect(ops.length).toBeGreaterThan(20)
+    for (const [path, byMethod] of ops) {
+      for (const [method, op] of Object.entries(byMethod)) {
+        for (const code of ['400', '429', '500', '503']) {
+          const answer = op.responses[code]
+          expect(answer, `${method} ${path} ${code}`).toBeDefined()
+        }
+      }
+    }
+    // Signed-in routes document 401/403; public ones do not.
+    expect(doc.paths['/api/health'].get.responses['401']).toBeUndefined()
+    const err = doc.paths['/api/cameras'].get.responses['401']
+    const ref = err.content['application/json'].schema.$ref as string
+    const shape = doc.components.schemas[ref.split('/').pop()!]
+    expect(Object.keys(shape.properties)).toEqual(['success', 'statusCode', 'error', 'message', 'code'])
+  })
+
+  it('answers a known path asked with the wrong method with 405 and Allow', async () => {
+    const admin = { authorization: `Bearer ${await st.login()}` }
+    const res = await st.app.inject({ method: 'PATCH', url: '/api/health', headers: admin })
+    expect(res.statusCode).toBe(405)
+    expect(res.headers.allow).toContain('GET')
+    expect(res.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' })
+    const unknown = await st.app.inject({ method: 'GET', url: '/api/nothing-here', headers: admin })
+    expect(unknown.statusCode).toBe(404)
+  })
+})
