@@ -2,6 +2,8 @@
 import type { RouteMetrics } from './route-metrics'
 import type { MetricsSnapshot } from './snapshot'
 
+const BOUNDS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]
+
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
 type Labels = Record<string, string>
@@ -93,7 +95,7 @@ export function toPrometheus(s: MetricsSnapshot, routes: RouteMetrics): string {
     w.family(hist, 'histogram', 'Response time per route')
     for (const r of all) {
       const base = { method: r.method, route: r.route }
-      for (const b of r.histogram.cumulative()) {
+      for (const b of r.histogram.cumulative(BOUNDS_MS)) {
         w.sample(`${hist}_bucket`, b.count, {
           ...base,
           le: b.leMs === Infinity ? '+Inf' : fmt(b.leMs / 1000),
