@@ -96,19 +96,6 @@ export class LatencyHistogram {
     return this.max
   }
 
-  /** Cumulative counts at each bound (ms), then +Inf; a bound counts the buckets wholly below it. */
-  cumulative(boundsMs: readonly number[]): { leMs: number; count: number }[] {
-    const out: { leMs: number; count: number }[] = []
-    let acc = 0
-    let i = 0
-    for (const le of boundsMs) {
-      while (i < BUCKETS - 1 && upper(i) <= le) acc += this.counts[i++]!
-      out.push({ leMs: le, count: acc })
-    }
-    out.push({ leMs: Infinity, count: this.total })
-    return out
-  }
-
   summary(): HistogramSummary {
     return {
       count: this.total,

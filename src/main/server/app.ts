@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { StationConfig } from '../config'
 import { ErrorBody } from '../../shared/schemas/common'
+import prometheusPlugin from './plugins/prometheus'
 import databasePlugin from './plugins/database'
 import errorsPlugin from './plugins/errors'
 import { AccessLog } from './access-log'
@@ -99,7 +100,9 @@ export async function buildApp(
   app.decorate('hitLane', hitLane)
   app.addSchema(ErrorBody)
 
-  // Tier 1: the station's foundations (the database closes last).
+  // Tier 1: the station's foundations. The Prometheus registry first: the database's pools and queues
+  // report their timings into it. The database closes last.
+  await app.register(prometheusPlugin)
   await app.register(databasePlugin)
   await app.register(errorsPlugin)
   // Before security and auth: its hooks then also close upgrades those refuse (401/403/503).
