@@ -26,6 +26,7 @@ import liveRoute, { closeWebSockets } from '../ws/live-route'
 import eventsRoutes from './routes/events'
 import buzzerRoutes from './routes/buzzers'
 import metricsRoutes from './routes/metrics'
+import metricsTokenRoutes from './routes/metrics-token'
 import healthRoutes from './routes/health'
 import rateLimitPlugin from './plugins/rate-limit'
 import overloadPlugin from './plugins/overload'
@@ -143,6 +144,7 @@ export async function buildApp(
   await app.register(heartbeatRoutes)
   await app.register(deviceSocketRoute)
   await app.register(metricsRoutes)
+  await app.register(metricsTokenRoutes)
   await app.register(authRoutes)
   await app.register(usersRoutes)
   await app.register(settingsRoutes)
