@@ -207,8 +207,8 @@ export class AuthService {
   }
 
   /**
-   * A scoped token: from `?token=` (stream, GET only) or the Bearer header (camera, metrics). A token that
-   * does not resolve is refused even where a tokenless request would pass.
+   * A scoped token: from `?token=` (stream, GET only) or the Bearer header (camera, metrics). A request
+   * presenting a credential that does not resolve is refused even where a tokenless one would pass.
    */
   resolveScoped(scope: TokenScope, req: FastifyRequest, queryToken: string | undefined): Principal | null {
     const resolver = this.scopedResolvers.get(scope)
@@ -221,6 +221,8 @@ export class AuthService {
           ? authz.slice(7).trim()
           : undefined
     if (token) return resolver.token(token, req)
+    // Tokenless means no credential at all: one that is presented (and failed) must not be passed over.
+    if (authz !== undefined || req.headers[DEVICE_KEY_HEADER] !== undefined) return null
     return resolver.tokenless?.(req) ?? null
   }
 

@@ -137,6 +137,10 @@ describe('scraper address allowlist (STATION_METRICS_ALLOW)', () => {
     expect((await fetch(`${url}/api/events`)).status).toBe(401)
     // A credential that is presented must hold, whatever the address.
     expect((await fetch(`${url}/metrics`, { headers: bearer('not-a-token') })).status).toBe(401)
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Basic eDp5' } })).status).toBe(401)
+    expect(
+      (await fetch(`${url}/metrics`, { headers: { 'x-device-key': 'wrong-key-0123456789' } })).status,
+    ).toBe(401)
 
     const admin = await st.login()
     const status = await st.app.inject({
