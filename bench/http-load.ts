@@ -5,7 +5,7 @@
  * Only responses to requests sent inside the measuring window (after the warm-up) are counted.
  */
 import net from 'node:net'
-import { LatencyHistogram } from '../src/main/simulator/latency'
+import { LatencyHistogram } from '../src/main/metrics/histogram'
 
 export interface HttpRequestSpec {
   method: 'GET' | 'POST'

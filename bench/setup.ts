@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../src/main/config'
 import { createStation, type Station } from '../src/main/station'
-import { LatencyHistogram } from '../src/main/simulator/latency'
+import { LatencyHistogram } from '../src/main/metrics/histogram'
 import type { LoadAgent } from './agent'
 import type { Row } from './table'
 

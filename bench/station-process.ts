@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../src/main/config'
 import { createStation } from '../src/main/station'
-import { LatencyHistogram } from '../src/main/simulator/latency'
+import { LatencyHistogram } from '../src/main/metrics/histogram'
 
 async function main() {
   const station = await createStation(loadConfig(process.env), { logger: false })

@@ -7,7 +7,7 @@
 import http from 'node:http'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
-import { LatencyHistogram } from '../src/main/simulator/latency'
+import { LatencyHistogram } from '../src/main/metrics/histogram'
 import { MultipartJpegParser, boundaryOf } from '../src/main/video/multipart-parser'
 import { readCaptureTime } from '../src/main/video/jpeg'
 import { SimCameraServer, SimPushCamera, sharedSimFrames } from '../src/main/video/sim'
@@ -188,7 +188,7 @@ async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       p50: hist.quantile(0.5),
       p95: hist.quantile(0.95),
       p99: hist.quantile(0.99),
-      max: hist.summary().max,
+      max: hist.maxMs,
     },
     pushSkipped,
     pushFailed,

@@ -1,5 +1,5 @@
 /** Cached `GET /api/cameras/active` through the whole stack vs a bare Fastify route serving the same bytes. */
-import { LatencyHistogram } from '../../src/main/simulator/latency'
+import { LatencyHistogram } from '../../src/main/metrics/histogram'
 import type { HttpLoadResult, HttpLoadSpec } from '../http-load'
 import { adminToken, median, routeMissing, type BenchContext } from '../setup'
 import { na, num, verdict } from '../table'

@@ -3,7 +3,7 @@
  * parses the same JSON; the group-commit knee at 1/4/16/64 connections; the 1000-reading batch endpoint.
  */
 import { DEVICE_KEY_HEADER } from '../../src/shared/constants'
-import { LatencyHistogram } from '../../src/main/simulator/latency'
+import { LatencyHistogram } from '../../src/main/metrics/histogram'
 import type { HttpLoadResult, HttpLoadSpec, HttpRequestSpec } from '../http-load'
 import { DEVICE_KEY, median, routeMissing, type BenchContext } from '../setup'
 import { na, num, verdict } from '../table'

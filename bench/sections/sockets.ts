@@ -135,10 +135,10 @@ async function measure(ctx: BenchContext, target: Target, n: number, hbFigure: s
     }
     eld.push(await target.lag())
     last = await ctx.agent.call<SimulatorStats>({ kind: 'sim-stats' })
-    p99s.push(last.heartbeatAckMs.p99)
+    p99s.push(last.heartbeatAckMs.p99Ms)
     ctx.log(
-      `  round ${r + 1}/${ctx.rounds}: ${num(last.connected)} open, heartbeat ack p50 ${last.heartbeatAckMs.p50.toFixed(1)} ms p99 ${last.heartbeatAckMs.p99.toFixed(1)} ms, ` +
-        `reading ack p99 ${last.readingAckMs.p99.toFixed(1)} ms, RSS ${(peak.rss / 2 ** 20).toFixed(0)} MB, event-loop p99 ${eld[r]!.toFixed(1)} ms`,
+      `  round ${r + 1}/${ctx.rounds}: ${num(last.connected)} open, heartbeat ack p50 ${last.heartbeatAckMs.p50Ms.toFixed(1)} ms p99 ${last.heartbeatAckMs.p99Ms.toFixed(1)} ms, ` +
+        `reading ack p99 ${last.readingAckMs.p99Ms.toFixed(1)} ms, RSS ${(peak.rss / 2 ** 20).toFixed(0)} MB, event-loop p99 ${eld[r]!.toFixed(1)} ms`,
     )
   }
   const final = await ctx.agent.call<SimulatorStats>({ kind: 'sim-stop' })

@@ -42,6 +42,23 @@ describe('loadConfig', () => {
     expect(summary(c)).toMatch(/Live video: .*offline after 1\.5s without a frame/)
   })
 
+  it('reads the scraper allowlist (STATION_METRICS_ALLOW) as address/prefix entries', () => {
+    expect(loadConfig({}).metricsAllow).toEqual([])
+    expect(
+      loadConfig({ STATION_METRICS_ALLOW: ' 192.168.1.20, 10.0.0.0/24 ::1 fd00::/8' }).metricsAllow,
+    ).toEqual(['192.168.1.20/32', '10.0.0.0/24', '::1/128', 'fd00::/8'])
+    for (const bad of [
+      'prometheus.lan',
+      '10.0.0.0/33',
+      '10.0.0.0/',
+      '10.0.0.1/8/2',
+      '::1/129',
+      '10.0.0.0/x',
+    ]) {
+      expect(() => loadConfig({ STATION_METRICS_ALLOW: bad }), bad).toThrow(/STATION_METRICS_ALLOW/)
+    }
+  })
+
   it('refuses bad values with a message naming the variable', () => {
     expect(() => loadConfig({ STATION_PORT: 'eighty' })).toThrow(/STATION_PORT/)
     expect(() => loadConfig({ USEDB: 'maybe' })).toThrow(/USEDB/)

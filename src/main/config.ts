@@ -1,4 +1,5 @@
 /** Station configuration from environment variables, with defaults that serve on first run. */
+import { isIP } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_PORT } from '../shared/constants'
@@ -32,6 +33,11 @@ export interface StationConfig {
   buzzerTimeoutMs: number
   ws: { maxConnections: number; maxPayload: number; pingIntervalMs: number; perMessageDeflate: boolean }
   bodyLimit: number
+  /**
+   * Addresses that may scrape /metrics without a credential (STATION_METRICS_ALLOW): CIDRs or single
+   * addresses, normalized to `address/prefix`. Empty: scrapers present the metrics token.
+   */
+  metricsAllow: string[]
   /** Mean event-loop delay (ms, over 1 s) past which new device sockets and HTTP readings are refused. */
   overloadDelayMs: number
   /** Live video (STATION_VIDEO_*): frame limit, offline delay, reconnect backoff, viewers. */
@@ -76,6 +82,27 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true
   if (['0', 'false', 'no', 'off'].includes(raw)) return false
   throw new Error(`${name} must be true or false, got "${env[name]}"`)
+}
+
+/** A list of CIDRs or addresses (comma or space separated), each checked and given its prefix length. */
+function cidrs(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return []
+  return raw
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry) => {
+      const [address = '', prefix, ...rest] = entry.split('/')
+      const family = isIP(address)
+      const bits = family === 4 ? 32 : 128
+      const length = prefix === undefined ? bits : Number(prefix)
+      if (family === 0 || rest.length > 0 || !/^\d+$/.test(prefix ?? '0') || length > bits) {
+        throw new Error(
+          `${name} must list IP addresses or CIDRs (e.g. 192.168.1.20,10.0.0.0/24), got "${entry}"`,
+        )
+      }
+      return `${address}/${length}`
+    })
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig {
@@ -123,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
       perMessageDeflate: bool(env, 'STATION_WS_DEFLATE', false),
     },
     bodyLimit: int(env, 'STATION_BODY_LIMIT', 1024 * 1024, 1024),
+    metricsAllow: cidrs(env, 'STATION_METRICS_ALLOW'),
     overloadDelayMs: int(env, 'STATION_OVERLOAD_DELAY_MS', 200, 10),
     video: loadVideoConfig(env),
     logLevel: env.LOG_LEVEL || 'info',

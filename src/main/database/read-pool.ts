@@ -14,6 +14,17 @@ import type { PoolStats } from '../../shared/schemas/metrics'
 
 export type { PoolStats }
 
+/** One read's timings (the station's Prometheus histograms observe them). */
+export interface ReadTiming {
+  query: QueryName
+  /** Waiting for a free connection. */
+  waitMs: number
+  /** Running on the connection. */
+  queryMs: number
+  ok: boolean
+}
+export type ReadObserver = (timing: ReadTiming) => void
+
 export interface ReadPool {
   run<T = unknown>(name: QueryName, params: QueryParams): Promise<T>
   stats(): PoolStats
@@ -41,13 +52,19 @@ export class PoolClosedError extends Error {
 }
 
 class Counters {
+  constructor(private readonly observe: ReadObserver | undefined) {}
   served = 0
   failed = 0
   totalWait = 0
   maxWait = 0
   totalQuery = 0
   maxQuery = 0
-  record(waitMs: number, queryMs: number, ok: boolean) {
+  record(query: QueryName, waitMs: number, queryMs: number, ok: boolean) {
+    try {
+      this.observe?.({ query, waitMs, queryMs, ok })
+    } catch {
+      // An observer (metrics) never fails a read.
+    }
     if (ok) this.served++
     else this.failed++
     this.totalWait += waitMs
@@ -71,7 +88,7 @@ class Counters {
 export class WorkerReadPool implements ReadPool {
   private readonly slots: Slot[] = []
   private readonly queue: Job[] = []
-  private readonly counters = new Counters()
+  private readonly counters: Counters
   private nextId = 1
   private closed = false
 
@@ -81,7 +98,9 @@ export class WorkerReadPool implements ReadPool {
     private readonly maxQueued = 1000,
     /** The better-sqlite3 native module each worker loads (the desktop app's build for Electron). */
     nativeBinding?: string,
+    observe?: ReadObserver,
   ) {
+    this.counters = new Counters(observe)
     const driverPath = createRequire(import.meta.url).resolve('better-sqlite3')
     for (let i = 0; i < size; i++) {
       const worker = new Worker(READ_WORKER_SOURCE, {
@@ -136,7 +155,7 @@ export class WorkerReadPool implements ReadPool {
     slot.job = undefined
     if (job && job.id === msg.id) {
       const wait = performance.now() - job.enqueuedAt - msg.ms
-      this.counters.record(Math.max(0, wait), msg.ms, msg.ok)
+      this.counters.record(job.name, Math.max(0, wait), msg.ms, msg.ok)
       if (msg.ok) job.resolve(msg.result)
       else job.reject(new Error(msg.error))
     }
@@ -176,10 +195,15 @@ export class WorkerReadPool implements ReadPool {
 /** USEDB=false: the same named queries, run on the in-memory writer connection. */
 export class InlineReadPool implements ReadPool {
   private readonly statements = new Map<QueryName, Statement>()
-  private readonly counters = new Counters()
+  private readonly counters: Counters
   private closed = false
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    observe?: ReadObserver,
+  ) {
+    this.counters = new Counters(observe)
+  }
 
   async run<T>(name: QueryName, params: QueryParams): Promise<T> {
     if (this.closed) throw new PoolClosedError()
@@ -191,10 +215,10 @@ export class InlineReadPool implements ReadPool {
     const started = performance.now()
     try {
       const result = READ_QUERIES[name].mode === 'get' ? stmt.get(params) : stmt.all(params)
-      this.counters.record(0, performance.now() - started, true)
+      this.counters.record(name, 0, performance.now() - started, true)
       return result as T
     } catch (err) {
-      this.counters.record(0, performance.now() - started, false)
+      this.counters.record(name, 0, performance.now() - started, false)
       throw err
     }
   }

@@ -22,6 +22,17 @@ import type { WriterErrorInfo, WriterRequest, WriterResponse, WriterWorkerData }
 import type { WriterStats } from '../../shared/schemas/metrics'
 export type { WriterStats }
 
+/** One write operation's timings (the station's Prometheus histograms observe them). */
+export interface WriteTiming {
+  op: WriteOpName
+  ok: boolean
+  /** Inside the operation, on the writer (transaction and commit). */
+  opMs: number
+  /** From sending the operation to its answer (waiting for the writer included). */
+  roundTripMs: number
+}
+export type WriteObserver = (timing: WriteTiming) => void
+
 export interface Writer {
   /** Runs a named write operation; resolves with its result once committed, rejects if rolled back. */
   run<K extends WriteOpName>(
@@ -51,6 +62,7 @@ export class WriterClosedError extends Error {
 }
 
 class Counters {
+  constructor(private readonly observe: WriteObserver | undefined) {}
   ops = 0
   failed = 0
   totalOp = 0
@@ -58,7 +70,12 @@ class Counters {
   totalTrip = 0
   maxTrip = 0
   restarts = 0
-  record(ok: boolean, opMs: number, tripMs: number) {
+  record(op: WriteOpName, ok: boolean, opMs: number, tripMs: number) {
+    try {
+      this.observe?.({ op, ok, opMs, roundTripMs: tripMs })
+    } catch {
+      // An observer (metrics) never fails a write.
+    }
     if (ok) this.ops++
     else this.failed++
     this.totalOp += opMs
@@ -147,7 +164,7 @@ export class WorkerWriter implements Writer {
   private worker!: Worker
   private ready!: Promise<void>
   private readonly jobs = new Map<number, Job>()
-  private readonly counters = new Counters()
+  private readonly counters: Counters
   private nextId = 1
   private closed = false
   private dead: Error | undefined
@@ -158,7 +175,9 @@ export class WorkerWriter implements Writer {
     private readonly data: WriterWorkerData,
     private readonly entry: WorkerEntry,
     private readonly onError: (err: Error) => void,
+    observe: WriteObserver | undefined,
   ) {
+    this.counters = new Counters(observe)
     this.spawn()
   }
 
@@ -171,12 +190,15 @@ export class WorkerWriter implements Writer {
     workerFile?: string | undefined
     /** A writer thread died (its operations in flight were failed); it is restarted on the next write. */
     onError?: (err: Error) => void
+    /** Sees every operation's timings. */
+    observe?: WriteObserver
   }): Promise<WorkerWriter> {
     const entry = resolveWriterWorker(opts.workerFile)
     const writer = new WorkerWriter(
       { dbPath: opts.dbPath, synchronous: opts.synchronous, nativeBinding: opts.nativeBinding },
       entry,
       opts.onError ?? (() => {}),
+      opts.observe,
     )
     try {
       await writer.ready
@@ -226,7 +248,7 @@ export class WorkerWriter implements Writer {
     this.dead = err
     for (const [id, job] of this.jobs) {
       this.jobs.delete(id)
-      this.counters.record(false, 0, performance.now() - job.sentAt)
+      this.counters.record(job.op, false, 0, performance.now() - job.sentAt)
       job.reject(err)
     }
     this.settleIdle()
@@ -275,7 +297,7 @@ export class WorkerWriter implements Writer {
     const job = this.jobs.get(msg.id)
     if (!job) return
     this.jobs.delete(msg.id)
-    this.counters.record(msg.ok, msg.ms, performance.now() - job.sentAt)
+    this.counters.record(job.op, msg.ok, msg.ms, performance.now() - job.sentAt)
     if (msg.ok) job.resolve(msg.result)
     else job.reject(new WriterError(msg.error))
     this.settleIdle()
@@ -309,10 +331,11 @@ export class WorkerWriter implements Writer {
 /** USEDB=false: the same operations, run synchronously on the in-memory main connection. */
 export class InlineWriter implements Writer {
   private readonly ops: Record<WriteOpName, (payload: unknown) => unknown>
-  private readonly counters = new Counters()
+  private readonly counters: Counters
   private closed = false
 
-  constructor(db: Db) {
+  constructor(db: Db, observe?: WriteObserver) {
+    this.counters = new Counters(observe)
     this.ops = createWriteOps(db) as Record<WriteOpName, (payload: unknown) => unknown>
   }
 
@@ -322,11 +345,11 @@ export class InlineWriter implements Writer {
     try {
       const result = this.ops[op](payload) as WriteOpResult<K>
       const ms = performance.now() - started
-      this.counters.record(true, ms, ms)
+      this.counters.record(op, true, ms, ms)
       return Promise.resolve(result)
     } catch (err) {
       const ms = performance.now() - started
-      this.counters.record(false, ms, ms)
+      this.counters.record(op, false, ms, ms)
       return Promise.reject(err instanceof Error ? err : new Error(String(err)))
     }
   }

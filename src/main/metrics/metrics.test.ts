@@ -82,24 +82,34 @@ describe('metrics', () => {
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8')
     const text = await res.text()
     const lines = text.trimEnd().split('\n')
-    // Every line is a comment or `name{labels} value`.
+    // Every line is blank (between families), a comment or `name{labels} value`.
     for (const line of lines) {
-      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|[a-z_]+(\{[^}]*\})? (-?[\d.e+-]+|\+Inf|NaN))$/)
+      expect(line).toMatch(/^(|# (HELP|TYPE) \w+ .+|[a-z_][a-z0-9_]*(\{[^}]*\})? (-?[\d.e+-]+|\+Inf|NaN))$/)
     }
     expect(text).toContain('# TYPE station_http_request_duration_seconds histogram')
     expect(text).toMatch(
-      /station_http_request_duration_seconds_bucket\{method="GET",route="\/api\/health",le="\+Inf"\} \d+/,
+      /station_http_request_duration_seconds_bucket\{(?=[^}]*le="\+Inf")(?=[^}]*method="GET")(?=[^}]*route="\/api\/health")[^}]*\} \d+/,
     )
     expect(text).toMatch(
       /station_http_request_duration_seconds_count\{method="GET",route="\/api\/health"\} \d+/,
     )
+    expect(text).toMatch(
+      /station_http_responses_total\{method="GET",route="\/api\/health",status_class="2xx"\} \d+/,
+    )
     expect(text).toMatch(/station_queue_pending\{queue="events"\} 0/)
-    expect(text).toMatch(/station_memory_bytes\{kind="rss"\} \d+/)
-    expect(text).toMatch(/station_event_loop_delay_seconds\{quantile="0.99"\} /)
-    expect(text).toMatch(/station_websocket_connections\{kind="live"\} \d+/)
+    expect(text).toContain('# TYPE station_queue_flush_duration_seconds histogram')
+    expect(text).toMatch(/station_queue_flush_duration_seconds_count\{queue="events"\} \d+/)
+    // Node's default process metrics, from the station's own registry.
+    expect(text).toMatch(/process_resident_memory_bytes \d+/)
+    expect(text).toMatch(/nodejs_eventloop_lag_p99_seconds \d/)
+    expect(text).toMatch(/station_websocket_connections \d+/)
+    expect(text).toMatch(/station_live_subscribers \d+/)
     expect(text).toMatch(/station_read_pool_reads_total\{result="ok"\} \d+/)
     expect(text).toMatch(/station_writer_ops_total\{result="ok"\} \d+/)
-    expect(text).toMatch(/station_response_cache_hit_rate \d/)
+    expect(text).toMatch(/station_response_cache_hits_total \d+/)
     expect(text).toMatch(/station_domain_cache_hits_total\{cache="buzzer-statuses"\} \d+/)
+    // No averages or maxima passed off as gauges, no summary whose quantile "1" is the maximum.
+    expect(text).not.toMatch(/_(avg|max)(\{| )/)
+    expect(text).not.toContain('quantile="1"')
   })
 })

@@ -14,6 +14,12 @@ export interface RouteStat {
   byClass: { '2xx': number; '3xx': number; '4xx': number; '5xx': number }
 }
 
+export type StatusClass = keyof RouteStat['byClass']
+
+export function statusClass(statusCode: number): StatusClass {
+  return statusCode >= 500 ? '5xx' : statusCode >= 400 ? '4xx' : statusCode >= 300 ? '3xx' : '2xx'
+}
+
 /** One route's figures in a snapshot. */
 export type RouteSnapshot = RouteStats
 
@@ -21,7 +27,8 @@ export class RouteMetrics {
   private readonly routes = new Map<string, RouteStat>()
   private total = 0
 
-  record(method: string, route: string | undefined, statusCode: number, ms: number): void {
+  /** Records one answer; returns the entry it was counted in (its `route` is the bounded label to use). */
+  record(method: string, route: string | undefined, statusCode: number, ms: number): RouteStat {
     let pattern = route ?? UNMATCHED
     let stat = this.routes.get(`${method} ${pattern}`)
     if (!stat) {
@@ -40,17 +47,13 @@ export class RouteMetrics {
       }
     }
     stat.histogram.record(ms)
-    const cls = statusCode >= 500 ? '5xx' : statusCode >= 400 ? '4xx' : statusCode >= 300 ? '3xx' : '2xx'
-    stat.byClass[cls]++
+    stat.byClass[statusClass(statusCode)]++
     this.total++
+    return stat
   }
 
   get requests(): number {
     return this.total
-  }
-
-  stats(): Iterable<RouteStat> {
-    return this.routes.values()
   }
 
   /** Busiest routes first. */

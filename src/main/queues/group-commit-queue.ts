@@ -45,6 +45,17 @@ interface Group<T> {
 
 export type { QueueStats }
 
+/** One committed flush (the station's Prometheus histograms observe them). */
+export interface FlushTiming {
+  queue: string
+  /** Items the transaction committed. */
+  items: number
+  /** The commit, from starting the transaction to its answer. */
+  flushMs: number
+  /** How long the oldest of its items waited in the queue before the flush started. */
+  waitMs: number
+}
+
 /**
  * Commits the items of one flush, in one transaction it opens itself. Synchronous, or a promise that
  * settles once the transaction committed (or failed: then nothing of it may be committed).
@@ -89,6 +100,7 @@ export class GroupCommitQueue<T> {
     lastWaitMs: 0,
   }
   private totalFlushMs = 0
+  private readonly flushListeners = new Set<(timing: FlushTiming) => void>()
 
   constructor(
     readonly name: string,
@@ -96,6 +108,12 @@ export class GroupCommitQueue<T> {
     private readonly commit: CommitFn<T>,
     private readonly hooks: { onFull?: (queue: string) => void; onError?: (err: unknown) => void } = {},
   ) {}
+
+  /** Calls `listener` after each committed flush; returns the unsubscribe function. */
+  onFlush(listener: (timing: FlushTiming) => void): () => void {
+    this.flushListeners.add(listener)
+    return () => this.flushListeners.delete(listener)
+  }
 
   get pending(): number {
     return this.pendingItems
@@ -196,6 +214,13 @@ export class GroupCommitQueue<T> {
     this.s.lastWaitMs = started - groups[0]!.at
     this.totalFlushMs += ms
     for (const g of groups) g.resolve()
+    for (const l of this.flushListeners) {
+      try {
+        l({ queue: this.name, items: n, flushMs: ms, waitMs: this.s.lastWaitMs })
+      } catch {
+        // An observer (metrics) never fails a commit.
+      }
+    }
   }
 
   private failed(groups: Group<T>[], err: unknown): Step {

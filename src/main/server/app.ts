@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { StationConfig } from '../config'
 import { ErrorBody } from '../../shared/schemas/common'
 import domainEventsPlugin from './plugins/domain-events'
+import prometheusPlugin from './plugins/prometheus'
 import databasePlugin from './plugins/database'
 import errorsPlugin from './plugins/errors'
 import { AccessLog } from './access-log'
@@ -26,6 +27,7 @@ import liveRoute, { closeWebSockets } from '../ws/live-route'
 import eventsRoutes from './routes/events'
 import buzzerRoutes from './routes/buzzers'
 import metricsRoutes from './routes/metrics'
+import metricsTokenRoutes from './routes/metrics-token'
 import healthRoutes from './routes/health'
 import rateLimitPlugin from './plugins/rate-limit'
 import overloadPlugin from './plugins/overload'
@@ -108,8 +110,10 @@ export async function buildApp(
   })
   app.addSchema(ErrorBody)
 
-  // Tier 1: the station's foundations (the database closes last).
+  // Tier 1: the station's foundations. The domain event stream and the Prometheus registry first: the
+  // database's pools and queues report their timings into it. The database closes last.
   await app.register(domainEventsPlugin)
+  await app.register(prometheusPlugin)
   await app.register(databasePlugin)
   await app.register(errorsPlugin)
   // Before security and auth: its hooks then also close upgrades those refuse (401/403/503).
@@ -150,6 +154,7 @@ export async function buildApp(
   await app.register(heartbeatRoutes)
   await app.register(deviceSocketRoute)
   await app.register(metricsRoutes)
+  await app.register(metricsTokenRoutes)
   await app.register(authRoutes)
   await app.register(usersRoutes)
   await app.register(settingsRoutes)

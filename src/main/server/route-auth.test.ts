@@ -81,9 +81,12 @@ describe('route table access rules', () => {
     expect(failures).toEqual([])
   })
 
-  it('answers 403 to a guard on every admin route (no policy means admin)', async () => {
+  it('answers 403 to a guard on every admin route (no policy means admin) and on /metrics', async () => {
     const failures: string[] = []
-    const adminRoutes = routes.filter((r) => r.auth === undefined || r.auth === 'admin')
+    const adminRoutes = routes.filter(
+      (r) => r.auth === undefined || r.auth === 'admin' || r.auth === 'admin-or-scraper',
+    )
+    expect(adminRoutes.map(key)).toContain('GET /metrics')
     expect(adminRoutes.length).toBeGreaterThan(5)
     for (const r of adminRoutes) {
       const res = await call(r, { authorization: `Bearer ${guard}` })
@@ -94,7 +97,11 @@ describe('route table access rules', () => {
 
   it('answers 403 to a device on routes for signed-in users', async () => {
     const failures: string[] = []
-    for (const r of routes.filter((x) => x.auth === undefined || x.auth === 'admin' || x.auth === 'guard')) {
+    const userRoutes = routes.filter(
+      (x) =>
+        x.auth === undefined || x.auth === 'admin' || x.auth === 'guard' || x.auth === 'admin-or-scraper',
+    )
+    for (const r of userRoutes) {
       const res = await call(r, { 'x-device-key': TEST_DEVICE_KEY })
       if (res.statusCode !== 403) failures.push(`${r.method} ${r.url} -> ${res.statusCode}`)
     }

@@ -18,7 +18,7 @@ function progress(s: SimulatorStats, prev: SimulatorStats | undefined): string {
   return (
     `[${secs}s] ${s.mode} ${fmt(s.connected)}/${fmt(s.devices)} ${s.mode === 'ws' ? 'connected' : 'reachable'}` +
     ` | readings sent ${fmt(s.readingsSent)} acked ${fmt(s.readingsAcknowledged)} (${fmt(Math.round(ackRate))}/s,` +
-    ` p99 ${ms(s.readingAckMs.p99)} ms) pending ${fmt(s.readingsPending)}` +
+    ` p99 ${ms(s.readingAckMs.p99Ms)} ms) pending ${fmt(s.readingsPending)}` +
     ` | errors ${fmt(s.errors)} rejected ${fmt(s.readingsRejected)} dropped ${fmt(s.readingsDropped)} 503/429 ${fmt(s.overloaded)}` +
     ` | heartbeats ${fmt(s.heartbeatsAcknowledged)}/${fmt(s.heartbeatsSent)}` +
     ` | buzzer commands executed ${fmt(s.buzzerCommandsExecuted)}`
@@ -32,10 +32,10 @@ function summary(s: SimulatorStats): string {
     `Simulator summary (${s.mode}, ${fmt(s.devices)} devices, ${secs.toFixed(1)} s)`,
     `  readings generated     ${fmt(s.readingsGenerated)}`,
     `  readings sent          ${fmt(s.readingsSent)} (resent after a failure: ${fmt(s.readingsResent)})`,
-    `  readings acknowledged  ${fmt(s.readingsAcknowledged)} (${fmt(Math.round(s.readingsAcknowledged / secs))}/s; ack latency p50 ${ms(s.readingAckMs.p50)} ms, p99 ${ms(s.readingAckMs.p99)} ms)`,
+    `  readings acknowledged  ${fmt(s.readingsAcknowledged)} (${fmt(Math.round(s.readingsAcknowledged / secs))}/s; ack latency p50 ${ms(s.readingAckMs.p50Ms)} ms, p99 ${ms(s.readingAckMs.p99Ms)} ms)`,
     `  readings rejected      ${fmt(s.readingsRejected)}; dropped (buffer full) ${fmt(s.readingsDropped)}; never sent ${fmt(s.readingsPending)}`,
     `  requests/frames        ${fmt(s.requests)}; errors ${fmt(s.errors)}; 503/429 answers ${fmt(s.overloaded)}`,
-    `  heartbeats             ${fmt(s.heartbeatsAcknowledged)} acknowledged of ${fmt(s.heartbeatsSent)} (p99 ${ms(s.heartbeatAckMs.p99)} ms)`,
+    `  heartbeats             ${fmt(s.heartbeatsAcknowledged)} acknowledged of ${fmt(s.heartbeatsSent)} (p99 ${ms(s.heartbeatAckMs.p99Ms)} ms)`,
     `  buzzer commands        ${fmt(s.buzzerCommandsReceived)} received, ${fmt(s.buzzerCommandsExecuted)} executed, ${fmt(s.buzzerAcksSent)} acks sent, ${fmt(s.buzzerAcksConfirmed)} confirmed`,
     ...(s.mode === 'ws'
       ? [`  connections            ${fmt(s.connects)} opened, ${fmt(s.disconnects)} lost`]

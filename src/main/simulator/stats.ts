@@ -1,5 +1,5 @@
 /** The simulator's counters: every figure it prints is counted here, nothing is estimated. */
-import { LatencyHistogram, type LatencySummary } from './latency'
+import { LatencyHistogram, type HistogramSummary } from '../metrics/histogram'
 
 export class SimulatorCounters {
   readingsGenerated = 0
@@ -61,8 +61,8 @@ export interface SimulatorStats {
   connects: number
   disconnects: number
   lastError: string | undefined
-  readingAckMs: LatencySummary
-  heartbeatAckMs: LatencySummary
+  readingAckMs: HistogramSummary
+  heartbeatAckMs: HistogramSummary
 }
 
 export function snapshot(

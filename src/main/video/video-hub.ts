@@ -25,6 +25,8 @@ export interface VideoHubDeps {
   events: () => EventService | undefined
   live: () => LiveHub | undefined
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
+  /** Sees each frame's relay latency (ms), for the Prometheus histogram. */
+  observeRelay?: (ms: number) => void
 }
 
 /** While online, last_seen_at is refreshed this often (not on every frame). */
@@ -41,7 +43,10 @@ export class VideoHub {
   private readonly rates = new RateMeter()
   /** Time from a frame's arrival to a viewer's socket taking it, over the station's lifetime. */
   private readonly relayLatency = new LatencyHistogram()
-  private readonly delivered = (ms: number) => this.relayLatency.record(ms)
+  private readonly delivered = (ms: number) => {
+    this.relayLatency.record(ms)
+    this.deps.observeRelay?.(ms)
+  }
   private timers: NodeJS.Timeout[] = []
   private closed = false
   /** Per camera, the state/error/retry last sent live (a change goes out on the next tick). */

@@ -3,7 +3,8 @@
  *
  * Each route declares `config.auth`; a route that declares nothing is admin-only (closed by default).
  * Policies: `public` (the explicit allowlist), `device` (site key in x-device-key or a device token),
- * `guard` (any signed-in user), `admin`, `device-or-guard`. The principal is resolved in `onRequest`,
+ * `guard` (any signed-in user), `admin`, `device-or-guard`, `admin-or-scraper` (an admin, or a Prometheus
+ * scraper presenting the scrape credential: /metrics). The principal is resolved in `onRequest`,
  * before the body is parsed, so unauthenticated clients cannot make the station parse large bodies.
  */
 import fp from 'fastify-plugin'
@@ -16,23 +17,30 @@ import { DUMMY_HASH, generatePassword, hashPassword, needsRehash, verifyPassword
 import { UsersRepository } from '../../auth/users-repository'
 import { SessionsRepository } from '../../auth/sessions-repository'
 import { SettingsRepository } from '../../settings/settings-repository'
+import { ScrapeCredential } from '../../auth/scrape-credential'
 import { StationError, errors } from '../errors'
 
-export type AuthPolicy = 'public' | 'device' | 'guard' | 'admin' | 'device-or-guard'
+export type AuthPolicy = 'public' | 'device' | 'guard' | 'admin' | 'device-or-guard' | 'admin-or-scraper'
 
 export type Principal =
   | { kind: 'user'; id: number; username: string; role: Role; tokenHash: string }
   | { kind: 'device'; deviceId: string | null; via: 'site-key' | 'token' }
   /** A push camera's own token: resolved only on routes that declare `tokenScope: 'camera'`. */
   | { kind: 'camera'; cameraId: number }
+  /** A Prometheus scraper (the metrics token, or an allowed address): only on `tokenScope: 'metrics'` routes. */
+  | { kind: 'scraper'; via: 'token' | 'address' }
 
 /**
  * Tokens a route accepts besides sessions and device credentials, resolved only on routes that opt in:
  * `stream`, a short-lived viewing token in `?token=` (an <img> cannot send headers); `camera`, a push
- * camera's token in `Authorization: Bearer`. Plugins register the resolvers (see `registerScopedTokens`).
+ * camera's token in `Authorization: Bearer`; `metrics`, the Prometheus scrape credential (the metrics
+ * token in `Authorization: Bearer`, or with no token, an address on STATION_METRICS_ALLOW). Plugins
+ * register the resolvers (see `registerScopedTokens`).
  */
-export type TokenScope = 'stream' | 'camera'
+export type TokenScope = 'stream' | 'camera' | 'metrics'
 export type ScopedTokenResolver = (token: string, req: FastifyRequest) => Principal | null
+/** Recognises a request of a scope that presents no token (the metrics scope: by the caller's address). */
+export type TokenlessResolver = (req: FastifyRequest) => Principal | null
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -69,13 +77,20 @@ export class AuthService {
     ttl: 10_000,
   })
   private readonly deviceTokens: (hash: string) => string | undefined
-  private readonly scopedResolvers = new Map<TokenScope, ScopedTokenResolver>()
+  private readonly scopedResolvers = new Map<
+    TokenScope,
+    { token: ScopedTokenResolver; tokenless: TokenlessResolver | undefined }
+  >()
+  /** The Prometheus scrape credential: the metrics token and the allowed scraper addresses. */
+  readonly scrape: ScrapeCredential
 
   constructor(
     private readonly deps: {
       db: import('../../database/open').Db
       sessionTtlMs: number
       configuredDeviceKey: string | undefined
+      /** Scraper addresses allowed without a token (config.metricsAllow). */
+      metricsAllow?: readonly string[]
       log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
     },
   ) {
@@ -88,6 +103,12 @@ export class AuthService {
     this.siteKey = deps.configuredDeviceKey ?? stored ?? newToken()
     this.siteKeyDigest = secretDigest(this.siteKey)
     if (this.siteKey !== stored) this.settings.set(DEVICE_KEY_SETTING, this.siteKey)
+    this.scrape = new ScrapeCredential(this.settings, deps.metricsAllow ?? [])
+    this.registerScopedTokens(
+      'metrics',
+      (token) => (this.scrape.matchesToken(token) ? { kind: 'scraper', via: 'token' } : null),
+      (req) => (this.scrape.allowsAddress(req.ip) ? { kind: 'scraper', via: 'address' } : null),
+    )
   }
 
   /** The site key devices present in x-device-key (shown to admins only). */
@@ -176,12 +197,22 @@ export class AuthService {
     return id ? { kind: 'device', deviceId: id, via: 'token' } : null
   }
 
-  /** Lets a plugin resolve the scoped tokens its routes accept (`config.tokenScope`). */
-  registerScopedTokens(scope: TokenScope, resolver: ScopedTokenResolver): void {
-    this.scopedResolvers.set(scope, resolver)
+  /**
+   * Lets a plugin resolve the scoped tokens its routes accept (`config.tokenScope`), and optionally
+   * requests of that scope that present no token at all.
+   */
+  registerScopedTokens(
+    scope: TokenScope,
+    resolver: ScopedTokenResolver,
+    tokenless?: TokenlessResolver,
+  ): void {
+    this.scopedResolvers.set(scope, { token: resolver, tokenless })
   }
 
-  /** A scoped token: from `?token=` (stream, GET only) or the Bearer header (camera). */
+  /**
+   * A scoped token: from `?token=` (stream, GET only) or the Bearer header (camera, metrics). A request
+   * presenting a credential that does not resolve is refused even where a tokenless one would pass.
+   */
   resolveScoped(scope: TokenScope, req: FastifyRequest, queryToken: string | undefined): Principal | null {
     const resolver = this.scopedResolvers.get(scope)
     if (!resolver) return null
@@ -192,7 +223,10 @@ export class AuthService {
         : typeof authz === 'string' && authz.startsWith('Bearer ')
           ? authz.slice(7).trim()
           : undefined
-    return token ? resolver(token, req) : null
+    if (token) return resolver.token(token, req)
+    // Tokenless means no credential at all: one that is presented (and failed) must not be passed over.
+    if (authz !== undefined || req.headers[DEVICE_KEY_HEADER] !== undefined) return null
+    return resolver.tokenless?.(req) ?? null
   }
 
   /** Resolves whoever the request presents itself as; null when it presents nothing valid. */
@@ -225,7 +259,10 @@ export function allows(policy: AuthPolicy, p: Principal | null): 'ok' | 'unauthe
     case 'admin':
       return p.kind === 'user' && p.role === 'admin' ? 'ok' : 'forbidden'
     case 'device-or-guard':
-      return 'ok'
+      // A scraper principal exists only on tokenScope 'metrics' routes, whose policy is admin-or-scraper.
+      return p.kind === 'scraper' ? 'forbidden' : 'ok'
+    case 'admin-or-scraper':
+      return p.kind === 'scraper' || (p.kind === 'user' && p.role === 'admin') ? 'ok' : 'forbidden'
   }
 }
 
@@ -262,6 +299,7 @@ export default fp(
       db: app.db,
       sessionTtlMs: app.config.sessionTtlMs,
       configuredDeviceKey: app.config.deviceKey,
+      metricsAllow: app.config.metricsAllow,
       log: app.log,
     })
     app.decorate('auth', auth)

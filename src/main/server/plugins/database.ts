@@ -8,6 +8,7 @@ import { InlineReadPool, WorkerReadPool, type ReadPool } from '../../database/re
 import { InlineWriter, WorkerWriter, type Writer } from '../../database/writer'
 import type { ChangeBus, QueueRegistry, Table } from '../../services'
 import type { GroupCommitQueue } from '../../queues/group-commit-queue'
+import type { Instruments } from '../../metrics/instruments'
 import { DomainCacheRegistry } from '../../cache/domain-cache'
 
 function createChangeBus(): ChangeBus {
@@ -23,7 +24,7 @@ function createChangeBus(): ChangeBus {
   }
 }
 
-function createQueueRegistry(): QueueRegistry {
+function createQueueRegistry(instruments: Instruments): QueueRegistry {
   const queues: GroupCommitQueue<unknown>[] = []
   // Fullness is observed from each queue's `rejectedFull` counter, so it works for every queue whoever
   // created it (and whatever hooks it was given). Checked every second while anyone listens.
@@ -40,6 +41,8 @@ function createQueueRegistry(): QueueRegistry {
   return {
     add: (q) => {
       queues.push(q as GroupCommitQueue<unknown>)
+      instruments.queueRegistered(q.name)
+      q.onFlush(instruments.flush)
       return q
     },
     stats: () => queues.map((q) => q.stats()),
@@ -62,6 +65,7 @@ function createQueueRegistry(): QueueRegistry {
 export default fp(
   async (app) => {
     const { config } = app
+    const { instruments } = app.prometheus
     const dataDir = config.useDb ? config.dataDir : undefined
     const db = openWriter({
       dataDir,
@@ -75,12 +79,13 @@ export default fp(
     try {
       writer =
         dataDir === undefined
-          ? new InlineWriter(db)
+          ? new InlineWriter(db, instruments.write)
           : await WorkerWriter.start({
               dbPath: databasePath(dataDir),
               synchronous: config.dbSynchronous,
               nativeBinding: config.nativeBinding,
               onError: (err) => app.log.error({ err }, 'SQLite writer thread died; restarting it'),
+              observe: instruments.write,
             })
     } catch (err) {
       db.close()
@@ -91,9 +96,15 @@ export default fp(
     if (dataDir !== undefined) db.pragma('wal_autocheckpoint = 0')
     const reads: ReadPool =
       dataDir === undefined
-        ? new InlineReadPool(db)
-        : new WorkerReadPool(databasePath(dataDir), config.readPoolSize, undefined, config.nativeBinding)
-    const queues = createQueueRegistry()
+        ? new InlineReadPool(db, instruments.read)
+        : new WorkerReadPool(
+            databasePath(dataDir),
+            config.readPoolSize,
+            undefined,
+            config.nativeBinding,
+            instruments.read,
+          )
+    const queues = createQueueRegistry(instruments)
     app.decorate('db', db)
     app.decorate('writer', writer)
     app.decorate('reads', reads)
@@ -103,9 +114,9 @@ export default fp(
     domainCaches.startCleanup()
     app.decorate('domainCaches', domainCaches)
 
-    // Registered first, so it runs last on close (Fastify runs onClose hooks in reverse order):
-    // by then every route and plugin has stopped, the queues are flushed (their last commits on the writer
-    // thread awaited), the writer thread closes, then the database.
+    // Registered before every plugin that holds resources, so it runs last on close (Fastify runs onClose
+    // hooks in reverse order): by then every route and plugin has stopped, the queues are flushed (their
+    // last commits on the writer thread awaited), the writer thread closes, then the database.
     app.addHook('onClose', async () => {
       domainCaches.stop()
       await queues.closeAll()
@@ -116,5 +127,5 @@ export default fp(
       app.log.info('database closed')
     })
   },
-  { name: 'station-database' },
+  { name: 'station-database', dependencies: ['station-prometheus'] },
 )

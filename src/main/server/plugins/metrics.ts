@@ -1,20 +1,23 @@
 /**
- * `app.metrics`: `X-Response-Time` on every response, response-time histograms per route, event-loop
- * delay, and the snapshot behind GET /api/metrics, /metrics and the admins' live `stats` message (every 5 s).
- * Registered early in tier 2 so its hooks see every route.
+ * `app.metrics`: `X-Response-Time` on every response, response times per route (percentiles for the UI,
+ * and the Prometheus histogram), event-loop delay, the snapshot behind GET /api/metrics and the admins'
+ * live `stats` message (every 5 s), and `/metrics`: the station's Prometheus registry (app.prometheus),
+ * with the figures read at scrape time registered here. Registered early in tier 2 so its hooks see every
+ * route.
  */
 import fp from 'fastify-plugin'
 import { EventLoopMonitor } from '../../metrics/event-loop'
-import { RouteMetrics } from '../../metrics/route-metrics'
+import { RouteMetrics, statusClass } from '../../metrics/route-metrics'
 import { collectMetrics, type MetricsSnapshot, type MetricsSources } from '../../metrics/snapshot'
-import { toPrometheus } from '../../metrics/prometheus'
+import { registerStateMetrics } from '../../metrics/state-metrics'
 import { openWebSockets } from '../../ws/live-route'
 
 export const LIVE_STATS_INTERVAL_MS = 5_000
 
 export interface MetricsService {
   snapshot(opts?: { routes?: boolean }): MetricsSnapshot
-  prometheus(): string
+  /** The Prometheus text exposition of the station's registry. */
+  prometheus(): Promise<string>
   /** Counts an answer that did not pass through Fastify's hooks (the hit lane). */
   record(method: string, route: string, statusCode: number, ms: number): void
 }
@@ -28,6 +31,11 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const routes = new RouteMetrics()
+    const { registry, instruments } = app.prometheus
+    const record = (method: string, route: string | undefined, statusCode: number, ms: number) => {
+      const stat = routes.record(method, route, statusCode, ms)
+      instruments.http(stat.method, stat.route, statusClass(statusCode), ms)
+    }
     const loop = new EventLoopMonitor()
     loop.start()
 
@@ -37,7 +45,7 @@ export default fp(
       done(null, payload)
     })
     app.addHook('onResponse', (req, reply, done) => {
-      routes.record(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime)
+      record(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime)
       done()
     })
 
@@ -58,10 +66,11 @@ export default fp(
     }
     const service: MetricsService = {
       snapshot: (opts) => collectMetrics(sources, opts),
-      prometheus: () => toPrometheus(collectMetrics(sources, { routes: false }), routes),
-      record: (method, route, statusCode, ms) => routes.record(method, route, statusCode, ms),
+      prometheus: () => registry.metrics(),
+      record,
     }
     app.decorate('metrics', service)
+    registerStateMetrics(registry, () => collectMetrics(sources, { routes: false }), sources.startedAt)
 
     const timer = setInterval(() => {
       if (app.live.hasAudience(true)) {
@@ -75,5 +84,5 @@ export default fp(
       loop.stop()
     })
   },
-  { name: 'station-metrics', dependencies: ['station-database', 'station-live'] },
+  { name: 'station-metrics', dependencies: ['station-prometheus', 'station-database', 'station-live'] },
 )

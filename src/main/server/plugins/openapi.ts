@@ -1,7 +1,8 @@
 /**
  * The station's OpenAPI document (@fastify/swagger), served at `GET /api/openapi.json` without
  * authentication: it documents the device protocol for firmware writers. Every operation names the
- * credentials it takes (a session bearer token, the site key in x-device-key, or a device token).
+ * credentials it takes (a session bearer token, the site key in x-device-key, a device token, or the
+ * metrics token).
  */
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
@@ -15,6 +16,7 @@ const SECURITY: Record<AuthPolicy, Record<string, string[]>[]> = {
   guard: [{ bearerAuth: [] }],
   admin: [{ bearerAuth: [] }],
   'device-or-guard': [{ deviceKey: [] }, { bearerAuth: [] }],
+  'admin-or-scraper': [{ bearerAuth: [] }, { metricsToken: [] }],
 }
 
 const WHO: Record<AuthPolicy, string> = {
@@ -23,6 +25,9 @@ const WHO: Record<AuthPolicy, string> = {
   guard: 'Any signed-in user (guard or admin).',
   admin: 'Admins only.',
   'device-or-guard': 'Devices (site key or device token) or any signed-in user.',
+  'admin-or-scraper':
+    'Admins, or a Prometheus scraper: the metrics token as Bearer, or no credential from an address ' +
+    'on STATION_METRICS_ALLOW.',
 }
 
 const ERROR = { $ref: 'ErrorBody#' }
@@ -65,6 +70,11 @@ export default fp(
               type: 'http',
               scheme: 'bearer',
               description: 'A session token from POST /api/auth/login, or a device token issued by an admin',
+            },
+            metricsToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'The metrics token from POST /api/settings/metrics-token: opens GET /metrics only',
             },
             deviceKey: {
               type: 'apiKey',

@@ -30,6 +30,7 @@ export default fp(
       events: () => (app.hasDecorator('events') ? app.events : undefined),
       live: () => (app.hasDecorator('live') ? app.live : undefined),
       log: app.log,
+      observeRelay: app.prometheus.instruments.relay,
     })
     app.decorate('video', hub)
 
@@ -66,6 +67,12 @@ export default fp(
   },
   {
     name: 'station-video',
-    dependencies: ['station-database', 'station-auth', 'station-live', 'station-events'],
+    dependencies: [
+      'station-prometheus',
+      'station-database',
+      'station-auth',
+      'station-live',
+      'station-events',
+    ],
   },
 )

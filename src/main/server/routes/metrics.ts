@@ -1,4 +1,7 @@
-/** `GET /api/metrics` (JSON) and `GET /metrics` (Prometheus text): admins only; a bearer token suits scrapers. */
+/**
+ * `GET /api/metrics` (JSON, for the UI: admins) and `GET /metrics` (Prometheus text: admins, or a scraper
+ * with the scrape credential: the metrics token as Bearer, or an address on STATION_METRICS_ALLOW).
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
@@ -29,10 +32,13 @@ const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/metrics',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin-or-scraper', tokenScope: 'metrics' },
       schema: {
         tags: ['station'],
         summary: 'Station metrics in the Prometheus text format',
+        description:
+          'For Prometheus: station figures (`station_*`) and Node process metrics (`process_*`, `nodejs_*`). ' +
+          'Scrapers present the metrics token issued by POST /api/settings/metrics-token.',
         produces: ['text/plain'],
         response: { 200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) },
       },
