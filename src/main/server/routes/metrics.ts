@@ -1,8 +1,7 @@
 /** `GET /api/metrics` (JSON) and `GET /metrics` (Prometheus text): admins only; a bearer token suits scrapers. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
-import { MetricsSnapshotSchema } from '../../../shared/schemas/metrics'
+import { MetricsSnapshotSchema, PrometheusText } from '../../../shared/schemas/metrics'
 import { PROMETHEUS_CONTENT_TYPE } from '../../metrics/prometheus'
 
 const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -34,7 +33,7 @@ const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['station'],
         summary: 'Station metrics in the Prometheus text format',
         produces: ['text/plain'],
-        response: { 200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) },
+        response: { 200: PrometheusText },
       },
     },
     async (_req, reply) => {
