@@ -4,6 +4,7 @@
  * registered routes (for the route-auth walk and tools).
  */
 import fp from 'fastify-plugin'
+import type { FastifySchema } from 'fastify'
 import compress from '@fastify/compress'
 import type { AuthPolicy } from './auth'
 import { COMPRESS_THRESHOLD } from '../../cache/hit-response'
@@ -14,6 +15,8 @@ export interface RouteEntry {
   /** The declared policy; undefined means admin-only (closed by default). */
   auth: AuthPolicy | undefined
   websocket: boolean
+  /** The route's schema object as declared (params, querystring, body, response, docs). */
+  schema: FastifySchema | undefined
 }
 
 declare module 'fastify' {
@@ -38,6 +41,7 @@ export default fp(
           url: r.url,
           auth: r.config?.auth,
           websocket: (r as { websocket?: boolean }).websocket === true,
+          schema: r.schema,
         })
       }
     })
