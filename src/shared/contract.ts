@@ -3,13 +3,18 @@
  * its arguments and result, plus the live events. Main (IPC dispatcher), preload and renderer all import
  * it, so a change on one side fails the type check on the other.
  *
+ * The types are derived from the route schemas (`contract/schemas.ts`: the objects the routes declare),
+ * so a route's params, query, body or answer cannot drift from what the UI sends and reads.
+ *
  * Arguments are one flat object: keys named in the path template (`:id`) fill the path, the rest go
  * into the query (GET, DELETE) or the JSON body (POST, PUT). Results are the `data` of the station's
- * `{ success: true, data }` envelope. Pure data: no Node, DOM or Electron.
+ * `{ success: true, data }` envelope. Pure data: no Node, DOM or Electron; only types are imported here
+ * (the preload and the renderer bundle no schemas).
  */
-import type { Area, BuzzerRequest, Camera, Device, DeviceDetail, User } from './schemas/entities'
+import type { Static, TSchema } from '@sinclair/typebox'
+import type { Camera } from './schemas/entities'
 import type { LiveMessage } from './schemas/live'
-import type { StationSettings, StationSettingsUpdate } from './schemas/station-settings'
+import type { OPERATION_SCHEMAS } from './contract/schemas'
 import type * as T from './contract/types'
 
 export type { LiveMessage, LiveMessageType } from './schemas/live'
@@ -24,20 +29,28 @@ export type * from './contract/types'
 type Op<A, R> = { args: A; result: R }
 type NoArgs = Record<string, never>
 
-/** Operation name → argument and result types. */
-export interface Operations {
-  'health:get': Op<NoArgs, T.Health>
+/** The type of one schema part of an operation, or `unknown` when the operation has none. */
+type Part<S, K extends 'params' | 'querystring' | 'body'> = S extends { [P in K]: infer X extends TSchema }
+  ? Static<X>
+  : unknown
+type Flat<T> = { [K in keyof T]: T[K] }
+/** The flat arguments: path parameters, query and body together; `NoArgs` when there are none. */
+type ArgsFrom<S> = unknown extends Part<S, 'params'> & Part<S, 'querystring'> & Part<S, 'body'>
+  ? NoArgs
+  : Flat<Part<S, 'params'> & Part<S, 'querystring'> & Part<S, 'body'>>
 
-  'auth:login': Op<T.LoginArgs, T.LoginResult>
-  'auth:logout': Op<NoArgs, { loggedOut: boolean }>
-  'auth:me': Op<NoArgs, T.Me>
-  'auth:password': Op<T.PasswordChange, T.NewSession>
+type Schemas = typeof OPERATION_SCHEMAS
 
-  'users:list': Op<NoArgs, User[]>
-  'users:create': Op<T.UserCreate, User>
-  'users:update': Op<T.UserUpdate, User>
-  'users:delete': Op<{ id: number }, T.Deleted>
+/** Operations whose types come from their route schemas (contract/schemas.ts). */
+type SchemaOperations = {
+  [K in keyof Schemas]: Op<ArgsFrom<Schemas[K]>, Static<Schemas[K]['result']>>
+}
 
+/**
+ * The camera operations: typed by hand until their schemas move from the camera routes into
+ * src/shared/schemas (the camera rewrite does that); contract-schemas.test.ts lists them as pending.
+ */
+interface CameraOperations {
   'cameras:list': Op<NoArgs, Camera[]>
   'cameras:active': Op<NoArgs, Camera[]>
   'cameras:create': Op<T.CameraInput, Camera>
@@ -45,43 +58,16 @@ export interface Operations {
   'cameras:delete': Op<{ id: number }, T.Deleted>
   'stream:list': Op<NoArgs, T.StreamEndpoints[]>
   'stream:token': Op<{ cameraId?: number }, T.StreamToken>
-  'stream:stats': Op<NoArgs, T.VideoStats>
   'cameras:pushToken': Op<{ cameraId: number }, { token: string }>
   'cameras:revokePushToken': Op<{ cameraId: number }, { revoked: boolean }>
-
-  'areas:list': Op<NoArgs, Area[]>
-  'areas:create': Op<T.AreaInput, Area>
-  'areas:update': Op<T.AreaUpdate, Area>
-  'areas:delete': Op<{ id: number }, T.Deleted>
-
-  'devices:list': Op<NoArgs, Device[]>
-  'devices:get': Op<{ id: string }, DeviceDetail>
-  'devices:update': Op<T.DeviceUpdate, Device>
-  'devices:delete': Op<{ id: string }, { deleted: true }>
-  'devices:issueToken': Op<{ id: string }, T.DeviceToken>
-  'devices:revokeToken': Op<{ id: string }, { revoked: true }>
-  'devices:readings': Op<T.ReadingsQuery, T.ReadingsResult>
-
-  'buzzer:trigger': Op<T.BuzzerTrigger, T.BuzzerTriggerResult>
-  'buzzer:request': Op<{ id: string }, BuzzerRequest>
-  'buzzer:requests': Op<{ deviceId: string; limit?: number }, BuzzerRequest[]>
-
-  'events:list': Op<T.EventsQuery, T.EventsPage>
-  'events:ack': Op<T.EventAck, T.EventAckResult>
-
-  'cache:stats': Op<NoArgs, T.CacheStats>
-  'cache:invalidate': Op<{ pattern: string }, T.CacheRemoved>
-  'cache:clear': Op<NoArgs, T.CacheRemoved>
-
-  'metrics:get': Op<NoArgs, T.MetricsSnapshot>
-
-  'settings:deviceKey': Op<NoArgs, T.DeviceKey>
-  'settings:rotateDeviceKey': Op<NoArgs, T.DeviceKey>
-  /** Station settings: what runs now, what is saved, what an environment variable fixes. */
-  'settings:get': Op<NoArgs, StationSettings>
-  /** Saves the keys given (null: back to the default); most apply on the next start. */
-  'settings:update': Op<StationSettingsUpdate, StationSettings>
 }
+
+/**
+ * Operation name → argument and result types. Station settings (`settings:get`, `settings:update`): what
+ * runs now, what is saved, what an environment variable fixes; saving applies most keys on the next start
+ * (null: back to the default).
+ */
+export interface Operations extends SchemaOperations, CameraOperations {}
 
 export type OperationName = keyof Operations
 export type ArgsOf<K extends OperationName> = Operations[K]['args']

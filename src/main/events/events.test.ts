@@ -85,6 +85,16 @@ describe('station events', () => {
     expect(only.events.every((e) => e.ackedAt === null)).toBe(true)
     expect(only.events.map((e) => e.id)).not.toContain(b.id)
     expect(only.total).toBe(only.events.length)
+    expect(await list('?unacked=true')).toEqual(only)
+    const all = await list()
+    expect(await list('?unacked=false')).toEqual(all)
+    expect(await list('?unacked=0')).toEqual(all)
+    const bad = await st.app.inject({
+      method: 'GET',
+      url: '/api/events?unacked=yes',
+      headers: { authorization: `Bearer ${guard}` },
+    })
+    expect(bad.statusCode).toBe(400)
 
     const limited = await list('?limit=1')
     expect(limited.events).toHaveLength(1)

@@ -5,9 +5,8 @@
  * stays open; the station pushes buzzer commands the moment a guard triggers one.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import type { RawData, WebSocket } from 'ws'
-import { DeviceId, type DeviceToStation } from '../../shared/schemas/device-protocol'
+import { DeviceSocketQuery, type DeviceToStation } from '../../shared/schemas/device-protocol'
 import type { DeviceHub } from '../devices/device-service'
 import { parseDeviceMessage } from '../devices/ingest-validation'
 import type { IngestReading } from '../devices/readings-writer'
@@ -99,7 +98,7 @@ const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['devices'],
         summary:
           'Device WebSocket: readings, heartbeats and buzzer acks in; acks, errors and buzzer commands out',
-        querystring: Type.Object({ deviceId: Type.Optional(DeviceId) }, { additionalProperties: false }),
+        querystring: DeviceSocketQuery,
       },
       // Runs before the upgrade completes: refusals are plain HTTP answers.
       preValidation: async (req) => {

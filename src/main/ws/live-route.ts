@@ -4,8 +4,8 @@
  * WebSocket budget (`ws.maxConnections`) with device sockets: past it the upgrade is refused with 503.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import type { WebSocket } from 'ws'
+import { LiveQuery } from '../../shared/schemas/live'
 import { errors } from '../server/errors'
 
 /** Every WebSocket the station holds (devices and live subscribers: one ws server serves both). */
@@ -46,10 +46,7 @@ const liveRoute: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['live'],
         summary: 'Live channel for the UI (WebSocket): readings, statuses, buzzer changes, events, stats',
-        querystring: Type.Object(
-          { token: Type.Optional(Type.String({ maxLength: 256 })) },
-          { additionalProperties: false },
-        ),
+        querystring: LiveQuery,
       },
       preValidation: async () => {
         if (openWebSockets(app) >= app.config.ws.maxConnections) throw errors.tooManyConnections()

@@ -131,3 +131,30 @@ export const BuzzerAckBody = Type.Object(
   { ok: Type.Boolean(), error: Type.Optional(Type.String({ maxLength: 200 })) },
   { additionalProperties: false },
 )
+
+/** `?deviceId=` of `POST /api/v1/buzzer/requests/:id/ack` (with the site key: names the target device). */
+export const BuzzerAckQuery = Type.Object(
+  { deviceId: Type.Optional(DeviceId) },
+  { additionalProperties: false },
+)
+
+/** `GET /api/v1/buzzer/:deviceId/pending`: commands waiting for a polling device. */
+export const PendingCommands = Type.Object({
+  commands: Type.Array(BuzzerCommand),
+  serverTime: Type.Integer(),
+})
+
+/** `POST /api/v1/devices/:id/heartbeat`: the server time and the pending commands. */
+export const HeartbeatAnswer = Type.Object({
+  serverTime: Type.Integer(),
+  commands: Type.Array(BuzzerCommand),
+})
+
+/** `POST /api/v1/ingest/sensor-data`: how many readings were committed. */
+export const IngestAccepted = Type.Object({ accepted: Type.Integer({ minimum: 1 }) })
+
+/** `/ws/device?deviceId=`: the device's id (a device token fixes it). */
+export const DeviceSocketQuery = Type.Object(
+  { deviceId: Type.Optional(DeviceId) },
+  { additionalProperties: false },
+)

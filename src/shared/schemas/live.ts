@@ -1,6 +1,13 @@
 /** Messages on `/ws/live`, the UI's live channel. Serialized once per message, not per subscriber. */
+import { Type } from '@sinclair/typebox'
 import type { BuzzerRequest, Camera, StationEvent } from './entities'
 import type { CameraState } from './video'
+
+/** `/ws/live?token=`: browsers cannot set headers on a WebSocket, so the session token may come here. */
+export const LiveQuery = Type.Object(
+  { token: Type.Optional(Type.String({ maxLength: 256 })) },
+  { additionalProperties: false },
+)
 
 /** A camera's state in the relay (see CameraState): the same states the video statistics report. */
 export type CameraLiveState = CameraState

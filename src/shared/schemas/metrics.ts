@@ -200,3 +200,6 @@ export const MetricsSnapshotSchema = Type.Object({
   video: Nullable(VideoStatsSchema),
 })
 export type MetricsSnapshot = Static<typeof MetricsSnapshotSchema>
+
+/** `GET /metrics`: the same figures in the Prometheus text format. */
+export const PrometheusText = Type.String({ description: 'Prometheus text exposition format 0.0.4' })

@@ -4,6 +4,7 @@
  * registered routes (for the route-auth walk and tools).
  */
 import fp from 'fastify-plugin'
+import type { FastifySchema } from 'fastify'
 import compress from '@fastify/compress'
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import { errorBody } from '../errors'
@@ -16,6 +17,8 @@ export interface RouteEntry {
   /** The declared policy; undefined means admin-only (closed by default). */
   auth: AuthPolicy | undefined
   websocket: boolean
+  /** The route's schema object as declared (params, querystring, body, response, docs). */
+  schema: FastifySchema | undefined
 }
 
 declare module 'fastify' {
@@ -45,6 +48,7 @@ export default fp(
           url: r.url,
           auth: r.config?.auth,
           websocket: (r as { websocket?: boolean }).websocket === true,
+          schema: r.schema,
         })
       }
     })

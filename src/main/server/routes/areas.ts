@@ -1,21 +1,10 @@
 /** Areas (zones of the site): guards list them, admins manage them. Names are unique. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { IdParam, Ok } from '../../../shared/schemas/common'
+import { Deleted, IdParam, Ok } from '../../../shared/schemas/common'
 import { Area } from '../../../shared/schemas/entities'
+import { AreaChange, AreaInput, AreaList } from '../../../shared/schemas/areas'
 import { AreasRepository, DuplicateAreaError } from '../../areas/areas-repository'
 import { errors } from '../errors'
-
-const name = Type.String({ minLength: 1, maxLength: 100 })
-const description = Type.String({ maxLength: 1000 })
-const NewArea = Type.Object(
-  { name, description: Type.Optional(description) },
-  { additionalProperties: false },
-)
-const AreaChange = Type.Object(
-  { name: Type.Optional(name), description: Type.Optional(description) },
-  { additionalProperties: false, minProperties: 1 },
-)
 
 const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const areas = new AreasRepository(app.db)
@@ -25,7 +14,7 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas',
     {
       config: { auth: 'guard', cache: {} },
-      schema: { tags: ['areas'], summary: 'All areas', response: { 200: Ok(Type.Array(Area)) } },
+      schema: { tags: ['areas'], summary: 'All areas', response: { 200: Ok(AreaList) } },
     },
     async () => ({ success: true as const, data: areas.list() }),
   )
@@ -47,7 +36,7 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas',
     {
       config: { auth: 'admin' },
-      schema: { tags: ['areas'], summary: 'Add an area', body: NewArea, response: { 201: Ok(Area) } },
+      schema: { tags: ['areas'], summary: 'Add an area', body: AreaInput, response: { 201: Ok(Area) } },
     },
     async (req, reply) => {
       const n = req.body.name.trim()
@@ -101,7 +90,7 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['areas'],
         summary: 'Remove an area (its cameras and devices keep working, without an area)',
         params: IdParam,
-        response: { 200: Ok(Type.Object({ deleted: Type.Boolean(), id: Type.Integer() })) },
+        response: { 200: Ok(Deleted) },
       },
     },
     async (req) => {

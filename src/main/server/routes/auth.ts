@@ -4,24 +4,13 @@
  * password: every other session of theirs ends, the caller gets a fresh token).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { Ok, EpochMs } from '../../../shared/schemas/common'
-import { RoleSchema } from '../../../shared/schemas/entities'
+import { Ok } from '../../../shared/schemas/common'
+import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session } from '../../../shared/schemas/auth'
 import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords'
 import { hashToken, newToken } from '../../auth/tokens'
 import type { Principal } from '../plugins/auth'
 import { StationError, errors } from '../errors'
 import { LoginLimiter } from './login-limiter'
-
-const Credentials = Type.Object(
-  {
-    username: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Type.String({ minLength: 1, maxLength: 256 }),
-  },
-  { additionalProperties: false },
-)
-const SessionUser = Type.Object({ username: Type.String(), role: RoleSchema })
-const Session = Type.Object({ token: Type.String(), expiresAt: EpochMs, user: SessionUser })
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>
 function userOf(p: Principal | null): UserPrincipal {
@@ -67,7 +56,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'End this session',
-        response: { 200: Ok(Type.Object({ loggedOut: Type.Boolean() })) },
+        response: { 200: Ok(LoggedOut) },
       },
     },
     async (req) => {
@@ -83,7 +72,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Who this session belongs to',
-        response: { 200: Ok(Type.Object({ id: Type.Integer(), username: Type.String(), role: RoleSchema })) },
+        response: { 200: Ok(Me) },
       },
     },
     async (req) => {
@@ -99,14 +88,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Change your own password; other sessions end and a fresh token is answered',
-        body: Type.Object(
-          {
-            currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
-            newPassword: Type.String({ minLength: 1, maxLength: 256 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Ok(Type.Object({ token: Type.String(), expiresAt: EpochMs })) },
+        body: PasswordChange,
+        response: { 200: Ok(NewSession) },
       },
     },
     async (req) => {

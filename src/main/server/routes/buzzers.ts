@@ -4,25 +4,20 @@
  * (no confirmation within STATION_BUZZER_TIMEOUT_MS).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
-import { BuzzerActionSchema, BuzzerPatternSchema, BuzzerRequest } from '../../../shared/schemas/entities'
-import { BuzzerAckBody, BuzzerCommand, DeviceId } from '../../../shared/schemas/device-protocol'
+import { BuzzerRequest } from '../../../shared/schemas/entities'
+import {
+  BuzzerDeviceParams,
+  BuzzerRequestList,
+  BuzzerRequestParams,
+  BuzzerRequestsQuery,
+  BuzzerTriggerBody,
+  BuzzerTriggerResult,
+} from '../../../shared/schemas/buzzers'
+import { BuzzerAckBody, BuzzerAckQuery, PendingCommands } from '../../../shared/schemas/device-protocol'
 import { toCommand } from '../../buzzers/buzzer-service'
 import type { Principal } from '../plugins/auth'
 import { errors } from '../errors'
-
-const RequestId = Type.String({ minLength: 1, maxLength: 64 })
-const MAX_DURATION_MS = 10 * 60_000
-
-const CreateBody = Type.Object(
-  {
-    action: BuzzerActionSchema,
-    durationMs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DURATION_MS })),
-    pattern: Type.Optional(BuzzerPatternSchema),
-  },
-  { additionalProperties: false },
-)
 
 /** A device token speaks for one device; the site key speaks for any (it is shared by the site's devices). */
 function assertDevice(p: Principal | null, deviceId: string): void {
@@ -50,17 +45,9 @@ const buzzerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '(heartbeat or GET .../pending). Unknown device: 404. A device that is offline (no WebSocket ' +
           'and not heard from within STATION_DEVICE_OFFLINE_MS) is refused with 409 DEVICE_OFFLINE, since ' +
           'the command could only expire; online polling devices are queued.',
-        params: Type.Object({ deviceId: DeviceId }),
-        body: CreateBody,
-        response: {
-          200: Ok(
-            Type.Object({
-              requestId: Type.String(),
-              status: BuzzerRequest.properties.status,
-              expiresAt: Type.Integer(),
-            }),
-          ),
-        },
+        params: BuzzerDeviceParams,
+        body: BuzzerTriggerBody,
+        response: { 200: Ok(BuzzerTriggerResult) },
       },
     },
     async (req) => {
@@ -83,7 +70,7 @@ const buzzerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['buzzers'],
         summary: 'One buzzer request and its current status',
-        params: Type.Object({ id: RequestId }),
+        params: BuzzerRequestParams,
         response: { 200: Ok(BuzzerRequest) },
       },
     },
@@ -102,12 +89,9 @@ const buzzerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['buzzers'],
         summary: "A device's buzzer requests, most recent first",
-        params: Type.Object({ deviceId: DeviceId }),
-        querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Ok(Type.Array(BuzzerRequest)) },
+        params: BuzzerDeviceParams,
+        querystring: BuzzerRequestsQuery,
+        response: { 200: Ok(BuzzerRequestList) },
       },
     },
     async (req, reply) => {
@@ -130,10 +114,8 @@ const buzzerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Every command queued or sent but not yet confirmed, oldest first; queued ones become `sent`. ' +
           'A command is repeated until the device confirms it (POST /api/v1/buzzer/requests/:id/ack), so ' +
           'devices execute each requestId once. A device token may read only its own device.',
-        params: Type.Object({ deviceId: DeviceId }),
-        response: {
-          200: Ok(Type.Object({ commands: Type.Array(BuzzerCommand), serverTime: Type.Integer() })),
-        },
+        params: BuzzerDeviceParams,
+        response: { 200: Ok(PendingCommands) },
       },
     },
     async (req, reply) => {
@@ -156,8 +138,8 @@ const buzzerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Only the target device may confirm: a device token for another device gets 403; with the site ' +
           'key, `?deviceId=` (optional) must name the target. Repeating the same answer is harmless (200); ' +
           'answering a request that already ended otherwise (e.g. expired) is 409.',
-        params: Type.Object({ id: RequestId }),
-        querystring: Type.Object({ deviceId: Type.Optional(DeviceId) }, { additionalProperties: false }),
+        params: BuzzerRequestParams,
+        querystring: BuzzerAckQuery,
         body: BuzzerAckBody,
         response: { 200: Ok(BuzzerRequest) },
       },

@@ -1,10 +1,8 @@
 /** Admin management of the API response cache: stats (with the domain caches), invalidate by prefix, clear. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
 import { CacheStatsSchema } from '../../../shared/schemas/metrics'
-
-const Removed = Type.Object({ count: Type.Integer(), message: Type.String() })
+import { CacheInvalidateBody, CacheRemoved } from '../../../shared/schemas/station'
 
 const cacheRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cache = app.responseCache
@@ -30,11 +28,8 @@ const cacheRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['cache'],
         summary: 'Drop cached answers whose path starts with the pattern (a trailing * is allowed)',
-        body: Type.Object(
-          { pattern: Type.String({ minLength: 1, maxLength: 512, pattern: '^/' }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Ok(Removed) },
+        body: CacheInvalidateBody,
+        response: { 200: Ok(CacheRemoved) },
       },
     },
     async (req) => {
@@ -54,7 +49,7 @@ const cacheRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/cache/clear',
     {
       config: admin,
-      schema: { tags: ['cache'], summary: 'Drop every cached answer', response: { 200: Ok(Removed) } },
+      schema: { tags: ['cache'], summary: 'Drop every cached answer', response: { 200: Ok(CacheRemoved) } },
     },
     async () => {
       const count = cache.clear()

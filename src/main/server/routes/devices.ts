@@ -3,21 +3,17 @@
  * move, delete them and issue or revoke per-device bearer tokens.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { Nullable, Ok } from '../../../shared/schemas/common'
+import { Ok } from '../../../shared/schemas/common'
 import { Device, DeviceDetail } from '../../../shared/schemas/entities'
-import { DeviceId } from '../../../shared/schemas/device-protocol'
+import {
+  DeviceChange,
+  DeviceDeleted,
+  DeviceList,
+  DeviceParams,
+  DeviceToken,
+  DeviceTokenRevoked,
+} from '../../../shared/schemas/devices'
 import { errors } from '../errors'
-
-export const DeviceParams = Type.Object({ id: DeviceId })
-
-const DeviceChange = Type.Object(
-  {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    areaId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
-  },
-  { additionalProperties: false, minProperties: 1 },
-)
 
 const isForeignKeyError = (err: unknown) =>
   (err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
@@ -33,7 +29,7 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['devices'],
         summary: 'Every known device with its online state',
-        response: { 200: Ok(Type.Array(Device)) },
+        response: { 200: Ok(DeviceList) },
       },
     },
     async () => ({ success: true as const, data: hub.list() }),
@@ -92,7 +88,7 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['devices'],
         summary: 'Delete a device with its sensors and readings (admin)',
         params: DeviceParams,
-        response: { 200: Ok(Type.Object({ deleted: Type.Literal(true) })) },
+        response: { 200: Ok(DeviceDeleted) },
       },
     },
     async (req) => {
@@ -109,7 +105,7 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['devices'],
         summary: 'Issue a per-device bearer token (shown once; replaces the previous one) (admin)',
         params: DeviceParams,
-        response: { 200: Ok(Type.Object({ deviceId: DeviceId, token: Type.String() })) },
+        response: { 200: Ok(DeviceToken) },
       },
     },
     async (req, reply) => {
@@ -128,7 +124,7 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['devices'],
         summary: "Revoke a device's bearer token (admin)",
         params: DeviceParams,
-        response: { 200: Ok(Type.Object({ revoked: Type.Literal(true) })) },
+        response: { 200: Ok(DeviceTokenRevoked) },
       },
     },
     async (req) => {

@@ -3,33 +3,12 @@
  * acknowledgements (who, when, an optional note), which go out live as `event.acked`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { EpochMs, IdParam, Ok } from '../../../shared/schemas/common'
-import { StationEvent } from '../../../shared/schemas/entities'
+import { IdParam, Ok } from '../../../shared/schemas/common'
+import type { StationEvent } from '../../../shared/schemas/entities'
+import { EventAckBody, EventAckResult, EventsPage, EventsQuery } from '../../../shared/schemas/events'
 import { errors } from '../errors'
 
-const MAX_LIMIT = 1000
 const FAR_FUTURE = 8_640_000_000_000_000
-
-const ListQuery = Type.Object(
-  {
-    unacked: Type.Optional(
-      Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')], {
-        description: '1 or true: only events nobody has acknowledged yet',
-      }),
-    ),
-    from: Type.Optional(EpochMs),
-    to: Type.Optional(EpochMs),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 100 })),
-    token: Type.Optional(Type.String()),
-  },
-  { additionalProperties: false },
-)
-
-const AckBody = Type.Object(
-  { note: Type.Optional(Type.String({ maxLength: 500 })) },
-  { additionalProperties: false },
-)
 
 const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -42,16 +21,14 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Answers `{ events, total }`: `events` holds at most `limit` events in [from, to] (unacknowledged ' +
           'ones first, each group newest first); `total` counts every event matching the filter.',
-        querystring: ListQuery,
-        response: {
-          200: Ok(Type.Object({ events: Type.Array(StationEvent), total: Type.Integer() })),
-        },
+        querystring: EventsQuery,
+        response: { 200: Ok(EventsPage) },
       },
     },
     async (req, reply) => {
       const q = req.query
       const params = {
-        unacked: q.unacked === '1' || q.unacked === 'true' ? 1 : 0,
+        unacked: q.unacked === true || q.unacked === '1' ? 1 : 0,
         from: q.from ?? 0,
         to: q.to ?? FAR_FUTURE,
       }
@@ -81,10 +58,8 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'live. Acknowledging an event again answers 200 with the event as first acknowledged ' +
           '(`alreadyAcknowledged: true`); nothing is overwritten. Unknown id: 404.',
         params: IdParam,
-        body: AckBody,
-        response: {
-          200: Ok(Type.Object({ event: StationEvent, alreadyAcknowledged: Type.Boolean() })),
-        },
+        body: EventAckBody,
+        response: { 200: Ok(EventAckResult) },
       },
     },
     async (req) => {

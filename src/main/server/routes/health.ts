@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
+import { Health } from '../../../shared/schemas/station'
 
 const startedAt = Date.now()
 
@@ -14,16 +14,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['station'],
         summary: 'Liveness and database check (no authentication)',
-        response: {
-          200: Ok(
-            Type.Object({
-              status: Type.Literal('ok'),
-              uptimeSeconds: Type.Number(),
-              database: Type.Union([Type.Literal('sqlite'), Type.Literal('memory')]),
-              serverTime: Type.Integer(),
-            }),
-          ),
-        },
+        response: { 200: Ok(Health) },
       },
     },
     async (_req, reply) => {

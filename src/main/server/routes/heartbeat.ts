@@ -4,11 +4,10 @@
  * `{ serverTime, commands }`: the same field name as `GET /api/v1/buzzer/:deviceId/pending`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
-import { BuzzerCommand } from '../../../shared/schemas/device-protocol'
+import { HeartbeatAnswer, type BuzzerCommand } from '../../../shared/schemas/device-protocol'
+import { DeviceParams } from '../../../shared/schemas/devices'
 import type { BuzzerRequest } from '../../../shared/schemas/entities'
-import { DeviceParams } from './devices'
 import { errors } from '../errors'
 
 export function buzzerCommand(r: BuzzerRequest): BuzzerCommand {
@@ -27,9 +26,7 @@ const heartbeatRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['devices'],
         summary: 'Device heartbeat: server time and pending buzzer commands',
         params: DeviceParams,
-        response: {
-          200: Ok(Type.Object({ serverTime: Type.Integer(), commands: Type.Array(BuzzerCommand) })),
-        },
+        response: { 200: Ok(HeartbeatAnswer) },
       },
     },
     async (req, reply) => {

@@ -3,9 +3,8 @@
  * The answer comes only after the transaction holding the readings has committed.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
-import { IngestBody } from '../../../shared/schemas/device-protocol'
+import { IngestAccepted, IngestBody } from '../../../shared/schemas/device-protocol'
 import { validateIngestBody } from '../../devices/ingest-validation'
 import type { IngestReading } from '../../devices/readings-writer'
 import { StationError, errors } from '../errors'
@@ -21,7 +20,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['devices'],
         summary: 'Ingest sensor readings (acknowledged after commit; a batch is all or nothing)',
         body: IngestBody,
-        response: { 200: Ok(Type.Object({ accepted: Type.Integer({ minimum: 1 }) })) },
+        response: { 200: Ok(IngestAccepted) },
       },
       // Strict validation (no coercion of "23.5" into 23.5) that names the bad reading of a batch.
       validatorCompiler: () => (data: unknown) => {

@@ -3,9 +3,8 @@
  * with the scrape credential: the metrics token as Bearer, or an address on STATION_METRICS_ALLOW).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
-import { MetricsSnapshotSchema } from '../../../shared/schemas/metrics'
+import { MetricsSnapshotSchema, PrometheusText } from '../../../shared/schemas/metrics'
 import { PROMETHEUS_CONTENT_TYPE } from '../../metrics/prometheus'
 
 const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -40,7 +39,7 @@ const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'For Prometheus: station figures (`station_*`) and Node process metrics (`process_*`, `nodejs_*`). ' +
           'Scrapers present the metrics token issued by POST /api/settings/metrics-token.',
         produces: ['text/plain'],
-        response: { 200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) },
+        response: { 200: PrometheusText },
       },
     },
     async (_req, reply) => {

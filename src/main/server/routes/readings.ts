@@ -4,41 +4,13 @@
  * pool (worker threads); only the cheap device/sensor lookup runs on the main thread.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { EpochMs, Ok } from '../../../shared/schemas/common'
-import { Reading, ReadingBucket } from '../../../shared/schemas/entities'
-import { SENSOR_NAME_PATTERN } from '../../../shared/constants'
-import { DeviceParams } from './devices'
+import { Ok } from '../../../shared/schemas/common'
+import type { Reading, ReadingBucket } from '../../../shared/schemas/entities'
+import { DeviceParams } from '../../../shared/schemas/devices'
+import { ReadingsQuery, ReadingsResult } from '../../../shared/schemas/readings'
 import { errors } from '../errors'
 
-export const MAX_HISTORY_LIMIT = 10_000
 const MAX_EPOCH_MS = 8_640_000_000_000_000
-const DAY_MS = 86_400_000
-
-const HistoryQuery = Type.Object(
-  {
-    sensor: Type.Optional(Type.String({ pattern: SENSOR_NAME_PATTERN, maxLength: 64 })),
-    from: Type.Optional(EpochMs),
-    to: Type.Optional(EpochMs),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_HISTORY_LIMIT, default: 1000 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
-    bucket: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 366 * DAY_MS,
-        description: 'Bucket width in ms: aggregates per bucket',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-)
-
-const History = Type.Object({
-  total: Type.Integer({ description: 'Readings in the range (all of them, not just this page)' }),
-  readings: Type.Optional(Type.Array(Reading, { description: 'Newest first (without bucket)' })),
-  buckets: Type.Optional(Type.Array(ReadingBucket, { description: 'Oldest first (with bucket)' })),
-  bucketMs: Type.Optional(Type.Integer()),
-})
 
 interface Range {
   from: number
@@ -99,8 +71,8 @@ const readingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['devices'],
         summary: 'Reading history of a device (one sensor or all), paged, or aggregated per bucket',
         params: DeviceParams,
-        querystring: HistoryQuery,
-        response: { 200: Ok(History) },
+        querystring: ReadingsQuery,
+        response: { 200: Ok(ReadingsResult) },
       },
     },
     async (req, reply) => {

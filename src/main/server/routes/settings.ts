@@ -4,18 +4,10 @@
  * replaced by the configured one at the next start and lock every re-keyed device out.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
+import { DeviceKey } from '../../../shared/schemas/settings'
 import { DEVICE_KEY_HEADER } from '../../../shared/constants'
 import { errors } from '../errors'
-
-const DeviceKey = Type.Object({
-  deviceKey: Type.String(),
-  header: Type.Literal(DEVICE_KEY_HEADER),
-  source: Type.Union([Type.Literal('environment'), Type.Literal('station')], {
-    description: 'environment: set by STATION_DEVICE_KEY (rotate it there); station: generated and stored',
-  }),
-})
 
 const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const source = () => (app.config.deviceKey !== undefined ? ('environment' as const) : ('station' as const))

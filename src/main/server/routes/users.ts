@@ -3,29 +3,11 @@
  * least one admin. A user whose role or password changes, or who is deleted, is signed out everywhere.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { IdParam, Ok } from '../../../shared/schemas/common'
-import { RoleSchema as AnyRole, User } from '../../../shared/schemas/entities'
-import type { Role } from '../../../shared/constants'
+import { Deleted, IdParam, Ok } from '../../../shared/schemas/common'
+import { User } from '../../../shared/schemas/entities'
+import { UserChange, UserCreate, UserList } from '../../../shared/schemas/users'
 import { hashPassword, passwordProblem } from '../../auth/passwords'
 import { errors } from '../errors'
-
-const RoleSchema = Type.Unsafe<Role>(AnyRole)
-
-export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$'
-
-const NewUser = Type.Object(
-  {
-    username: Type.String({ pattern: USERNAME_PATTERN, description: 'Letters, digits, _ . @ -; up to 64' }),
-    password: Type.String({ maxLength: 256 }),
-    role: RoleSchema,
-  },
-  { additionalProperties: false },
-)
-const UserChange = Type.Object(
-  { role: Type.Optional(RoleSchema), password: Type.Optional(Type.String({ maxLength: 256 })) },
-  { additionalProperties: false, minProperties: 1 },
-)
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
 
@@ -37,7 +19,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users',
     {
       config: { ...admin, cache: {} },
-      schema: { tags: ['users'], summary: 'List users', response: { 200: Ok(Type.Array(User)) } },
+      schema: { tags: ['users'], summary: 'List users', response: { 200: Ok(UserList) } },
     },
     async () => ({ success: true as const, data: users.list() }),
   )
@@ -46,7 +28,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users',
     {
       config: admin,
-      schema: { tags: ['users'], summary: 'Create a user', body: NewUser, response: { 201: Ok(User) } },
+      schema: { tags: ['users'], summary: 'Create a user', body: UserCreate, response: { 201: Ok(User) } },
     },
     async (req, reply) => {
       const { username, password, role } = req.body
@@ -116,7 +98,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['users'],
         summary: 'Delete a user (never the last admin)',
         params: IdParam,
-        response: { 200: Ok(Type.Object({ deleted: Type.Boolean(), id: Type.Integer() })) },
+        response: { 200: Ok(Deleted) },
       },
     },
     async (req) => {

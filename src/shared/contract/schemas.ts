@@ -1,0 +1,105 @@
+/**
+ * The schemas of each operation: the very objects its route declares (params, querystring, body, and the
+ * `data` of its success answer), imported by both. The contract's argument and result types are derived
+ * from them (`Operations` in ../contract), and a test checks every route uses these same objects, so a
+ * change on either side fails the type check or that test.
+ *
+ * Runtime values: the station imports them; the renderer and the preload only their types (the page
+ * never validates, the station does).
+ */
+import type { TSchema } from '@sinclair/typebox'
+import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session } from '../schemas/auth'
+import { AreaChange, AreaInput, AreaList } from '../schemas/areas'
+import {
+  BuzzerDeviceParams,
+  BuzzerRequestList,
+  BuzzerRequestParams,
+  BuzzerRequestsQuery,
+  BuzzerTriggerBody,
+  BuzzerTriggerResult,
+} from '../schemas/buzzers'
+import { Deleted, IdParam } from '../schemas/common'
+import {
+  DeviceChange,
+  DeviceDeleted,
+  DeviceList,
+  DeviceParams,
+  DeviceToken,
+  DeviceTokenRevoked,
+} from '../schemas/devices'
+import { Area, BuzzerRequest, Device, DeviceDetail, User } from '../schemas/entities'
+import { EventAckBody, EventAckResult, EventsPage, EventsQuery } from '../schemas/events'
+import { CacheStatsSchema, MetricsSnapshotSchema } from '../schemas/metrics'
+import { ReadingsQuery, ReadingsResult } from '../schemas/readings'
+import { DeviceKey } from '../schemas/settings'
+import { CacheInvalidateBody, CacheRemoved, Health } from '../schemas/station'
+import { StationSettings, StationSettingsUpdate } from '../schemas/station-settings'
+import { UserChange, UserCreate, UserList } from '../schemas/users'
+import { VideoStatsSchema } from '../schemas/video'
+
+export interface OperationSchemas {
+  /** The path parameters (`:name` segments of the route). */
+  params?: TSchema
+  querystring?: TSchema
+  /** The JSON body (POST, PUT). */
+  body?: TSchema
+  /** The `data` of the `{ success: true, data }` answer. */
+  result: TSchema
+  /** The success status, when it is not 200. */
+  status?: 201
+}
+
+/**
+ * Operation name → its schemas. Every operation of the contract is here except the camera ones, whose
+ * schemas still live in the camera routes (see `CameraOperations` in ../contract).
+ */
+export const OPERATION_SCHEMAS = {
+  'health:get': { result: Health },
+
+  'auth:login': { body: Credentials, result: Session },
+  'auth:logout': { result: LoggedOut },
+  'auth:me': { result: Me },
+  'auth:password': { body: PasswordChange, result: NewSession },
+
+  'users:list': { result: UserList },
+  'users:create': { body: UserCreate, result: User, status: 201 },
+  'users:update': { params: IdParam, body: UserChange, result: User },
+  'users:delete': { params: IdParam, result: Deleted },
+
+  'stream:stats': { result: VideoStatsSchema },
+
+  'areas:list': { result: AreaList },
+  'areas:create': { body: AreaInput, result: Area, status: 201 },
+  'areas:update': { params: IdParam, body: AreaChange, result: Area },
+  'areas:delete': { params: IdParam, result: Deleted },
+
+  'devices:list': { result: DeviceList },
+  'devices:get': { params: DeviceParams, result: DeviceDetail },
+  'devices:update': { params: DeviceParams, body: DeviceChange, result: Device },
+  'devices:delete': { params: DeviceParams, result: DeviceDeleted },
+  'devices:issueToken': { params: DeviceParams, result: DeviceToken },
+  'devices:revokeToken': { params: DeviceParams, result: DeviceTokenRevoked },
+  'devices:readings': { params: DeviceParams, querystring: ReadingsQuery, result: ReadingsResult },
+
+  'buzzer:trigger': { params: BuzzerDeviceParams, body: BuzzerTriggerBody, result: BuzzerTriggerResult },
+  'buzzer:request': { params: BuzzerRequestParams, result: BuzzerRequest },
+  'buzzer:requests': {
+    params: BuzzerDeviceParams,
+    querystring: BuzzerRequestsQuery,
+    result: BuzzerRequestList,
+  },
+
+  'events:list': { querystring: EventsQuery, result: EventsPage },
+  'events:ack': { params: IdParam, body: EventAckBody, result: EventAckResult },
+
+  'cache:stats': { result: CacheStatsSchema },
+  'cache:invalidate': { body: CacheInvalidateBody, result: CacheRemoved },
+  'cache:clear': { result: CacheRemoved },
+
+  'metrics:get': { result: MetricsSnapshotSchema },
+
+  'settings:deviceKey': { result: DeviceKey },
+  'settings:rotateDeviceKey': { result: DeviceKey },
+  'settings:get': { result: StationSettings },
+  'settings:update': { body: StationSettingsUpdate, result: StationSettings },
+} as const satisfies Record<string, OperationSchemas>
