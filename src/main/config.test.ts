@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { CATALOG } from '../shared/settings/catalog'
+import { rangeText } from '../shared/settings/define'
 import { loadConfig } from './config'
 import { summary } from './station'
 
@@ -64,5 +66,49 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ USEDB: 'maybe' })).toThrow(/USEDB/)
     expect(() => loadConfig({ STATION_ADMIN_PASSWORD: 'short' })).toThrow(/at least 10/)
     expect(() => loadConfig({ STATION_DEVICE_KEY: 'short' })).toThrow(/at least 16/)
+  })
+
+  it('refuses a number out of its catalog range, naming the variable and the allowed range', () => {
+    expect(() => loadConfig({ STATION_CACHE_TTL_MS: '5' })).toThrow(
+      'STATION_CACHE_TTL_MS must be a whole number from 1000 to 86400000 ms (1 s to 24 h), got "5"',
+    )
+    expect(() => loadConfig({ STATION_READ_POOL_SIZE: '1.5' })).toThrow(
+      'STATION_READ_POOL_SIZE must be a whole number from 1 to 16 worker threads, got "1.5"',
+    )
+    for (const s of CATALOG) {
+      if (s.kind !== 'integer') continue
+      const { minimum, maximum } = s.schema
+      for (const bad of [minimum - 1, maximum + 1]) {
+        expect(() => loadConfig({ [s.env]: String(bad) })).toThrow(
+          `${s.env} must be a whole number from ${rangeText(s)}`,
+        )
+      }
+    }
+  })
+
+  it('reads every catalog default when nothing is set, and the words of flags and choices', () => {
+    expect(loadConfig({}).cache.defaultTtlMs).toBe(30_000)
+    expect(loadConfig({}).video.tlsVerify).toBe(true)
+    const c = loadConfig({ STATION_WS_DEFLATE: 'On', STATION_DB_SYNCHRONOUS: 'normal', LOG_LEVEL: 'DEBUG' })
+    expect(c).toMatchObject({ ws: { perMessageDeflate: true }, dbSynchronous: 'NORMAL', logLevel: 'debug' })
+    expect(() => loadConfig({ STATION_DB_SYNCHRONOUS: 'OFF' })).toThrow(
+      'STATION_DB_SYNCHRONOUS must be FULL or NORMAL, got "OFF"',
+    )
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error/)
+  })
+
+  it('does not repeat a refused password or key in the message', () => {
+    expect(() => loadConfig({ STATION_ADMIN_PASSWORD: 'secret' })).toThrow(
+      'STATION_ADMIN_PASSWORD must be a text of at least 10 and at most 256 characters, got 6 characters',
+    )
+    expect(() => loadConfig({ STATION_DEVICE_KEY: 'has spaces but is long enough' })).toThrow(
+      /^STATION_DEVICE_KEY must be .*\(letters, digits and \. _ ~ -\), got 29 characters$/,
+    )
+  })
+
+  it('keeps the video backoff in order', () => {
+    expect(() =>
+      loadConfig({ STATION_VIDEO_BACKOFF_MIN_MS: '5000', STATION_VIDEO_BACKOFF_MAX_MS: '1000' }),
+    ).toThrow('STATION_VIDEO_BACKOFF_MAX_MS must be at least STATION_VIDEO_BACKOFF_MIN_MS (5000), got "1000"')
   })
 })

@@ -1,8 +1,13 @@
-/** Station configuration from environment variables, with defaults that serve on first run. */
+/**
+ * Station configuration from environment variables, with defaults that serve on first run. Each
+ * variable's type, limits, default and error message come from its entry in the settings catalog
+ * (`src/shared/settings/catalog.ts`), which the settings API and form check against too.
+ */
 import { isIP } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { DEFAULT_PORT } from '../shared/constants'
+import { SETTINGS as S } from '../shared/settings/catalog'
+import { settingReader } from '../shared/settings/define'
 import { loadVideoConfig, type VideoConfig } from './video/video-config'
 
 export interface QueueConfig {
@@ -60,33 +65,8 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), app)
 }
 
-function int(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  min = 0,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const raw = env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`)
-  }
-  return n
-}
-
-function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.toLowerCase()
-  if (raw === undefined || raw === '') return fallback
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false
-  throw new Error(`${name} must be true or false, got "${env[name]}"`)
-}
-
 /** A list of CIDRs or addresses (comma or space separated), each checked and given its prefix length. */
-function cidrs(env: NodeJS.ProcessEnv, name: string): string[] {
-  const raw = env[name]
+function cidrs(raw: string | undefined, name: string): string[] {
   if (raw === undefined || raw.trim() === '') return []
   return raw
     .split(/[\s,]+/)
@@ -106,56 +86,44 @@ function cidrs(env: NodeJS.ProcessEnv, name: string): string[] {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig {
-  const sync = (env.STATION_DB_SYNCHRONOUS ?? 'FULL').toUpperCase()
-  if (sync !== 'FULL' && sync !== 'NORMAL') throw new Error('STATION_DB_SYNCHRONOUS must be FULL or NORMAL')
-  const adminPassword = env.STATION_ADMIN_PASSWORD || undefined
-  if (adminPassword !== undefined && adminPassword.length < 10) {
-    throw new Error('STATION_ADMIN_PASSWORD must be at least 10 characters')
-  }
-  const deviceKey = env.STATION_DEVICE_KEY || undefined
-  if (deviceKey !== undefined && deviceKey.length < 16) {
-    throw new Error('STATION_DEVICE_KEY must be at least 16 characters')
-  }
+  const read = settingReader(env)
   return {
-    port: int(env, 'STATION_PORT', DEFAULT_PORT, 0, 65535),
-    host: env.STATION_HOST || '0.0.0.0',
-    dataDir: env.STATION_DATA_DIR || defaultDataDir(env),
-    useDb: bool(env, 'USEDB', true),
-    adminPassword,
-    deviceKey,
-    rateLimitMax: int(env, 'RATE_LIMIT_MAX', 1000, 1),
-    nodeEnv: env.NODE_ENV || 'production',
-    readPoolSize: int(env, 'STATION_READ_POOL_SIZE', 2, 1, 16),
-    dbSynchronous: sync,
-    cache: {
-      maxEntries: int(env, 'STATION_CACHE_MAX', 100, 1),
-      defaultTtlMs: int(env, 'STATION_CACHE_TTL_MS', 30_000, 1),
-    },
+    port: read(S.port),
+    host: read(S.host),
+    dataDir: read(S.dataDir) ?? defaultDataDir(env),
+    useDb: read(S.useDb),
+    adminPassword: read(S.adminPassword),
+    deviceKey: read(S.deviceKey),
+    rateLimitMax: read(S.rateLimitMax),
+    nodeEnv: read(S.nodeEnv),
+    readPoolSize: read(S.readPoolSize),
+    dbSynchronous: read(S.dbSynchronous),
+    cache: { maxEntries: read(S.cacheMaxEntries), defaultTtlMs: read(S.cacheTtlMs) },
     queues: {
-      devices: { maxWaitMs: int(env, 'STATION_DEVICE_FLUSH_MS', 100, 1), batchSize: 500, maxPending: 20_000 },
+      devices: { maxWaitMs: read(S.devicesFlushMs), batchSize: 500, maxPending: 20_000 },
       readings: {
-        maxWaitMs: int(env, 'STATION_READING_FLUSH_MS', 200, 1),
+        maxWaitMs: read(S.readingsFlushMs),
         batchSize: 5_000,
-        maxPending: int(env, 'STATION_READING_QUEUE_MAX', 100_000, 1),
+        maxPending: read(S.readingsQueueMax),
       },
-      buzzers: { maxWaitMs: int(env, 'STATION_BUZZER_FLUSH_MS', 150, 1), batchSize: 500, maxPending: 10_000 },
+      buzzers: { maxWaitMs: read(S.buzzersFlushMs), batchSize: 500, maxPending: 10_000 },
     },
-    sessionTtlMs: int(env, 'STATION_SESSION_TTL_MS', 12 * 60 * 60 * 1000, 1000),
-    deviceOfflineAfterMs: int(env, 'STATION_DEVICE_OFFLINE_MS', 60_000, 100),
-    buzzerTimeoutMs: int(env, 'STATION_BUZZER_TIMEOUT_MS', 30_000, 100),
+    sessionTtlMs: read(S.sessionTtlMs),
+    deviceOfflineAfterMs: read(S.deviceOfflineAfterMs),
+    buzzerTimeoutMs: read(S.buzzerTimeoutMs),
     ws: {
-      maxConnections: int(env, 'STATION_WS_MAX', 1000, 1),
-      maxPayload: int(env, 'STATION_WS_MAX_PAYLOAD', 256 * 1024, 1024),
-      pingIntervalMs: int(env, 'STATION_WS_PING_MS', 30_000, 100),
-      perMessageDeflate: bool(env, 'STATION_WS_DEFLATE', false),
+      maxConnections: read(S.wsMaxConnections),
+      maxPayload: read(S.wsMaxPayload),
+      pingIntervalMs: read(S.wsPingIntervalMs),
+      perMessageDeflate: read(S.wsPerMessageDeflate),
     },
-    bodyLimit: int(env, 'STATION_BODY_LIMIT', 1024 * 1024, 1024),
-    metricsAllow: cidrs(env, 'STATION_METRICS_ALLOW'),
-    overloadDelayMs: int(env, 'STATION_OVERLOAD_DELAY_MS', 200, 10),
+    bodyLimit: read(S.bodyLimit),
+    overloadDelayMs: read(S.overloadDelayMs),
     video: loadVideoConfig(env),
-    logLevel: env.LOG_LEVEL || 'info',
-    rendererDir: env.STATION_RENDERER_DIR || undefined,
-    allowedHosts: (env.STATION_ALLOWED_HOSTS ?? '')
+    logLevel: read(S.logLevel),
+    rendererDir: read(S.rendererDir),
+    metricsAllow: cidrs(read(S.metricsAllow), S.metricsAllow.env),
+    allowedHosts: (read(S.allowedHosts) ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter((h) => h.length > 0),

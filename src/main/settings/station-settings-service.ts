@@ -14,10 +14,12 @@ import {
 } from '../../shared/schemas/station-settings'
 import { readDataFolder, writeDataFolder } from './data-folder'
 import type { SettingsRepository } from './settings-repository'
+import { SETTINGS } from '../../shared/settings/catalog'
+import { settingLabel } from '../../shared/settings/define'
 import {
   DEVICE_KEY_ENV,
   SETTINGS_PREFIX,
-  SETTING_DEFS,
+  SETTING_READS,
   envOverrides,
   pickSaved,
   settingDefaults,
@@ -56,23 +58,22 @@ export class StationSettingsService {
     const saved = this.saved()
     const defaults = settingDefaults(this.bootstrapDir)
     const settings = STATION_SETTING_KEYS.map((key): StationSetting => {
-      const def = SETTING_DEFS[key]
-      const value = def.read(this.deps.config)
-      const env = this.fixedByEnv(def.envVar)
+      const setting = SETTINGS[key]
+      const value = SETTING_READS[key](this.deps.config)
+      const env = this.fixedByEnv(setting.env)
       const savedValue = saved[key]
       const next = env ? value : (savedValue ?? defaults[key])
       return {
         key,
-        label: def.label,
+        label: settingLabel(setting),
         value,
         saved: savedValue ?? null,
         default: defaults[key],
-        envVar: def.envVar,
+        envVar: setting.env,
         source: env ? 'environment' : savedValue !== undefined ? 'saved' : 'default',
         editable: !env && this.deps.config.useDb,
         restartRequired: next !== value,
-        ...(def.min !== undefined ? { min: def.min } : {}),
-        ...(def.max !== undefined ? { max: def.max } : {}),
+        ...(setting.kind === 'integer' ? { min: setting.schema.minimum, max: setting.schema.maximum } : {}),
       }
     })
     const keyFromEnv = this.fixedByEnv(DEVICE_KEY_ENV)
@@ -93,9 +94,11 @@ export class StationSettingsService {
     for (const key of STATION_SETTING_KEYS) {
       const value = body[key]
       if (value === undefined) continue
-      const def = SETTING_DEFS[key]
-      if (this.fixedByEnv(def.envVar)) {
-        throw errors.conflict(`${def.label} is set by ${def.envVar}: change it there and restart`)
+      const setting = SETTINGS[key]
+      if (this.fixedByEnv(setting.env)) {
+        throw errors.conflict(
+          `${settingLabel(setting)} is set by ${setting.env}: change it there and restart`,
+        )
       }
       if (value !== null) {
         const problem =

@@ -6,10 +6,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../config'
 import { createStation, type Station } from '../station'
+import { SETTINGS } from '../../shared/settings/catalog'
+import { rangeText } from '../../shared/settings/define'
 import { loadEffectiveConfig } from './effective-config'
 import { DATA_FOLDER_FILE } from './data-folder'
-import type { StationSettings } from '../../shared/schemas/station-settings'
+import { settingProblem } from './station-settings'
+import { STATION_SETTING_KEYS, type StationSettings } from '../../shared/schemas/station-settings'
 
 const PASSWORD = 'settings-admin-password'
 const dirs: string[] = []
@@ -48,7 +52,10 @@ async function start(env: NodeJS.ProcessEnv) {
       headers: { authorization: `Bearer ${token}` },
       ...(body ? { payload: body } : {}),
     })
-    return { status: res.statusCode, body: res.json() as { data: StationSettings; message?: string } }
+    return {
+      status: res.statusCode,
+      body: res.json() as { data: StationSettings; message?: string; code?: string; success: boolean },
+    }
   }
   return { station, config, notes, call, token }
 }
@@ -144,6 +151,53 @@ describe('station settings', () => {
     const mixed = await call('PUT', { cacheMaxEntries: 300, port: 9000 })
     expect(mixed.status).toBe(409)
     expect(setting((await call('GET')).body.data, 'cacheMaxEntries').saved).toBeNull()
+  })
+
+  it('refuses what the environment parser refuses, with the same catalog limits and a clear message', async () => {
+    const dir = tempDir()
+    const { call } = await start({ STATION_DATA_DIR: dir, STATION_PORT: '0', STATION_HOST: '127.0.0.1' })
+    const res = await call('PUT', { cacheTtlMs: 5 })
+    expect(res.status).toBe(400)
+    expect(res.body).toMatchObject({
+      success: false,
+      code: 'VALIDATION',
+      message:
+        'Invalid body: Response cache TTL (cacheTtlMs) must be a whole number from 1000 to 86400000 ms (1 s to 24 h), or null for the default',
+    })
+    expect(() => loadConfig({ STATION_CACHE_TTL_MS: '5' })).toThrow(
+      'STATION_CACHE_TTL_MS must be a whole number from 1000 to 86400000 ms (1 s to 24 h)',
+    )
+    const editable = STATION_SETTING_KEYS.filter((k) => k !== 'port')
+    const ints = editable.flatMap((k) => (SETTINGS[k].kind === 'integer' ? [[k, SETTINGS[k]] as const] : []))
+    for (const [key, setting] of ints) {
+      const { minimum, maximum } = setting.schema
+      for (const bad of [minimum - 1, maximum + 1]) {
+        const refused = await call('PUT', { [key]: bad })
+        expect(refused.status, `${key}=${bad}`).toBe(400)
+        expect(refused.body.message).toContain(`(${key}) must be a whole number from ${rangeText(setting)}`)
+        expect(() => loadConfig({ [setting.env]: String(bad) })).toThrow(rangeText(setting))
+      }
+    }
+    // Port 0 (any free port) is in the variable's range, for tests, but no port a site can save.
+    expect(settingProblem('port', 0)).toMatch(/any free port/)
+    expect(settingProblem('port', 8080)).toBeUndefined()
+    // 0 and false are refused, not taken for null (which restores the default).
+    expect((await call('PUT', { cacheMaxEntries: 0 })).status).toBe(400)
+    expect((await call('PUT', { cacheTtlMs: false })).status).toBe(400)
+    expect((await call('PUT', { cacheMaxEntries: null })).status).toBe(200)
+    // The bounds themselves pass, on both sides.
+    const atMax = Object.fromEntries(ints.map(([key, s]) => [key, s.schema.maximum]))
+    expect((await call('PUT', atMax)).status).toBe(200)
+    expect(() =>
+      loadConfig(Object.fromEntries(ints.map(([, s]) => [s.env, String(s.schema.maximum)]))),
+    ).not.toThrow()
+    const key = await call('PUT', { deviceKey: 'short' })
+    expect(key.body.message).toBe(
+      'Invalid body: Device key (deviceKey) must be a text of at least 16 and at most 256 characters (letters, digits and . _ ~ -)',
+    )
+    expect((await call('PUT', { cacheTTL: 5 })).body.message).toBe(
+      'Invalid body: cacheTTL is not a station setting',
+    )
   })
 
   it('refuses a bind address that is not an address of this computer', async () => {

@@ -1,13 +1,18 @@
 /**
- * The station settings admins may change: for each, the environment variable that overrides it, how a
- * value is checked, and where the running value sits in the config. Saved values are handed to
+ * The station settings admins may change. Each is an entry of the settings catalog (its variable,
+ * schema, label); here: how a value is checked beyond its schema (a bind address of this computer, an
+ * absolute folder) and where the running value sits in the config. Saved values are handed to
  * `loadConfig` as if they were environment variables (under the real ones), so one parser checks both.
  */
+import { Value } from '@sinclair/typebox/value'
+import type { FastifySchemaValidationError } from 'fastify'
 import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { isAbsolute } from 'node:path'
 import { loadConfig, type StationConfig } from '../config'
 import { STATION_SETTING_KEYS, type StationSettingKey } from '../../shared/schemas/station-settings'
+import { SETTINGS } from '../../shared/settings/catalog'
+import { allowedText, settingLabel } from '../../shared/settings/define'
 
 export type SettingValue = number | string
 export type SavedSettings = Partial<Record<StationSettingKey, SettingValue>>
@@ -25,76 +30,25 @@ export function pickSaved(rows: Record<string, unknown>): SavedSettings {
   return saved
 }
 
-interface SettingDef {
-  label: string
-  envVar: string
-  kind: 'int' | 'host' | 'path'
-  min?: number
-  max?: number
-  /** The value in a loaded config. */
-  read(config: StationConfig): SettingValue
-}
-
-export const SETTING_DEFS: Record<StationSettingKey, SettingDef> = {
-  port: { label: 'Port', envVar: 'STATION_PORT', kind: 'int', min: 1, max: 65535, read: (c) => c.port },
-  host: { label: 'Bind address', envVar: 'STATION_HOST', kind: 'host', read: (c) => c.host },
-  dataDir: { label: 'Data folder', envVar: 'STATION_DATA_DIR', kind: 'path', read: (c) => c.dataDir },
-  cacheMaxEntries: {
-    label: 'Response cache size (entries)',
-    envVar: 'STATION_CACHE_MAX',
-    kind: 'int',
-    min: 1,
-    max: 100_000,
-    read: (c) => c.cache.maxEntries,
-  },
-  cacheTtlMs: {
-    label: 'Response cache TTL (ms)',
-    envVar: 'STATION_CACHE_TTL_MS',
-    kind: 'int',
-    min: 1000,
-    max: 86_400_000,
-    read: (c) => c.cache.defaultTtlMs,
-  },
-  devicesFlushMs: {
-    label: 'Device updates: longest wait before commit (ms)',
-    envVar: 'STATION_DEVICE_FLUSH_MS',
-    kind: 'int',
-    min: 1,
-    max: 10_000,
-    read: (c) => c.queues.devices.maxWaitMs,
-  },
-  readingsFlushMs: {
-    label: 'Sensor readings: longest wait before commit (ms)',
-    envVar: 'STATION_READING_FLUSH_MS',
-    kind: 'int',
-    min: 1,
-    max: 10_000,
-    read: (c) => c.queues.readings.maxWaitMs,
-  },
-  buzzersFlushMs: {
-    label: 'Buzzer requests: longest wait before commit (ms)',
-    envVar: 'STATION_BUZZER_FLUSH_MS',
-    kind: 'int',
-    min: 1,
-    max: 10_000,
-    read: (c) => c.queues.buzzers.maxWaitMs,
-  },
-  readPoolSize: {
-    label: 'Read pool size (worker threads)',
-    envVar: 'STATION_READ_POOL_SIZE',
-    kind: 'int',
-    min: 1,
-    max: 16,
-    read: (c) => c.readPoolSize,
-  },
+/** Where a setting's running value sits in a loaded config; its schema, label and variable are in the catalog. */
+export const SETTING_READS: Record<StationSettingKey, (config: StationConfig) => SettingValue> = {
+  port: (c) => c.port,
+  host: (c) => c.host,
+  dataDir: (c) => c.dataDir,
+  cacheMaxEntries: (c) => c.cache.maxEntries,
+  cacheTtlMs: (c) => c.cache.defaultTtlMs,
+  devicesFlushMs: (c) => c.queues.devices.maxWaitMs,
+  readingsFlushMs: (c) => c.queues.readings.maxWaitMs,
+  buzzersFlushMs: (c) => c.queues.buzzers.maxWaitMs,
+  readPoolSize: (c) => c.readPoolSize,
 }
 
 /** The environment variable of the device key (kept by the AuthService, applied at once). */
-export const DEVICE_KEY_ENV = 'STATION_DEVICE_KEY'
+export const DEVICE_KEY_ENV = SETTINGS.deviceKey.env
 
 /** Environment variables that fix a setting, among those set in `env` (empty counts as unset). */
 export function envOverrides(env: NodeJS.ProcessEnv): string[] {
-  const names = [...STATION_SETTING_KEYS.map((k) => SETTING_DEFS[k].envVar), DEVICE_KEY_ENV]
+  const names = [...STATION_SETTING_KEYS.map((k) => SETTINGS[k].env), DEVICE_KEY_ENV]
   return names.filter((n) => env[n] !== undefined && env[n] !== '')
 }
 
@@ -109,25 +63,23 @@ export function bindableAddresses(): string[] {
 
 /** Why a value cannot be saved for a setting, or undefined when it can. */
 export function settingProblem(key: StationSettingKey, value: unknown): string | undefined {
-  const def = SETTING_DEFS[key]
-  if (def.kind === 'int') {
-    const ok = typeof value === 'number' && Number.isInteger(value)
-    if (!ok || value < (def.min ?? 0) || value > (def.max ?? Number.MAX_SAFE_INTEGER)) {
-      return `${def.label} must be a whole number from ${def.min} to ${def.max}`
-    }
-    return undefined
+  const setting = SETTINGS[key]
+  const label = settingLabel(setting)
+  if (!Value.Check(setting.schema, value)) return `${label} must be ${allowedText(setting)}`
+  // 0 is how tests ask for any free port: saved, devices and browsers could no longer find the station.
+  if (key === 'port' && value === 0) return `${label} 0 (any free port) cannot be saved: choose a port`
+  if (setting.kind === 'integer') return undefined
+  if (typeof value !== 'string' || value.trim() !== value) {
+    return `${label} must be a non-empty text without surrounding spaces`
   }
-  if (typeof value !== 'string' || value.trim() !== value || value === '') {
-    return `${def.label} must be a non-empty text without surrounding spaces`
-  }
-  if (def.kind === 'host') {
-    if (value !== 'localhost' && isIP(value) === 0) return `${def.label} must be an IP address`
+  if (key === 'host') {
+    if (value !== 'localhost' && isIP(value) === 0) return `${label} must be an IP address`
     if (!bindableAddresses().includes(value)) {
-      return `${def.label} ${value} is not an address of this computer (use 0.0.0.0 for every network)`
+      return `${label} ${value} is not an address of this computer (use 0.0.0.0 for every network)`
     }
     return undefined
   }
-  if (!isAbsolute(value)) return `${def.label} must be an absolute path`
+  if (!isAbsolute(value)) return `${label} must be an absolute path`
   return undefined
 }
 
@@ -139,7 +91,7 @@ export function savedToEnv(saved: SavedSettings, warn: (msg: string) => void = (
     if (value === undefined) continue
     const problem = key === 'host' ? hostShapeProblem(value) : settingProblem(key, value)
     if (problem) warn(`saved setting ${key} ignored: ${problem}`)
-    else env[SETTING_DEFS[key].envVar] = String(value)
+    else env[SETTINGS[key].env] = String(value)
   }
   return env
 }
@@ -154,8 +106,28 @@ function hostShapeProblem(value: SettingValue): string | undefined {
 /** The defaults of every setting, given the folder the data lives in by default. */
 export function settingDefaults(bootstrapDir: string): Record<StationSettingKey, SettingValue> {
   const config = loadConfig({ STATION_DATA_DIR: bootstrapDir })
-  return Object.fromEntries(STATION_SETTING_KEYS.map((k) => [k, SETTING_DEFS[k].read(config)])) as Record<
+  return Object.fromEntries(STATION_SETTING_KEYS.map((k) => [k, SETTING_READS[k](config)])) as Record<
     StationSettingKey,
     SettingValue
   >
+}
+
+const isSettingKey = (k: string): k is StationSettingKey | 'deviceKey' =>
+  k === 'deviceKey' || (STATION_SETTING_KEYS as readonly string[]).includes(k)
+
+/**
+ * The message of a refused `PUT /api/settings/station` body (Fastify's `schemaErrorFormatter`): the
+ * setting, what its catalog entry allows, as the environment parser says it.
+ */
+export function settingsBodyError(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const first = errors[0]
+  const key = first?.instancePath.split('/')[1] ?? ''
+  if (isSettingKey(key)) {
+    const setting = SETTINGS[key]
+    const orNull = key === 'deviceKey' ? '' : ', or null for the default'
+    return new Error(`${setting.schema.title} (${key}) must be ${allowedText(setting)}${orNull}`)
+  }
+  const extra = first?.params.additionalProperty
+  if (typeof extra === 'string') return new Error(`${extra} is not a station setting`)
+  return new Error(errors.map((e) => `${dataVar}${e.instancePath} ${e.message ?? ''}`).join(', '))
 }

@@ -1,4 +1,9 @@
-/** Live-video limits and timings, from environment variables (STATION_VIDEO_*), with defaults that serve. */
+/**
+ * Live-video limits and timings, from environment variables (STATION_VIDEO_*), with defaults that serve;
+ * each variable's limits and default are its entry in the settings catalog (`src/shared/settings/video.ts`).
+ */
+import { settingReader } from '../../shared/settings/define'
+import { VIDEO_SETTINGS as V } from '../../shared/settings/video'
 
 export interface VideoConfig {
   /** Largest frame accepted from a camera (push body, multipart part, snapshot); 413 above. */
@@ -24,34 +29,27 @@ export interface VideoConfig {
   liveStatsIntervalMs: number
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`)
-  }
-  return n
-}
-
 export function loadVideoConfig(env: NodeJS.ProcessEnv = process.env): VideoConfig {
-  const tls = (env.STATION_VIDEO_TLS_VERIFY ?? 'true').toLowerCase()
-  if (!['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(tls)) {
-    throw new Error(`STATION_VIDEO_TLS_VERIFY must be true or false, got "${tls}"`)
+  const read = settingReader(env)
+  const backoffMinMs = read(V.backoffMinMs)
+  const backoffMaxMs = read(V.backoffMaxMs)
+  if (backoffMaxMs < backoffMinMs) {
+    throw new Error(
+      `${V.backoffMaxMs.env} must be at least ${V.backoffMinMs.env} (${backoffMinMs}), got "${backoffMaxMs}"`,
+    )
   }
-  const backoffMinMs = int(env, 'STATION_VIDEO_BACKOFF_MIN_MS', 1000, 10, 600_000)
   return {
-    maxFrameBytes: int(env, 'STATION_VIDEO_MAX_FRAME_BYTES', 2 * 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
-    offlineAfterMs: int(env, 'STATION_VIDEO_OFFLINE_MS', 10_000, 100, 3_600_000),
+    maxFrameBytes: read(V.maxFrameBytes),
+    offlineAfterMs: read(V.offlineAfterMs),
     backoffMinMs,
-    backoffMaxMs: int(env, 'STATION_VIDEO_BACKOFF_MAX_MS', 30_000, backoffMinMs, 3_600_000),
-    connectTimeoutMs: int(env, 'STATION_VIDEO_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),
-    idleLingerMs: int(env, 'STATION_VIDEO_IDLE_LINGER_MS', 5000, 0, 3_600_000),
-    viewerStallMs: int(env, 'STATION_VIDEO_VIEWER_STALL_MS', 60_000, 1000, 3_600_000),
-    maxViewers: int(env, 'STATION_VIDEO_MAX_VIEWERS', 1000, 1, 100_000),
-    streamTokenTtlMs: int(env, 'STATION_VIDEO_STREAM_TOKEN_TTL_MS', 60_000, 1000, 3_600_000),
-    tlsVerify: ['1', 'true', 'yes', 'on'].includes(tls),
-    liveStatsIntervalMs: int(env, 'STATION_VIDEO_LIVE_STATS_MS', 5000, 500, 3_600_000),
+    backoffMaxMs,
+    connectTimeoutMs: read(V.connectTimeoutMs),
+    idleLingerMs: read(V.idleLingerMs),
+    viewerStallMs: read(V.viewerStallMs),
+    maxViewers: read(V.maxViewers),
+    streamTokenTtlMs: read(V.streamTokenTtlMs),
+    tlsVerify: read(V.tlsVerify),
+    liveStatsIntervalMs: read(V.liveStatsIntervalMs),
   }
 }
 

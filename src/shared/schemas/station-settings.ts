@@ -3,9 +3,11 @@
  * read pool size, device key): `GET`/`PUT /api/settings/station`. Saved values apply on the next start
  * (environment variables still win); the answer says which ones wait for a restart.
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { SETTINGS, type SettingKey } from '../settings/catalog'
 import { Nullable } from './common'
 
+/** The catalog entries (`settings/catalog.ts`) admins may edit. */
 export const STATION_SETTING_KEYS = [
   'port',
   'host',
@@ -16,7 +18,7 @@ export const STATION_SETTING_KEYS = [
   'readingsFlushMs',
   'buzzersFlushMs',
   'readPoolSize',
-] as const
+] as const satisfies readonly SettingKey[]
 export type StationSettingKey = (typeof STATION_SETTING_KEYS)[number]
 
 export const SettingValue = Type.Union([Type.Integer(), Type.String()])
@@ -63,23 +65,31 @@ export const StationSettings = Type.Object(
 )
 export type StationSettings = Static<typeof StationSettings>
 
-const Int = (min: number, max: number) => Nullable(Type.Integer({ minimum: min, maximum: max }))
+/**
+ * `null` itself, checked first. The validator coerces types in place, one branch after another: with
+ * `Nullable(schema)` a refused `0`, `''` or `false` is coerced to null by the second branch and silently
+ * resets the setting; an `enum` is never coerced, and a first branch leaves nothing to coerce.
+ */
+const NullForDefault = Type.Unsafe<null>({ enum: [null], description: 'null: back to the default' })
 
-/** A PUT body: only the keys to change; `null` removes a saved value (back to the default). */
+/** A saved setting may be changed (checked by the catalog's own schema), or `null` to remove it. */
+const change = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([NullForDefault, schema]))
+
+/** A PUT body: only the keys to change, each checked by its catalog schema (the limits `config.ts` applies). */
 export const StationSettingsUpdate = Type.Object(
   {
-    port: Type.Optional(Int(1, 65535)),
-    host: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
-    dataDir: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 1024 }))),
-    cacheMaxEntries: Type.Optional(Int(1, 100_000)),
-    cacheTtlMs: Type.Optional(Int(1000, 86_400_000)),
-    devicesFlushMs: Type.Optional(Int(1, 10_000)),
-    readingsFlushMs: Type.Optional(Int(1, 10_000)),
-    buzzersFlushMs: Type.Optional(Int(1, 10_000)),
-    readPoolSize: Type.Optional(Int(1, 16)),
+    port: change(SETTINGS.port.schema),
+    host: change(SETTINGS.host.schema),
+    dataDir: change(SETTINGS.dataDir.schema),
+    cacheMaxEntries: change(SETTINGS.cacheMaxEntries.schema),
+    cacheTtlMs: change(SETTINGS.cacheTtlMs.schema),
+    devicesFlushMs: change(SETTINGS.devicesFlushMs.schema),
+    readingsFlushMs: change(SETTINGS.readingsFlushMs.schema),
+    buzzersFlushMs: change(SETTINGS.buzzersFlushMs.schema),
+    readPoolSize: change(SETTINGS.readPoolSize.schema),
     /** A new site key, applied at once (devices using the old one are refused from then on). */
-    deviceKey: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[A-Za-z0-9._~-]+$' })),
-  },
+    deviceKey: Type.Optional(SETTINGS.deviceKey.schema),
+  } satisfies Record<StationSettingKey | 'deviceKey', TSchema>,
   { additionalProperties: false },
 )
 export type StationSettingsUpdate = Static<typeof StationSettingsUpdate>

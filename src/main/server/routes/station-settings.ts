@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Ok } from '../../../shared/schemas/common'
 import { StationSettings, StationSettingsUpdate } from '../../../shared/schemas/station-settings'
 import { SettingsRepository } from '../../settings/settings-repository'
+import { settingsBodyError } from '../../settings/station-settings'
 import { StationSettingsService } from '../../settings/station-settings-service'
 
 const stationSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -39,6 +40,7 @@ const stationSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: StationSettingsUpdate,
         response: { 200: Ok(StationSettings) },
       },
+      schemaErrorFormatter: settingsBodyError,
     },
     async (req) => {
       const data = service.update(req.body)

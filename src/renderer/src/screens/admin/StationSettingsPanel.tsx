@@ -11,7 +11,7 @@ import { DeviceKeyDialog } from './DeviceKeyDialog'
 import {
   draftOf,
   nextValue,
-  SETTING_HELP,
+  settingField,
   toSettingsUpdate,
   validateSettings,
   type SettingsDraft,
@@ -115,8 +115,8 @@ export function StationSettingsPanel() {
             {view.settings.map((x) => (
               <tr key={x.key} data-testid="setting-row" data-setting={x.key}>
                 <td>
-                  <div>{x.label}</div>
-                  <div className="field-hint">{SETTING_HELP[x.key]}</div>
+                  <div>{settingField(x.key).label}</div>
+                  <div className="field-hint">{settingField(x.key).help}</div>
                 </td>
                 <td data-testid="setting-now">
                   <code>{String(x.value)}</code>
@@ -127,10 +127,14 @@ export function StationSettingsPanel() {
                 </td>
                 <td>
                   {x.editable ? (
-                    <Field label={`${x.label} at next start`} error={errors[x.key]}>
+                    <Field
+                      label={`${settingField(x.key).label} at next start`}
+                      hint={settingField(x.key).range}
+                      error={errors[x.key]}
+                    >
                       <input
                         value={draft[x.key] ?? ''}
-                        inputMode={typeof x.default === 'number' ? 'numeric' : 'text'}
+                        inputMode={settingField(x.key).numeric ? 'numeric' : 'text'}
                         spellCheck={false}
                         data-testid={`setting-input-${x.key}`}
                         onChange={(e) => setDraft((d) => ({ ...d, [x.key]: e.target.value }))}

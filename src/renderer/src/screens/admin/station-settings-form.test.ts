@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { StationSetting, StationSettings } from '../../../../shared/contract'
+import { STATION_SETTING_KEYS, StationSettingsUpdate } from '../../../../shared/schemas/station-settings'
+import { SETTINGS } from '../../../../shared/settings/catalog'
 import {
   deviceKeyError,
   draftOf,
   generateDeviceKey,
+  settingError,
+  settingField,
   toSettingsUpdate,
   validateSettings,
 } from './station-settings-form'
@@ -53,7 +57,7 @@ describe('station settings form', () => {
     })
   })
 
-  it('checks numbers against the limits the station gives, addresses and paths before sending', () => {
+  it('checks numbers against the catalog limits, addresses and paths before sending', () => {
     const draft = {
       ...draftOf(view),
       readPoolSize: '17',
@@ -62,7 +66,7 @@ describe('station settings form', () => {
       dataDir: 'data',
     }
     const errors = validateSettings(view, draft)
-    expect(errors.readPoolSize).toBe('A whole number from 1 to 16.')
+    expect(errors.readPoolSize).toBe('A whole number from 1 to 16 worker threads.')
     expect(errors.cacheTtlMs).toMatch(/whole number/)
     expect(errors.host).toMatch(/IP address/)
     expect(errors.dataDir).toMatch(/full path/)
@@ -78,6 +82,36 @@ describe('station settings form', () => {
     })
     expect(toSettingsUpdate(view, { ...draftOf(view), cacheTtlMs: '5000' })).toEqual({ cacheTtlMs: null })
     expect(toSettingsUpdate(view, { ...draftOf(view), host: '127.0.0.1 ' })).toEqual({ host: '127.0.0.1' })
+  })
+
+  it('uses the very schemas the settings API validates with: same limits, labels and units', () => {
+    for (const key of STATION_SETTING_KEYS) {
+      const field = settingField(key)
+      // The PUT body's property is null (back to the default) or the catalog schema itself.
+      expect(StationSettingsUpdate.properties[key].anyOf[1]).toBe(SETTINGS[key].schema)
+      expect(field.setting).toBe(SETTINGS[key])
+      const s = setting({ key })
+      if (field.setting.kind !== 'integer') continue
+      const { minimum, maximum } = field.setting.schema
+      expect(settingError(s, String(minimum))).toBeUndefined()
+      expect(settingError(s, String(maximum))).toBeUndefined()
+      expect(settingError(s, String(minimum - 1))).toMatch(`from ${minimum} to ${maximum}`)
+      expect(settingError(s, String(maximum + 1))).toMatch(`from ${minimum} to ${maximum}`)
+    }
+    // The device key (never null) is the catalog schema, marked optional.
+    const { minLength = 0, maxLength, pattern } = SETTINGS.deviceKey.schema
+    expect(StationSettingsUpdate.properties.deviceKey).toMatchObject({ minLength, maxLength, pattern })
+    expect(deviceKeyError('k'.repeat(minLength))).toBeUndefined()
+    expect(deviceKeyError('k'.repeat(minLength - 1))).toBe(`At least ${minLength} characters.`)
+    expect(deviceKeyError('k'.repeat(maxLength + 1))).toBe(`At most ${maxLength} characters.`)
+    expect(settingField('cacheTtlMs')).toMatchObject({
+      label: 'Response cache TTL (ms)',
+      range: 'From 1000 to 86400000 ms (1 s to 24 h)',
+      numeric: true,
+    })
+    expect(settingField('host').help).toBe(
+      '0.0.0.0 serves every network of this computer, 127.0.0.1 this computer only.',
+    )
   })
 
   it('checks a device key and generates valid ones', () => {

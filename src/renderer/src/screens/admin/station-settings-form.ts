@@ -8,21 +8,29 @@ import type {
   StationSettings,
   StationSettingsUpdate,
 } from '../../../../shared/contract'
+import { SETTINGS } from '../../../../shared/settings/catalog'
+import { allowedText, parseSetting, rangeText, settingLabel } from '../../../../shared/settings/define'
 
 export type SettingsDraft = Partial<Record<StationSettingKey, string>>
 export type SettingsErrors = Partial<Record<StationSettingKey | 'deviceKey', string>>
 
-/** What each setting does, in a guard station's words. */
-export const SETTING_HELP: Record<StationSettingKey, string> = {
-  port: 'Where browsers, devices and cameras reach the station (HTTP and WebSocket).',
-  host: '0.0.0.0 serves every network of this computer; 127.0.0.1 this computer only.',
-  dataDir: 'Where the database lives. The station moves nothing: copy the data there first.',
-  cacheMaxEntries: 'How many API answers the response cache keeps.',
-  cacheTtlMs: 'How long a cached answer is served before it is asked again.',
-  devicesFlushMs: 'Longest wait before device updates are committed together.',
-  readingsFlushMs: 'Longest wait before sensor readings are committed together.',
-  buzzersFlushMs: 'Longest wait before buzzer requests are committed together.',
-  readPoolSize: 'Worker threads serving history and statistics reads.',
+/** A catalog line as a sentence on screen: capitalised, no Markdown backticks, a full stop. */
+function sentence(text: string): string {
+  const plain = text.replaceAll('`', '')
+  return `${plain.charAt(0).toUpperCase()}${plain.slice(1)}.`
+}
+
+/** How the form shows a setting, all from its catalog entry (the schema the station checks it with). */
+export function settingField(key: StationSettingKey) {
+  const setting = SETTINGS[key]
+  return {
+    setting,
+    label: settingLabel(setting),
+    help: sentence(setting.schema.description),
+    /** The allowed range of a number, with its unit, as a hint: `From 1 to 16 worker threads`. */
+    range: setting.kind === 'integer' ? `From ${rangeText(setting)}` : undefined,
+    numeric: setting.kind === 'integer',
+  }
 }
 
 /** The value the station will start with next time (environment over saved over default). */
@@ -42,16 +50,12 @@ function isIpAddress(v: string): boolean {
   return IPV4.test(v) || (v.includes(':') && IPV6.test(v))
 }
 
-/** Why a draft value cannot be saved, or undefined when it can (the station checks again). */
+/** Why a draft value cannot be saved, or undefined when it can (the station checks again, with the same schema). */
 export function settingError(s: StationSetting, text: string): string | undefined {
   const v = text.trim()
-  if (typeof s.default === 'number') {
-    const min = s.min ?? 0
-    const max = s.max ?? Number.MAX_SAFE_INTEGER
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) return `A whole number from ${min} to ${max}.`
-    return undefined
-  }
-  if (!v) return 'Required.'
+  const { setting } = settingField(s.key)
+  if (setting.kind !== 'integer' && !v) return 'Required.'
+  if (parseSetting(setting, v) === undefined) return sentence(allowedText(setting))
   if (s.key === 'host' && v !== 'localhost' && !isIpAddress(v))
     return 'An IP address of this computer, e.g. 0.0.0.0 or 127.0.0.1.'
   if (s.key === 'dataDir' && !ABSOLUTE.test(v))
@@ -76,18 +80,21 @@ export function toSettingsUpdate(view: StationSettings, draft: SettingsDraft): S
   for (const s of view.settings) {
     const text = draft[s.key]
     if (!s.editable || text === undefined) continue
-    const value = typeof s.default === 'number' ? Number(text.trim()) : text.trim()
+    const value = settingField(s.key).numeric ? Number(text.trim()) : text.trim()
     if (value === nextValue(s)) continue
     update[s.key] = value === s.default && s.saved !== null ? null : value
   }
   return update as StationSettingsUpdate
 }
 
-/** The site key devices present: what the station accepts (16 to 256 URL-safe characters). */
+const DEVICE_KEY = SETTINGS.deviceKey
+
+/** The site key devices present: what the station accepts (the catalog's device key schema). */
 export function deviceKeyError(key: string): string | undefined {
-  if (key.length < 16) return 'At least 16 characters.'
-  if (key.length > 256) return 'At most 256 characters.'
-  if (!/^[A-Za-z0-9._~-]+$/.test(key)) return 'Letters, digits and . _ ~ - only.'
+  const { minLength = 1, maxLength, pattern = '' } = DEVICE_KEY.schema
+  if (key.length < minLength) return `At least ${minLength} characters.`
+  if (key.length > maxLength) return `At most ${maxLength} characters.`
+  if (!new RegExp(pattern).test(key)) return sentence(`${DEVICE_KEY.patternText} only`)
   return undefined
 }
 

@@ -1,0 +1,105 @@
+/** Live-video settings (STATION_VIDEO_*), keyed as in the station's `VideoConfig`. See `catalog.ts`. */
+import { flag, int, type Setting } from './define'
+
+const HOUR = 3_600_000
+const KiB = 1024
+const MiB = 1024 * 1024
+
+export const VIDEO_SETTINGS = {
+  maxFrameBytes: int({
+    env: 'STATION_VIDEO_MAX_FRAME_BYTES',
+    title: 'Largest camera frame',
+    description: 'largest camera frame accepted (push body, MJPEG part, snapshot); 413 above',
+    unit: 'bytes',
+    default: 2 * MiB,
+    minimum: 16 * KiB,
+    maximum: 64 * MiB,
+  }),
+  offlineAfterMs: int({
+    env: 'STATION_VIDEO_OFFLINE_MS',
+    title: 'Camera offline after',
+    description: 'a camera that sends no frame for this long is offline (event raised)',
+    unit: 'ms',
+    default: 10_000,
+    minimum: 100,
+    maximum: HOUR,
+  }),
+  backoffMinMs: int({
+    env: 'STATION_VIDEO_BACKOFF_MIN_MS',
+    title: 'Camera reconnect: first delay',
+    description: 'first reconnect delay of pull cameras (exponential backoff, with jitter)',
+    unit: 'ms',
+    default: 1000,
+    minimum: 10,
+    maximum: 600_000,
+  }),
+  backoffMaxMs: int({
+    env: 'STATION_VIDEO_BACKOFF_MAX_MS',
+    title: 'Camera reconnect: longest delay',
+    description: 'longest reconnect delay of pull cameras (at least the first delay)',
+    unit: 'ms',
+    default: 30_000,
+    minimum: 10,
+    maximum: HOUR,
+  }),
+  connectTimeoutMs: int({
+    env: 'STATION_VIDEO_CONNECT_TIMEOUT_MS',
+    title: 'Camera connect timeout',
+    description: 'a pull camera must answer within this',
+    unit: 'ms',
+    default: 5000,
+    minimum: 100,
+    maximum: 120_000,
+  }),
+  idleLingerMs: int({
+    env: 'STATION_VIDEO_IDLE_LINGER_MS',
+    title: 'Camera idle linger',
+    description: 'a pull camera stays connected this long after its last viewer left',
+    unit: 'ms',
+    default: 5000,
+    minimum: 0,
+    maximum: HOUR,
+  }),
+  viewerStallMs: int({
+    env: 'STATION_VIDEO_VIEWER_STALL_MS',
+    title: 'Viewer stall timeout',
+    description: 'a viewer that takes no frame for this long is disconnected',
+    unit: 'ms',
+    default: 60_000,
+    minimum: 1000,
+    maximum: HOUR,
+  }),
+  maxViewers: int({
+    env: 'STATION_VIDEO_MAX_VIEWERS',
+    title: 'Video viewers',
+    description: 'open video viewers (MJPEG and WebSocket) across the station',
+    unit: 'viewers',
+    default: 1000,
+    minimum: 1,
+    maximum: 100_000,
+  }),
+  streamTokenTtlMs: int({
+    env: 'STATION_VIDEO_STREAM_TOKEN_TTL_MS',
+    title: 'Stream token lifetime',
+    description: 'how long a stream token (for `<img>` viewers) can open a stream',
+    unit: 'ms',
+    default: 60_000,
+    minimum: 1000,
+    maximum: HOUR,
+  }),
+  tlsVerify: flag({
+    env: 'STATION_VIDEO_TLS_VERIFY',
+    title: 'Verify camera certificates',
+    description: 'verify HTTPS certificates of cameras (`false` for self-signed cameras)',
+    default: true,
+  }),
+  liveStatsIntervalMs: int({
+    env: 'STATION_VIDEO_LIVE_STATS_MS',
+    title: 'Video stats interval',
+    description: 'how often per-camera video stats go out on the live channel',
+    unit: 'ms',
+    default: 5000,
+    minimum: 500,
+    maximum: HOUR,
+  }),
+} satisfies Record<string, Setting>
