@@ -1,9 +1,11 @@
 /**
  * `npm run simulate -- --devices 200 --rate 5 [--mode ws] [--url ...] [--key ...]`: simulated sensors and
- * buzzers against a station; `--cameras 8 --fps 25` adds simulated cameras (with `--devices 0`, cameras
- * only). Prints progress every few seconds and a summary on Ctrl-C.
+ * buzzers against a station; `--cameras 8 --fps 25` adds simulated JPEG cameras and `--rtsp-cameras 4`
+ * RTSP/H.264 cameras (with `--devices 0`, cameras only). Prints progress every few seconds and a summary
+ * on Ctrl-C.
  */
 import { startCameraSimulation, type CameraCliRun } from '../video/sim/cli-cameras'
+import { startRtspCameraSimulation, type RtspCliRun } from '../video/sim/cli-rtsp-cameras'
 import { parseCli, USAGE, type CliOptions } from './options'
 import { startSimulator, type Simulator } from './simulator'
 import type { SimulatorStats } from './stats'
@@ -45,14 +47,15 @@ function summary(s: SimulatorStats): string {
 }
 
 async function main(cli: CliOptions): Promise<number> {
-  const { sim, cameras } = cli
-  if (!sim.key) {
+  const { sim, cameras, rtsp } = cli
+  // RTSP cameras are pulled by the station: only devices and push cameras present the site key.
+  if (!sim.key && (sim.devices > 0 || cameras.count > 0)) {
     process.stderr.write(
       'No device key: pass --key <site key> or set STATION_DEVICE_KEY (admins find it in the station).\n',
     )
     return 2
   }
-  if (cameras.count > 0 && !cameras.adminPassword) {
+  if ((cameras.count > 0 || rtsp.count > 0) && !cameras.adminPassword) {
     process.stderr.write(
       'Simulated cameras are registered through the admin API: pass --admin-password <password> or set STATION_ADMIN_PASSWORD.\n',
     )
@@ -63,7 +66,7 @@ async function main(cli: CliOptions): Promise<number> {
     try {
       cams = await startCameraSimulation({
         url: sim.url,
-        key: sim.key,
+        key: sim.key!,
         cameras: cameras.count,
         fps: cameras.fps,
         adminPassword: cameras.adminPassword!,
@@ -76,6 +79,34 @@ async function main(cli: CliOptions): Promise<number> {
       return 2
     }
     process.stdout.write(`${cams.describe()}. Ctrl-C stops.\n`)
+  }
+  let rtspCams: RtspCliRun | undefined
+  if (rtsp.count > 0) {
+    process.stdout.write('Preparing the RTSP test videos (encoded once with ffmpeg, then cached)...\n')
+    try {
+      rtspCams = await startRtspCameraSimulation({
+        url: sim.url,
+        adminPassword: cameras.adminPassword!,
+        cameras: rtsp.count,
+        port: rtsp.port,
+        auth: rtsp.auth,
+        username: rtsp.username,
+        password: rtsp.password,
+        width: rtsp.width,
+        height: rtsp.height,
+        fps: rtsp.fps,
+        pattern: rtsp.pattern,
+      })
+    } catch (err) {
+      await cams?.stop()
+      const message = err instanceof Error ? err.message : String(err)
+      const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      process.stderr.write(
+        `Cannot start the simulated RTSP cameras: ${message}${inUse ? ` (pass --rtsp-port 0 for any free port)` : ''}\n`,
+      )
+      return 2
+    }
+    process.stdout.write(`${rtspCams.describe()}\nCtrl-C stops.\n`)
   }
   let simulator: Simulator | undefined
   if (sim.devices > 0) {
@@ -98,10 +129,9 @@ async function main(cli: CliOptions): Promise<number> {
         process.stdout.write(`  last error: ${s.lastError}\n`)
       prev = s
     }
-    if (cams) {
-      const secs = String(Math.round((performance.now() - started) / 1000)).padStart(5)
-      process.stdout.write(`[${secs}s] ${cams.progress()}\n`)
-    }
+    const secs = String(Math.round((performance.now() - started) / 1000)).padStart(5)
+    if (cams) process.stdout.write(`[${secs}s] ${cams.progress()}\n`)
+    if (rtspCams) process.stdout.write(`[${secs}s] ${rtspCams.progress()}\n`)
   }, cli.intervalMs)
 
   await new Promise<void>((resolve) => {
@@ -118,7 +148,7 @@ async function main(cli: CliOptions): Promise<number> {
     if (cli.durationMs !== undefined) setTimeout(resolve, cli.durationMs).unref()
   })
   clearInterval(timer)
-  const [final] = await Promise.all([simulator?.stop(), cams?.stop()])
+  const [final] = await Promise.all([simulator?.stop(), cams?.stop(), rtspCams?.stop()])
   let code = 0
   if (final) {
     process.stdout.write(summary(final) + '\n')
@@ -133,6 +163,7 @@ async function main(cli: CliOptions): Promise<number> {
     )
     if (c.push.sent === 0 && c.push.failed > 0) code = 1
   }
+  if (rtspCams) process.stdout.write(`\n${rtspCams.summary()}\n`)
   return code
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_CAMERA_FPS, parseCli, USAGE } from './options'
+import { DEFAULT_CAMERA_FPS, parseCli, RTSP_DEFAULTS, USAGE } from './options'
 import { DEFAULT_OPTIONS } from './simulator'
 
 describe('simulator command line', () => {
@@ -48,9 +48,65 @@ describe('simulator command line', () => {
     expect(() => parseCli(['--camera', '2'], {})).toThrow(/camera/)
   })
 
+  it('adds RTSP cameras with --rtsp-cameras, defaults documented in the help', () => {
+    const o = parseCli(['--rtsp-cameras', '4', '--devices', '0'], {})
+    expect(o.rtsp).toEqual({ count: 4, ...RTSP_DEFAULTS })
+    expect(o.cameras.count).toBe(0)
+    expect(USAGE).toContain(`default ${RTSP_DEFAULTS.port}; 0: any free port`)
+    expect(USAGE).toContain(`default ${RTSP_DEFAULTS.width}x${RTSP_DEFAULTS.height}`)
+    const all = parseCli(
+      [
+        ...['--rtsp-cameras', '2', '--rtsp-port', '0', '--rtsp-auth', 'digest', '--rtsp-user', 'cam'],
+        ...[
+          '--rtsp-password',
+          'pw',
+          '--rtsp-size',
+          '1920x1080',
+          '--rtsp-fps',
+          '30',
+          '--rtsp-pattern',
+          'moving-square',
+        ],
+      ],
+      {},
+    )
+    expect(all.rtsp).toEqual({
+      count: 2,
+      port: 0,
+      auth: 'digest',
+      username: 'cam',
+      password: 'pw',
+      width: 1920,
+      height: 1080,
+      fps: 30,
+      pattern: 'moving-square',
+    })
+    // No devices by default in the count: parseCli leaves the devices as they are.
+    expect(parseCli(['--rtsp-cameras', '1'], {}).sim.devices).toBe(DEFAULT_OPTIONS.devices)
+  })
+
+  it('refuses RTSP options it cannot use, naming the option', () => {
+    expect(() => parseCli(['--rtsp-auth', 'basic'], {})).toThrow(/--rtsp-auth needs --rtsp-cameras/)
+    expect(() => parseCli(['--rtsp-cameras', '0', '--devices', '0'], {})).toThrow(/Nothing to simulate/)
+    expect(() => parseCli(['--rtsp-cameras', '1', '--rtsp-auth', 'ntlm'], {})).toThrow(
+      /none, basic or digest/,
+    )
+    expect(() => parseCli(['--rtsp-cameras', '1', '--rtsp-size', '1280'], {})).toThrow(/--rtsp-size/)
+    expect(() => parseCli(['--rtsp-cameras', '1', '--rtsp-size', '641x360'], {})).toThrow(/even/)
+    expect(() => parseCli(['--rtsp-cameras', '1', '--rtsp-port', '70000'], {})).toThrow(/--rtsp-port/)
+    expect(() => parseCli(['--rtsp-cameras', '1', '--rtsp-fps', '0'], {})).toThrow(/--rtsp-fps/)
+    expect(() => parseCli(['--rtsp-cameras', '1', '--rtsp-pattern', 'plaid'], {})).toThrow(/--rtsp-pattern/)
+    expect(() => parseCli(['--rtsp-cameras', '1', '--rtsp-user', 'a:b'], {})).toThrow(/--rtsp-user/)
+    expect(() => parseCli(['--rtsp-cameras', '65'], {})).toThrow(/--rtsp-cameras/)
+  })
+
   it('--help shows the camera options, whatever else is given', () => {
     expect(parseCli(['--help', '--devices', '0'], {}).help).toBe(true)
-    for (const opt of ['--cameras <n>', '--fps <n>', '--admin-password', '--devices 0']) {
+    for (const opt of [
+      ...['--cameras <n>', '--fps <n>', '--admin-password', '--devices 0', '--rtsp-cameras <n>'],
+      ...['--rtsp-port <port>', '--rtsp-auth', '--rtsp-user', '--rtsp-password', '--rtsp-size', '--rtsp-fps'],
+      '--rtsp-pattern',
+    ]) {
       expect(USAGE).toContain(opt)
     }
   })

@@ -1,9 +1,24 @@
 /** Command-line options of `npm run simulate`. */
 import { parseArgs } from 'node:util'
+import type { RtspAuthScheme } from '../video/sim/rtsp-auth'
+import type { TestVideoPattern } from '../video/sim/test-video'
 import { DEFAULT_OPTIONS, type SimulatorOptions } from './simulator'
 
 /** Camera frame rate when --cameras is given without --fps. */
 export const DEFAULT_CAMERA_FPS = 10
+
+/** The simulated RTSP cameras' defaults (`--rtsp-*`). */
+export const RTSP_DEFAULTS = {
+  port: 8554,
+  auth: 'none' as RtspAuthScheme,
+  username: 'viewer',
+  password: 'simulator',
+  width: 1280,
+  height: 720,
+  fps: 25,
+  pattern: 'testsrc' as TestVideoPattern,
+}
+const RTSP_PATTERNS: readonly TestVideoPattern[] = ['testsrc', 'moving-square', 'static', 'noise']
 
 export const USAGE = `Guard Station simulator: simulated sensors, buzzers and cameras for trying a station without hardware.
 
@@ -12,7 +27,7 @@ Usage: npm run simulate -- [options]
   --url <url>          station address (default ${DEFAULT_OPTIONS.url})
   --key <key>          site device key (default: $STATION_DEVICE_KEY); shown to admins in the station
   --mode http|ws       HTTP requests, or one WebSocket per device (default ${DEFAULT_OPTIONS.mode})
-  --devices <n>        simulated devices (default ${DEFAULT_OPTIONS.devices}; 0 with --cameras: cameras only)
+  --devices <n>        simulated devices (default ${DEFAULT_OPTIONS.devices}; 0 with --cameras or --rtsp-cameras: cameras only)
   --rate <n>           readings per second per device (default ${DEFAULT_OPTIONS.rate})
   --sensors <n>        sensors per device, 1-6: temperature, humidity, co2, pressure, light, battery (default ${DEFAULT_OPTIONS.sensors})
   --batch <n>          readings per request or frame, 1-1000 (default ${DEFAULT_OPTIONS.batch}: one reading each)
@@ -28,6 +43,17 @@ Usage: npm run simulate -- [options]
                        127.0.0.1 for the station to pull; registered (or reused by name) through the admin API
   --fps <n>            frames per second per camera, 1-60 (default ${DEFAULT_CAMERA_FPS})
   --admin-password <p> admin password, to register the cameras (default: $STATION_ADMIN_PASSWORD)
+  --rtsp-cameras <n>   also simulate n RTSP/H.264 cameras (default 0): an RTSP server on 127.0.0.1 serving
+                       rtsp://127.0.0.1:<port>/camN/main and /camN/sub (640 wide), looping test videos
+                       made once with ffmpeg (libx264) and cached; registered (or reused by name) through
+                       the admin API as kind rtsp. RTP goes over the RTSP connection (TCP; UDP is refused)
+  --rtsp-port <port>   RTSP port (default ${RTSP_DEFAULTS.port}; 0: any free port)
+  --rtsp-auth <a>      none, basic or digest (default ${RTSP_DEFAULTS.auth}); the station is given the credentials
+  --rtsp-user <name>   RTSP user name (default ${RTSP_DEFAULTS.username})
+  --rtsp-password <p>  RTSP password (default ${RTSP_DEFAULTS.password})
+  --rtsp-size <WxH>    main stream size (default ${RTSP_DEFAULTS.width}x${RTSP_DEFAULTS.height}; 1920x1080 gives about 4 Mbit/s)
+  --rtsp-fps <n>       RTSP frames per second, 1-60 (default ${RTSP_DEFAULTS.fps})
+  --rtsp-pattern <p>   testsrc, moving-square (motion), static (no motion) or noise (default ${RTSP_DEFAULTS.pattern})
   --help               show this help
 
 Every reading counts as acknowledged only once the station confirmed it was stored. Ctrl-C stops the
@@ -37,6 +63,7 @@ Examples:
   npm run simulate -- --devices 200 --rate 5 --key "$STATION_DEVICE_KEY"
   npm run simulate -- --mode ws --devices 50 --url http://192.168.1.20:8787 --key <site key>
   npm run simulate -- --cameras 8 --fps 25 --devices 0 --key <site key> --admin-password <password>
+  npm run simulate -- --rtsp-cameras 4 --rtsp-auth digest --devices 0 --admin-password <password>
 `
 
 export interface CameraOptions {
@@ -47,11 +74,25 @@ export interface CameraOptions {
   adminPassword: string | undefined
 }
 
+export interface RtspCameraOptions {
+  /** Simulated RTSP cameras (0: none). */
+  count: number
+  port: number
+  auth: RtspAuthScheme
+  username: string
+  password: string
+  width: number
+  height: number
+  fps: number
+  pattern: TestVideoPattern
+}
+
 export interface CliOptions {
   help: boolean
   /** Devices: `sim.devices` is 0 when only cameras run. */
   sim: Omit<SimulatorOptions, 'onBuzzer'>
   cameras: CameraOptions
+  rtsp: RtspCameraOptions
   durationMs: number | undefined
   intervalMs: number
 }
@@ -88,6 +129,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       cameras: { type: 'string' },
       fps: { type: 'string' },
       'admin-password': { type: 'string' },
+      'rtsp-cameras': { type: 'string' },
+      'rtsp-port': { type: 'string' },
+      'rtsp-auth': { type: 'string' },
+      'rtsp-user': { type: 'string' },
+      'rtsp-password': { type: 'string' },
+      'rtsp-size': { type: 'string' },
+      'rtsp-fps': { type: 'string' },
+      'rtsp-pattern': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -104,9 +153,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const duration = values.duration === undefined ? undefined : num('duration', values.duration, 0, 0.1, 1e7)
   const cameras = Math.round(num('cameras', values.cameras, 0, 0, 256))
   const devices = Math.round(num('devices', values.devices, d.devices, 0, 100_000))
-  if (!values.help && devices === 0 && cameras === 0)
-    throw new Error('Nothing to simulate: --devices 0 needs --cameras <n>')
+  const rtspCameras = Math.round(num('rtsp-cameras', values['rtsp-cameras'], 0, 0, 64))
+  if (!values.help && devices === 0 && cameras === 0 && rtspCameras === 0)
+    throw new Error('Nothing to simulate: --devices 0 needs --cameras <n> or --rtsp-cameras <n>')
   if (!values.help && values.fps !== undefined && cameras === 0) throw new Error('--fps needs --cameras <n>')
+  const rtsp = parseRtsp(values, rtspCameras, values.help ?? false)
   return {
     help: values.help ?? false,
     cameras: {
@@ -114,6 +165,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       fps: num('fps', values.fps, DEFAULT_CAMERA_FPS, 1, 60),
       adminPassword: values['admin-password'] ?? (env.STATION_ADMIN_PASSWORD || undefined),
     },
+    rtsp,
     durationMs: duration === undefined ? undefined : duration * 1000,
     intervalMs: num('interval', values.interval, 5, 0.5, 3600) * 1000,
     sim: {
@@ -131,5 +183,52 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       firstDevice: Math.round(num('first', values.first, d.firstDevice, 0, 1e9)),
       perMessageDeflate: values.deflate ?? false,
     },
+  }
+}
+
+type RtspValues = Partial<
+  Record<`rtsp-${'port' | 'auth' | 'user' | 'password' | 'size' | 'fps' | 'pattern'}`, string>
+>
+
+function parseRtsp(values: RtspValues, count: number, help: boolean): RtspCameraOptions {
+  const d = RTSP_DEFAULTS
+  if (!help && count === 0) {
+    const given = Object.entries(values).find(
+      ([k, v]) => k.startsWith('rtsp-') && k !== 'rtsp-cameras' && v !== undefined,
+    )
+    if (given) throw new Error(`--${given[0]} needs --rtsp-cameras <n>`)
+  }
+  const auth = values['rtsp-auth'] ?? d.auth
+  if (auth !== 'none' && auth !== 'basic' && auth !== 'digest') {
+    throw new Error(`--rtsp-auth must be none, basic or digest, got "${auth}"`)
+  }
+  const pattern = (values['rtsp-pattern'] ?? d.pattern) as TestVideoPattern
+  if (!RTSP_PATTERNS.includes(pattern)) {
+    throw new Error(`--rtsp-pattern must be one of ${RTSP_PATTERNS.join(', ')}, got "${pattern}"`)
+  }
+  let [width, height] = [d.width, d.height]
+  if (values['rtsp-size'] !== undefined) {
+    const m = /^(\d{2,4})x(\d{2,4})$/.exec(values['rtsp-size'])
+    const even = (n: number) => n >= 16 && n <= 4096 && n % 2 === 0
+    if (!m || !even(Number(m[1])) || !even(Number(m[2]))) {
+      throw new Error(
+        `--rtsp-size must be WIDTHxHEIGHT with even numbers, 16-4096 (e.g. 1920x1080), got "${values['rtsp-size']}"`,
+      )
+    }
+    ;[width, height] = [Number(m[1]), Number(m[2])]
+  }
+  const user = values['rtsp-user'] ?? d.username
+  const password = values['rtsp-password'] ?? d.password
+  if (!user || user.includes(':')) throw new Error('--rtsp-user must not be empty or contain ":"')
+  return {
+    count,
+    port: Math.round(num('rtsp-port', values['rtsp-port'], d.port, 0, 65535)),
+    auth,
+    username: user,
+    password,
+    width,
+    height,
+    fps: Math.round(num('rtsp-fps', values['rtsp-fps'], d.fps, 1, 60)),
+    pattern,
   }
 }

@@ -3,6 +3,7 @@
  * through the admin API), starts the simulated cameras, and reports progress lines for the CLI.
  */
 import { startSimulatedCameras, type SimKind, type SimulatedCameras } from './index'
+import { signInAsAdmin } from './station-api'
 
 export interface CameraCliOptions {
   /** The station's base URL. */
@@ -26,13 +27,7 @@ export interface CameraCliRun {
 }
 
 export async function startCameraSimulation(o: CameraCliOptions): Promise<CameraCliRun> {
-  const res = await fetch(`${o.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: o.adminUser ?? 'admin', password: o.adminPassword }),
-  })
-  if (!res.ok) throw new Error(`cannot sign in as admin to register cameras (HTTP ${res.status})`)
-  const token = ((await res.json()) as { data: { token: string } }).data.token
+  const token = await signInAsAdmin(o.url, o.adminPassword, o.adminUser)
   const fleet = await startSimulatedCameras({
     stationUrl: o.url,
     adminToken: token,

@@ -1,15 +1,28 @@
 /**
  * Simulated cameras, for installers trying a station without hardware, for tests and for the benchmark:
  * push cameras sending real JPEG frames, and local MJPEG / snapshot cameras on 127.0.0.1 for the station
- * to pull. `startSimulatedCameras` registers them at the station (admin API) and runs them.
+ * to pull. `startSimulatedCameras` registers them at the station (admin API) and runs them. RTSP/H.264
+ * cameras: `RtspSimServer` (rtsp-server.ts) serves test videos from `makeTestVideo` (test-video.ts), and
+ * `startRtspCameras` (rtsp-cameras.ts) registers them.
  */
 import { SimCameraServer } from './camera-server'
 import { SimPushCamera, type PushStats } from './push-camera'
 import { sharedSimFrames } from './frames'
+import { stationApi as api, type ApiCamera } from './station-api'
 
 export { SimCameraServer } from './camera-server'
 export { SimPushCamera } from './push-camera'
 export { SimFrames, sharedSimFrames } from './frames'
+export { RtspSimServer, type RtspSimServerOptions } from './rtsp-server'
+export { startRtspCameras, type RtspCameras, type RtspCamerasOptions } from './rtsp-cameras'
+export {
+  makeTestVideo,
+  FULL_HD_VIDEO,
+  HD_VIDEO,
+  SMALL_VIDEO,
+  type TestVideo,
+  type TestVideoOptions,
+} from './test-video'
 
 export type SimKind = 'push' | 'mjpeg' | 'snapshot'
 
@@ -42,28 +55,6 @@ export interface SimulatedCameras {
   cameras: SimulatedCamera[]
   stats(): { push: PushStats; pulled: { framesSent: number; connections: number } }
   stop(): Promise<void>
-}
-
-interface ApiCamera {
-  id: number
-  name: string
-}
-
-async function api<T>(
-  stationUrl: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await fetch(`${stationUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : null,
-  })
-  const json = (await res.json()) as { success: boolean; data: T; message?: string }
-  if (!res.ok || !json.success) throw new Error(`${method} ${path}: ${res.status} ${json.message ?? ''}`)
-  return json.data
 }
 
 export async function startSimulatedCameras(o: SimulatedCamerasOptions): Promise<SimulatedCameras> {
