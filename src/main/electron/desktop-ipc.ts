@@ -10,7 +10,7 @@ import type { AppOrigin } from './app-origin'
 
 export interface DesktopIpcOptions {
   ipcMain: IpcMainLike
-  app: Pick<FastifyInstance, 'inject' | 'auth' | 'live'>
+  app: Pick<FastifyInstance, 'inject' | 'auth' | 'live' | 'connections'>
   origin: AppOrigin
   /** Whether a webContents id belongs to a window the app created. */
   isTrustedSender(id: number): boolean

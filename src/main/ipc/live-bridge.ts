@@ -9,8 +9,6 @@ import type { LiveBridgeState, LiveMessage } from '../../shared/contract'
 
 export const LIVE_BATCH_MS = 50
 export const MAX_PENDING_LIVE = 10_000
-/** How often an open subscription re-checks that its session still exists. */
-export const SESSION_CHECK_MS = 60_000
 /** Close code meaning "the session is not (or no longer) valid": the page returns to login. */
 export const UNAUTHORIZED_CLOSE = 4401
 
@@ -25,7 +23,7 @@ export interface LiveBridge {
   stats(): { subscriptions: number; dropped: number }
 }
 
-type Deps = Pick<FastifyInstance, 'auth' | 'live'>
+type Deps = Pick<FastifyInstance, 'auth' | 'live' | 'connections'>
 
 export function createLiveBridge(app: Deps, opts: { batchMs?: number } = {}): LiveBridge {
   const batchMs = opts.batchMs ?? LIVE_BATCH_MS
@@ -69,15 +67,15 @@ export function createLiveBridge(app: Deps, opts: { batchMs?: number } = {}): Li
         closed = true
         subscriptions--
         unsubscribe()
+        untrack()
         if (timer) clearTimeout(timer)
-        clearInterval(check)
         if (state) sink.state(state)
       }
-      const check = setInterval(() => {
-        if (!userOf(token))
-          close({ state: 'closed', code: UNAUTHORIZED_CLOSE, reason: 'Session expired: sign in again' })
-      }, SESSION_CHECK_MS)
-      check.unref?.()
+      // Ended the moment its session is (sign-out, expiry, user deleted or demoted, new password).
+      const untrack = app.connections.track(
+        { kind: 'session', userId: user.id, tokenHash: user.tokenHash, role: user.role },
+        (code, reason) => close({ state: 'closed', code, reason: `Session ended (${reason}): sign in again` }),
+      )
       sink.state({ state: 'open' })
       sink.messages([
         { type: 'hello', serverTime: Date.now(), user: { username: user.username, role: user.role } },

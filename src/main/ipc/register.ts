@@ -29,7 +29,7 @@ export interface IpcMainLike {
 
 export interface StationIpcOptions {
   ipcMain: IpcMainLike
-  app: Pick<FastifyInstance, 'inject' | 'auth' | 'live'>
+  app: Pick<FastifyInstance, 'inject' | 'auth' | 'live' | 'connections'>
   /** Whether a URL is the station's own page (the only page allowed to call). */
   isOwnPage(url: string): boolean
   log?: { warn(obj: object, msg: string): void }

@@ -132,6 +132,13 @@ const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
         onMessage(hub, conn, data, isBinary, () => app.buzzers, app.log),
       )
       socket.on('close', () => hub.disconnect(conn))
+      // Opened with the site key: closed the moment it is rotated (a device token is the device service's).
+      if (p.via === 'site-key') {
+        const untrack = app.connections.track({ kind: 'site-key' }, (code, reason) =>
+          socket.close(code, reason),
+        )
+        socket.once('close', untrack)
+      }
     },
   )
 }

@@ -61,6 +61,12 @@ const liveRoute: FastifyPluginAsyncTypebox = async (app) => {
       const user = { username: p.username, role: p.role }
       socket.send(JSON.stringify({ type: 'hello', serverTime: Date.now(), user }))
       app.live.add(socket, user)
+      // Closed the moment its session ends (sign-out, expiry, user deleted or demoted, new password).
+      const untrack = app.connections.track(
+        { kind: 'session', userId: p.id, tokenHash: p.tokenHash, role: p.role },
+        (code, reason) => socket.close(code, reason),
+      )
+      socket.once('close', untrack)
     },
   )
 }

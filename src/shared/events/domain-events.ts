@@ -59,6 +59,8 @@ export interface DomainEventMap {
   'event.acknowledged': { event: StationEvent }
   'area.changed': { areaId: number; change: RowChange }
   'user.changed': { userId: number; change: RowChange | 'role' | 'password' }
+  /** Sessions ended: one (sign-out, `tokenHash` set) or all of a user's (deleted, demoted, new password). */
+  'session.ended': { userId: number; tokenHash?: string | undefined }
   'settings.changed': { keys: readonly string[] }
 }
 
@@ -80,5 +82,6 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'event.acknowledged',
   'area.changed',
   'user.changed',
+  'session.ended',
   'settings.changed',
 ]

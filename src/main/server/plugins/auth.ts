@@ -13,6 +13,8 @@ import { LRUCache } from 'lru-cache'
 import { DEVICE_KEY_HEADER, type Role } from '../../../shared/constants'
 import { hashToken, matchesSecret, newToken, secretDigest } from '../../auth/tokens'
 import { AuthFailures } from '../../auth/auth-failures'
+import { OpenConnections } from '../../auth/open-connections'
+import type { DomainEventStream } from '../../events/domain-stream'
 import { DUMMY_HASH, generatePassword, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords'
 import { UsersRepository } from '../../auth/users-repository'
 import { SessionsRepository } from '../../auth/sessions-repository'
@@ -92,6 +94,8 @@ export class AuthService {
       /** Scraper addresses allowed without a token (config.metricsAllow). */
       metricsAllow?: readonly string[]
       log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
+      /** Ended sessions are published here (open connections opened with them close). */
+      domainEvents?: DomainEventStream | undefined
     },
   ) {
     this.users = new UsersRepository(deps.db)
@@ -154,17 +158,20 @@ export class AuthService {
   }
 
   logout(tokenHash: string): void {
+    const userId = this.sessions.find(tokenHash)?.id
     this.sessions.delete(tokenHash)
     for (const [token, entry] of this.sessionCache.entries()) {
       if (entry.principal.kind === 'user' && entry.principal.tokenHash === tokenHash)
         this.sessionCache.delete(token)
     }
+    if (userId !== undefined) this.deps.domainEvents?.publish({ type: 'session.ended', userId, tokenHash })
   }
 
-  /** Drops every cached session, e.g. after a user is deleted or changes role. */
+  /** Ends a user's sessions (deleted, demoted, new password), or drops every cached session. */
   forgetSessions(userId?: number): void {
     if (userId !== undefined) this.sessions.deleteForUser(userId)
     this.sessionCache.clear()
+    if (userId !== undefined) this.deps.domainEvents?.publish({ type: 'session.ended', userId })
   }
 
   cleanupExpired(): number {
@@ -270,6 +277,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Failed authentication per client IP (auth/auth-failures.ts). */
     authFailures: AuthFailures
+    /** Open connections and the credentials they were opened with (auth/open-connections.ts). */
+    connections: OpenConnections
   }
 }
 
@@ -301,9 +310,18 @@ export default fp(
       configuredDeviceKey: app.config.deviceKey,
       metricsAllow: app.config.metricsAllow,
       log: app.log,
+      domainEvents: app.domainEvents,
     })
     app.decorate('auth', auth)
     app.decorateRequest('principal', null)
+    // Long-lived connections close when the credential they were opened with stops being valid.
+    const connections = new OpenConnections(
+      app.domainEvents,
+      (hash) => auth.sessions.find(hash) !== undefined,
+    )
+    connections.startSweep()
+    app.decorate('connections', connections)
+    app.addHook('onClose', async () => connections.stop())
     const failures = new AuthFailures()
     app.decorate('authFailures', failures)
 
@@ -338,5 +356,5 @@ export default fp(
     timer.unref()
     app.addHook('onClose', async () => clearInterval(timer))
   },
-  { name: 'station-auth', dependencies: ['station-database'] },
+  { name: 'station-auth', dependencies: ['station-domain-events', 'station-database'] },
 )

@@ -73,6 +73,8 @@ export function tablesOf(e: DomainEvent): readonly Table[] {
       return e.change === 'deleted' ? ['areas', 'cameras', 'devices'] : ['areas']
     case 'user.changed':
       return ['users']
+    case 'session.ended':
+      return []
     case 'settings.changed':
       return ['settings']
   }
