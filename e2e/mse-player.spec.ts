@@ -122,7 +122,9 @@ test('an H.265 camera says it cannot be decoded here, and its socket closes', as
   await expect.poll(() => server.open(2)).toBe(0)
 })
 
-test('a hidden tile closes its socket and releases its video; shown again, it plays on', async ({ page }) => {
+test('a hidden tile or window closes its socket and releases its video; shown again, it plays on', async ({
+  page,
+}) => {
   await openTile(page, 1)
   await expectPlaying(page)
   expect(server.open(1)).toBe(1)
@@ -137,6 +139,15 @@ test('a hidden tile closes its socket and releases its video; shown again, it pl
   await page.evaluate('harness.setHidden(false)')
   await expect.poll(() => server.open(1)).toBe(1)
   await expectPlaying(page)
+
+  // The window minimised, then restored.
+  await page.evaluate('harness.setPageHidden(true)')
+  await expect.poll(() => server.open(1)).toBe(0)
+  expect((await state(page)).status.player.mode).toBe('paused')
+  await page.evaluate('harness.setPageHidden(false)')
+  await expect.poll(() => server.open(1)).toBe(1)
+  await expectPlaying(page)
+  expect((await state(page)).stats).toMatchObject({ width: 640, height: 360 })
 })
 
 test("the station's error message and close code reach the caller", async ({ page }) => {
