@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Fmp4InitMessage } from '../../src/shared/schemas/fmp4-stream'
-import { parseInit, readBoxHeader } from '../../src/renderer/src/video/mse/boxes'
+import { readBoxHeader } from '../../src/renderer/src/video/mse/boxes'
+import { parseInit } from '../../src/renderer/src/video/mse/fmp4-info'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')

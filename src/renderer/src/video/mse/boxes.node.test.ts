@@ -8,16 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  boxes,
-  isKeyframeFlags,
-  parseFragment,
-  parseInit,
-  readBoxHeader,
-  segmentKind,
-  type InitInfo,
-  type TrackInfo,
-} from './boxes'
+import { boxes, readBoxHeader, segmentKind } from './boxes'
+import { isKeyframeFlags, parseFragment, parseInit, type InitInfo, type TrackInfo } from './fmp4-info'
 
 const dir = mkdtempSync(join(tmpdir(), 'mse-boxes-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -6,83 +6,17 @@
  * played black. Transport-free: `push()` takes the init segment and fragments (mse-stream.ts feeds it from
  * the station's WebSocket).
  */
-import { AppendQueue, type AppendQueueOptions, type Segment } from './append-queue'
-import { parseFragment, parseInit, segmentKind, type InitInfo } from './boxes'
+import { AppendQueue, type Segment } from './append-queue'
+import { segmentKind } from './boxes'
+import { parseFragment, parseInit, type InitInfo } from './fmp4-info'
 import { canPlay, unsupportedMessage } from './codecs'
-import {
-  LIVE_EDGE_DEFAULTS,
-  liveEdgeAction,
-  rangesOf,
-  trimRange,
-  type BufferedRange,
-  type LiveEdgeOptions,
-} from './live-edge'
+import { EdgeKeeper } from './edge-keeper'
+import { LIVE_EDGE_DEFAULTS, rangesOf, trimRange, type BufferedRange } from './live-edge'
 import { attachMediaSource, type Attachment } from './media-source'
+import type { LivePlayer, LivePlayerOptions, LivePlayerStats, PlayerMode, PlayerStatus } from './player-types'
 import { Timeline } from './timeline'
 
-/**
- * idle: no codec yet · starting: MediaSource opening or waiting for the first frames · playing ·
- * unsupported: the codec cannot be decoded here · paused: released by the caller (hidden tile) ·
- * error: decoding failed (set a codec or resume to start again) · destroyed.
- */
-export type PlayerMode = 'idle' | 'starting' | 'playing' | 'unsupported' | 'paused' | 'error' | 'destroyed'
-
-export interface PlayerStatus {
-  mode: PlayerMode
-  codec: string | null
-  /** For a guard: why there is no picture (unsupported codec, decode error). */
-  message: string | null
-}
-
-export interface LivePlayerStats {
-  mode: PlayerMode
-  codec: string | null
-  framesAppended: number
-  fragmentsAppended: number
-  bytesAppended: number
-  /** Frames the queue skipped to reach a keyframe (or refused before the first one). */
-  framesDropped: number
-  queued: number
-  /** Seconds from the playhead to the buffered end (null with nothing buffered). */
-  latencyS: number | null
-  bufferedS: number
-  jumps: number
-  playbackRate: number
-  /** From getVideoPlaybackQuality() (null where it does not exist). */
-  decodedFrames: number | null
-  droppedFrames: number | null
-  quotaErrors: number
-  rebases: number
-  width: number
-  height: number
-}
-
-export interface LivePlayerOptions {
-  /** Seconds of video kept behind the playhead (10). */
-  keepBehindS?: number
-  /** Trim only once this much more is behind (5): removes come every few seconds. */
-  trimSlackS?: number
-  queue?: AppendQueueOptions
-  liveEdge?: Partial<LiveEdgeOptions>
-  /** How often the keeper looks (250 ms). */
-  keeperMs?: number
-  onStatus?: (s: PlayerStatus) => void
-  /** Codec support (default: MediaSource.isTypeSupported). */
-  canPlay?: (codec: string) => boolean
-}
-
-export interface LivePlayer {
-  /** Announces the stream's codec: starts (or re-creates) the MediaSource; false when it cannot play here. */
-  setCodec(codec: string): boolean
-  /** An init segment (ftyp+moov) or a fragment (moof+mdat). */
-  push(segment: ArrayBuffer | Uint8Array): void
-  /** Releases the MediaSource (a hidden tile); pushes are ignored until resume(). */
-  pause(): void
-  resume(): void
-  destroy(): void
-  status(): PlayerStatus
-  stats(): LivePlayerStats
-}
+export type { LivePlayer, LivePlayerOptions, LivePlayerStats, PlayerMode, PlayerStatus } from './player-types'
 
 export function createLivePlayer(video: HTMLVideoElement, opts: LivePlayerOptions = {}): LivePlayer {
   return new MsePlayer(video, opts)
@@ -101,14 +35,11 @@ class MsePlayer implements LivePlayer {
   private readonly timeline = new Timeline()
   private inFlight: Segment | null = null
   private quotaRetry = false
-  private keeper: ReturnType<typeof setInterval> | null = null
-  private lastTime = -1
-  private lastTick = 0
-  private stalledS = 0
+  private ticker: ReturnType<typeof setInterval> | null = null
+  private readonly keeper: EdgeKeeper
   private paused = false
-  private readonly edge: LiveEdgeOptions
   private readonly can: (codec: string) => boolean
-  private readonly n = { frames: 0, fragments: 0, bytes: 0, jumps: 0, quota: 0, rebases: 0 }
+  private readonly n = { frames: 0, fragments: 0, bytes: 0, quota: 0, rebases: 0 }
   private readonly onWaiting = () => this.tick()
   private readonly onPlaying = () => this.setMode('playing')
   private readonly onError = () => {
@@ -120,7 +51,7 @@ class MsePlayer implements LivePlayer {
     private readonly o: LivePlayerOptions,
   ) {
     this.queue = new AppendQueue(o.queue)
-    this.edge = { ...LIVE_EDGE_DEFAULTS, ...o.liveEdge }
+    this.keeper = new EdgeKeeper(video, { ...LIVE_EDGE_DEFAULTS, ...o.liveEdge })
     this.can = o.canPlay ?? canPlay
     video.muted = true
     video.defaultMuted = true
@@ -223,7 +154,7 @@ class MsePlayer implements LivePlayer {
       queued: this.queue.length,
       latencyS: last ? Math.max(0, last.end - this.video.currentTime) : null,
       bufferedS: ranges.reduce((s, r) => s + r.end - r.start, 0),
-      jumps: this.n.jumps,
+      jumps: this.keeper.jumps,
       playbackRate: this.video.playbackRate,
       decodedFrames: q ? q.totalVideoFrames : null,
       droppedFrames: q ? q.droppedVideoFrames : null,
@@ -247,15 +178,13 @@ class MsePlayer implements LivePlayer {
       updateEnd: () => this.appended(),
       error: (message) => this.fail(message),
     })
-    this.lastTime = -1
-    this.stalledS = 0
-    this.lastTick = performance.now()
-    this.keeper = setInterval(() => this.tick(), this.o.keeperMs ?? 250)
+    this.keeper.reset()
+    this.ticker = setInterval(() => this.tick(), this.o.keeperMs ?? 250)
   }
 
   private release(): void {
-    if (this.keeper) clearInterval(this.keeper)
-    this.keeper = null
+    if (this.ticker) clearInterval(this.ticker)
+    this.ticker = null
     this.media?.release()
     this.media = null
     this.inFlight = null
@@ -351,23 +280,7 @@ class MsePlayer implements LivePlayer {
 
   private tick(): void {
     if (!this.media) return
-    const now = performance.now()
-    const t = this.video.currentTime
-    const ranges = this.ranges()
-    const shouldPlay = ranges.length > 0
-    this.stalledS = shouldPlay && t === this.lastTime ? this.stalledS + (now - this.lastTick) / 1000 : 0
-    this.lastTime = t
-    this.lastTick = now
-    const action = liveEdgeAction(
-      { currentTime: t, ranges, playbackRate: this.video.playbackRate, stalledS: this.stalledS },
-      this.edge,
-    )
-    if (action.type === 'seek') {
-      this.video.currentTime = action.to
-      this.n.jumps++
-      this.stalledS = 0
-    } else if (action.type === 'rate') this.video.playbackRate = action.rate
-    if (shouldPlay && this.video.paused) void this.video.play().catch(() => {})
+    this.keeper.look(this.ranges())
     if (!this.video.paused && this.video.readyState >= HAVE_CURRENT_DATA) this.setMode('playing')
     this.pump()
   }
