@@ -101,7 +101,9 @@ class Fmp4Stream implements MseStream {
     this.player = createLivePlayer(o.video, {
       ...o.player,
       onStatus: (s) => {
-        // A decode error: start over on a new connection (a fresh init and keyframe).
+        // Playing: the connection is good (the backoff starts over). A decode error: start over on a new
+        // connection (a fresh init and keyframe), backing off while it keeps failing.
+        if (s.mode === 'playing') this.attempt = 0
         if (s.mode === 'error' && this.running) this.reconnect()
         this.emit()
       },
@@ -198,8 +200,7 @@ class Fmp4Stream implements MseStream {
     s.onmessage = (ev: MessageEvent<unknown>) => {
       if (typeof ev.data === 'string') this.text(ev.data)
       else if (ev.data instanceof ArrayBuffer) {
-        // Video flows: the connection is good (reset the backoff) and earlier errors are over.
-        this.attempt = 0
+        // Video flows: earlier station errors are over.
         if (this.error) {
           this.error = null
           this.emit()
