@@ -1,6 +1,7 @@
 /**
  * A stand-in for the station's fMP4 viewer endpoint, for the MSE player's browser test: an HTTP server on
- * 127.0.0.1 serving a test page and the player module (bundled with Vite from src/renderer/src/video/mse),
+ * 127.0.0.1 serving a test page (under the renderer's CSP) and the player module (bundled with Vite from
+ * src/renderer/src/video/mse),
  * and `/ws/stream/:id` speaking the station's protocol (src/shared/schemas/fmp4-stream.ts):
  * - camera 1: real ffmpeg (`-re`, testsrc2, libx264 baseline, zerolatency, one fragment per frame), its
  *   output split into the init segment and fragments with the player's own box reader; the text init
@@ -16,6 +17,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { metaCsp } from '../../src/main/electron/csp'
 import type { Fmp4InitMessage } from '../../src/shared/schemas/fmp4-stream'
 import { readBoxHeader } from '../../src/renderer/src/video/mse/boxes'
 import { parseInit } from '../../src/renderer/src/video/mse/fmp4-info'
@@ -121,14 +123,23 @@ function relayFfmpeg(ws: WebSocket, children: Set<ChildProcess>): void {
 
 export async function startFmp4Server(): Promise<Fmp4TestServer> {
   const page = readFileSync(join(here, 'player-page.html'), 'utf8')
+  const harness = readFileSync(join(here, 'harness.js'), 'utf8')
+  // The page runs under the renderer's own policy, so what the app's CSP forbids fails here too.
+  const csp = metaCsp(readFileSync(join(root, 'src/renderer/index.html'), 'utf8'))
+  if (!csp) throw new Error('src/renderer/index.html has no CSP')
   const bundle = await bundlePlayer()
   const children = new Set<ChildProcess>()
   const sockets = new Map<number, Set<WebSocket>>()
 
   const http: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
-    if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page)
-    else if (path === '/mse.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle)
+    const js = { 'content-type': 'text/javascript' }
+    if (path === '/')
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp })
+        .end(page)
+    else if (path === '/harness.js') res.writeHead(200, js).end(harness)
+    else if (path === '/mse.js') res.writeHead(200, js).end(bundle)
     else res.writeHead(404).end()
   })
   const wss = new WebSocketServer({ noServer: true })
