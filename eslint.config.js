@@ -51,6 +51,8 @@ export default tseslint.config(
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
+    // `*.node.test.ts`: renderer tests that run Node tools (ffmpeg) under vitest, never in the page.
+    ignores: ['src/renderer/**/*.node.test.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [

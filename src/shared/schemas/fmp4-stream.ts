@@ -1,0 +1,25 @@
+/**
+ * The fragmented-MP4 viewer protocol of `/ws/stream/:cameraId?stream=main|sub` (H.264 cameras): a text
+ * `init` message first, then binary messages, the init segment (ftyp+moov) and one fragment (moof+mdat)
+ * per frame. A new `init` may come at any time (the codec or the picture changed); its init segment follows.
+ * Text `error` messages say why the station cannot stream; the socket may also close with a code and reason.
+ */
+
+/** Which of a camera's streams: full resolution, or the smaller one for grid tiles. */
+export type CameraStreamKind = 'main' | 'sub'
+
+export interface Fmp4InitMessage {
+  type: 'init'
+  /** RFC 6381 codec string, e.g. `avc1.640028` (H.264) or `hvc1.1.6.L93.B0` (H.265). */
+  codec: string
+  stream: CameraStreamKind
+  width?: number
+  height?: number
+}
+
+export interface Fmp4ErrorMessage {
+  type: 'error'
+  reason: string
+}
+
+export type Fmp4TextMessage = Fmp4InitMessage | Fmp4ErrorMessage
