@@ -23,6 +23,8 @@ export interface StationConfig {
   rateLimitMax: number
   nodeEnv: string
   readPoolSize: number
+  /** Longest a heavy read may wait for a read worker, and longest it may then run (503 / 504 past it). */
+  readTimeoutMs: number
   /** PRAGMA synchronous for the writer: FULL survives power loss, NORMAL survives a crashed process. */
   dbSynchronous: 'FULL' | 'NORMAL'
   cache: { maxEntries: number; defaultTtlMs: number }
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
     rateLimitMax: int(env, 'RATE_LIMIT_MAX', 1000, 1),
     nodeEnv: env.NODE_ENV || 'production',
     readPoolSize: int(env, 'STATION_READ_POOL_SIZE', 2, 1, 16),
+    readTimeoutMs: int(env, 'STATION_READ_TIMEOUT_MS', 15_000, 100),
     dbSynchronous: sync,
     cache: {
       maxEntries: int(env, 'STATION_CACHE_MAX', 100, 1),

@@ -50,15 +50,16 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const q = req.query
+      const unacked: 0 | 1 = q.unacked === '1' || q.unacked === 'true' ? 1 : 0
       const params = {
-        unacked: q.unacked === '1' || q.unacked === 'true' ? 1 : 0,
+        unacked,
         from: q.from ?? 0,
         to: q.to ?? FAR_FUTURE,
       }
       if (params.from > params.to) throw errors.badRequest('`from` is after `to`')
       const [events, count] = await Promise.all([
-        app.reads.run<StationEvent[]>('events.list', { ...params, limit: q.limit ?? 100 }),
-        app.reads.run<{ total: number }>('events.count', params),
+        app.reads.run('events.list', { ...params, limit: q.limit ?? 100 }),
+        app.reads.run('events.count', params),
       ])
       reply.header('cache-control', 'private, no-cache')
       return { success: true as const, data: { events, total: count.total } }
