@@ -169,6 +169,15 @@ export function toPrometheus(s: MetricsSnapshot, routes: RouteMetrics): string {
   w.family(`${P}read_pool_reads_total`, 'counter', 'Reads served by the pool')
   w.sample(`${P}read_pool_reads_total`, pool.readsServed, { result: 'ok' })
   w.sample(`${P}read_pool_reads_total`, pool.readsFailed, { result: 'failed' })
+  w.family(`${P}read_pool_timeouts_total`, 'counter', 'Reads stopped at the read timeout').sample(
+    `${P}read_pool_timeouts_total`,
+    pool.readsTimedOut,
+  )
+  w.family(
+    `${P}read_pool_restarts_total`,
+    'counter',
+    'Read workers started again after dying or a timeout',
+  ).sample(`${P}read_pool_restarts_total`, pool.restarts)
   w.family(`${P}read_pool_queue_wait_seconds_avg`, 'gauge', 'Mean wait for a read connection').sample(
     `${P}read_pool_queue_wait_seconds_avg`,
     pool.avgQueueWaitMs / 1000,
