@@ -51,5 +51,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STATION_ADMIN_PASSWORD: 'short' })).toThrow(/at least 10/)
     expect(() => loadConfig({ STATION_DEVICE_KEY: 'short' })).toThrow(/at least 16/)
     expect(() => loadConfig({ STATION_READ_TIMEOUT_MS: '10' })).toThrow(/STATION_READ_TIMEOUT_MS/)
+    // Beyond what a timer can hold (setTimeout would fire at once), and beyond any sensible wait.
+    expect(() => loadConfig({ STATION_READ_TIMEOUT_MS: '3000000000' })).toThrow(/between 100 and 3600000/)
   })
 })

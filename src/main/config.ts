@@ -99,7 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
     rateLimitMax: int(env, 'RATE_LIMIT_MAX', 1000, 1),
     nodeEnv: env.NODE_ENV || 'production',
     readPoolSize: int(env, 'STATION_READ_POOL_SIZE', 2, 1, 16),
-    readTimeoutMs: int(env, 'STATION_READ_TIMEOUT_MS', 15_000, 100),
+    readTimeoutMs: int(env, 'STATION_READ_TIMEOUT_MS', 15_000, 100, 3_600_000),
     dbSynchronous: sync,
     cache: {
       maxEntries: int(env, 'STATION_CACHE_MAX', 100, 1),
