@@ -173,6 +173,7 @@ describe('worker read pool', () => {
   it('runs reads in parallel on separate threads', async () => {
     const { db, pool } = await withPool('workers')
     seed(db, 20_000)
+    await waitFor(() => pool.stats().available === 2, 'both workers are ready')
     const range = { sensorId: 1, from: 0, to: 10_000_000, bucket: 100, limit: 100_000 }
     const results = await Promise.all([1, 2, 3, 4].map(() => pool.run('readings.buckets', range)))
     for (const r of results) expect(r).toHaveLength(2000)
