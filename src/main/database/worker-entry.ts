@@ -8,26 +8,31 @@
  *   `chunks/` folder below it). Inside the packaged app that is in app.asar, which Electron's worker
  *   threads read like the main thread does.
  * - from source (vitest, tsx): Node cannot start a .ts worker by itself, and on Node 20 a worker's
- *   `--import tsx` does not apply to its entry, so the worker runs a small bootstrap that imports the
- *   source through tsx's API instead.
+ *   `--import tsx` does not apply to its entry, so the worker runs a small bootstrap that registers tsx's
+ *   CommonJS hook and requires the source. The worker files and what they import must therefore load as
+ *   CommonJS: no `import.meta`, no top-level await, no ESM-only packages (the test of each worker starts
+ *   it this way). tsx's ESM API (`tsImport`) would allow those, but it starts a module-hooks thread in
+ *   every worker: about 2.5 times the CPU per start, enough for a station starting three workers to make
+ *   parallel test files late enough to be shed as overloaded on a loaded machine.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 
 /** How to start a worker thread: a built file, or (from source) a bootstrap that loads the TypeScript. */
 export type WorkerEntry = { kind: 'file'; file: string } | { kind: 'source'; file: string; bootstrap: string }
 
 function sourceEntry(file: string, label: string): WorkerEntry {
-  const cjsApi = createRequire(import.meta.url).resolve('tsx/esm/api')
-  const api = cjsApi.replace(/\.cjs$/, '.mjs')
-  if (!existsSync(api))
-    throw new Error(`Cannot run the ${label} from source: tsx's ESM API (${api}) is missing`)
-  const bootstrap = `import(${JSON.stringify(pathToFileURL(api).href)})
-  .then((tsx) => tsx.tsImport(${JSON.stringify(pathToFileURL(file).href)}, ${JSON.stringify(pathToFileURL(file).href)}))
-  .catch((err) => { setImmediate(() => { throw err }) })`
+  let api: string
+  try {
+    api = createRequire(import.meta.url).resolve('tsx/cjs/api')
+  } catch (err) {
+    throw new Error(`Cannot run the ${label} from source: tsx's CommonJS API is missing`, { cause: err })
+  }
+  const bootstrap = `require(${JSON.stringify(api)}).register()
+require(${JSON.stringify(file)})`
   return { kind: 'source', file, bootstrap }
 }
 
