@@ -11,8 +11,10 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           headless: resolve('src/main/headless.ts'),
           simulate: resolve('src/main/simulator/cli.ts'),
-          // The SQLite writer thread (found next to the bundle by src/main/database/writer.ts).
+          // The SQLite worker threads: the writer and the read workers (found next to the bundle by
+          // src/main/database/worker-entry.ts).
           'writer-worker': resolve('src/main/database/writer-worker.ts'),
+          'read-worker': resolve('src/main/database/read-worker.ts'),
         },
       },
     },

@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const entry = join(root, 'out', 'main', 'headless.js')
-// The SQLite writer thread is a bundle of its own: a build from before it existed is rebuilt too.
-const writerWorker = join(root, 'out', 'main', 'writer-worker.js')
-if (!existsSync(entry) || !existsSync(writerWorker)) {
+// The SQLite worker threads are bundles of their own: a build from before one existed is rebuilt too.
+const workers = ['writer-worker.js', 'read-worker.js'].map((f) => join(root, 'out', 'main', f))
+if (!existsSync(entry) || !workers.every((w) => existsSync(w))) {
   console.log('No complete build found: building the station (electron-vite build)...')
   const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' })
   if (built.status !== 0) process.exit(built.status ?? 1)

@@ -5,7 +5,7 @@
  */
 import { DEVICE_KEY_HEADER } from '../../src/shared/constants'
 import { InlineReadPool } from '../../src/main/database/read-pool'
-import type { QueryName, QueryParams } from '../../src/main/database/read-queries'
+import { READ_QUERIES } from '../../src/main/database/read-queries'
 import type { HttpLoadResult, HttpRequestSpec } from '../http-load'
 import {
   adminToken,
@@ -142,18 +142,21 @@ async function inlineBaseline(ctx: BenchContext, range: { from: number; to: numb
   const find = app.db.prepare('SELECT id FROM sensors WHERE device_id = ? AND name = ?')
   const ids = HISTORY_DEVICES.map((d) => (find.get(d, 'temperature') as { id: number } | undefined)?.id)
   if (ids.some((id) => id === undefined)) return undefined
-  const inline = new InlineReadPool(app.db)
+  const inline = new InlineReadPool(app.db, READ_QUERIES)
   const base = { from: range.from, to: range.to }
-  const jobs: [QueryName, QueryParams][][] = ids.flatMap((sensorId) => [
-    [
-      ['readings.count', { sensorId: sensorId!, ...base }],
-      ['readings.buckets', { sensorId: sensorId!, ...base, bucket: 3_600_000, limit: 10_000 }],
-    ],
-    [
-      ['readings.count', { sensorId: sensorId!, ...base }],
-      ['readings.range', { sensorId: sensorId!, ...base, limit: 1000, offset: 0 }],
-    ],
-  ])
+  const jobs: (() => Promise<unknown>)[][] = ids.flatMap((sensorId) => {
+    const sensor = { sensorId: sensorId!, ...base }
+    return [
+      [
+        () => inline.run('readings.count', sensor),
+        () => inline.run('readings.buckets', { ...sensor, bucket: 3_600_000, limit: 10_000 }),
+      ],
+      [
+        () => inline.run('readings.count', sensor),
+        () => inline.run('readings.range', { ...sensor, limit: 1000, offset: 0 }),
+      ],
+    ]
+  })
   try {
     const eld: number[] = []
     const qps: number[] = []
@@ -164,7 +167,7 @@ async function inlineBaseline(ctx: BenchContext, range: { from: number; to: numb
       await Promise.all(
         jobs.map(async (steps) => {
           while (performance.now() < until) {
-            for (const [name, params] of steps) await inline.run(name, params)
+            for (const step of steps) await step()
             served++
             await new Promise((resolve) => setImmediate(resolve))
           }

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
     expect(c.queues.readings.maxWaitMs).toBe(200)
     expect(c.queues.buzzers.maxWaitMs).toBe(150)
     expect(c.cache.maxEntries).toBe(100)
+    expect(c.readTimeoutMs).toBe(15_000)
   })
 
   it('reads the documented variables', () => {
@@ -26,6 +27,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_MAX: '50',
       STATION_ADMIN_PASSWORD: 'long-enough-password',
       STATION_DEVICE_KEY: 'a-device-key-of-length',
+      STATION_READ_TIMEOUT_MS: '2500',
     })
     expect(c).toMatchObject({
       port: 9000,
@@ -33,6 +35,7 @@ describe('loadConfig', () => {
       dataDir: '/tmp/x',
       useDb: false,
       rateLimitMax: 50,
+      readTimeoutMs: 2500,
     })
   })
 
@@ -66,6 +69,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ USEDB: 'maybe' })).toThrow(/USEDB/)
     expect(() => loadConfig({ STATION_ADMIN_PASSWORD: 'short' })).toThrow(/at least 10/)
     expect(() => loadConfig({ STATION_DEVICE_KEY: 'short' })).toThrow(/at least 16/)
+    expect(() => loadConfig({ STATION_READ_TIMEOUT_MS: '10' })).toThrow(/STATION_READ_TIMEOUT_MS/)
+    // Beyond what a timer can hold (setTimeout would fire at once), and beyond any sensible wait.
+    expect(() => loadConfig({ STATION_READ_TIMEOUT_MS: '3000000000' })).toThrow(/from 100 to 3600000/)
   })
 
   it('refuses a number out of its catalog range, naming the variable and the allowed range', () => {

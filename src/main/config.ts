@@ -29,6 +29,8 @@ export interface StationConfig {
   rateLimitMax: number
   nodeEnv: string
   readPoolSize: number
+  /** Longest a heavy read may wait for a read worker, and longest it may then run (503 / 504 past it). */
+  readTimeoutMs: number
   /** PRAGMA synchronous for the writer: FULL survives power loss, NORMAL survives a crashed process. */
   dbSynchronous: 'FULL' | 'NORMAL'
   cache: { maxEntries: number; defaultTtlMs: number }
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
     rateLimitMax: read(S.rateLimitMax),
     nodeEnv: read(S.nodeEnv),
     readPoolSize: read(S.readPoolSize),
+    readTimeoutMs: read(S.readTimeoutMs),
     dbSynchronous: read(S.dbSynchronous),
     cache: { maxEntries: read(S.cacheMaxEntries), defaultTtlMs: read(S.cacheTtlMs) },
     queues: {

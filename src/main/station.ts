@@ -20,7 +20,7 @@ export function summary(config: StationConfig): string {
   const lines = [
     'Guard station configuration:',
     `  • Database: ${config.useDb ? `SQLite (WAL, synchronous=${config.dbSynchronous}) in ${config.dataDir}` : 'in memory only (USEDB=false): nothing survives a restart'}`,
-    `  • Read pool: ${config.useDb ? `${config.readPoolSize} worker threads, read-only connections` : 'inline (in-memory database)'}`,
+    `  • Read pool: ${config.useDb ? `${config.readPoolSize} worker threads, read-only connections, reads stopped after ${config.readTimeoutMs / 1000}s` : 'inline (in-memory database)'}`,
     `  • API response cache: max ${config.cache.maxEntries} entries, ${config.cache.defaultTtlMs / 1000}s TTL (30s for /api/cameras/active)`,
     `  • Write queues (group commit, acknowledged after commit): devices ≤${q.devices.maxWaitMs}ms, readings ≤${q.readings.maxWaitMs}ms, buzzers ≤${q.buzzers.maxWaitMs}ms; bounds ${q.devices.maxPending}/${q.readings.maxPending}/${q.buzzers.maxPending}`,
     `  • Rate limit: ${config.rateLimitMax} requests/minute per client (signed-in users and devices exempt); logins 5/minute`,

@@ -85,3 +85,14 @@ export function openWriterThreadConnection(opts: {
   configureWriter(db, opts.synchronous)
   return db
 }
+
+/** Opens a read worker's read-only connection to an existing, migrated database file. */
+export function openReaderConnection(opts: { dbPath: string; nativeBinding?: string | undefined }): Db {
+  const db = new Database(opts.dbPath, {
+    readonly: true,
+    fileMustExist: true,
+    nativeBinding: opts.nativeBinding,
+  })
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+  return db
+}

@@ -10,12 +10,9 @@
  * takes the write lock first (IMMEDIATE) and none holds it across an await, so neither can deadlock the
  * other; at worst one waits for the other's transaction to end.
  */
-import { Worker } from 'node:worker_threads'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { Worker } from 'node:worker_threads'
 import type { Db } from './open'
+import { resolveWorkerEntry, startWorker, type WorkerEntry } from './worker-entry'
 import { createWriteOps, type WriteOpName, type WriteOpPayload, type WriteOpResult } from './write-ops'
 import type { WriterErrorInfo, WriterRequest, WriterResponse, WriterWorkerData } from './writer-protocol'
 
@@ -99,55 +96,11 @@ class Counters {
   }
 }
 
-/** How to start the writer thread: a built file, or (from source) a bootstrap that loads the TypeScript. */
-export type WorkerEntry = { kind: 'file'; file: string } | { kind: 'source'; file: string; bootstrap: string }
-
 const WORKER_BASENAME = 'writer-worker'
 
-/**
- * Running from source (tsx, vitest), Node cannot start a .ts worker by itself, and on Node 20 a worker's
- * `--import tsx` does not apply to its entry: the worker runs a small bootstrap that imports the source
- * through tsx's API instead.
- */
-function sourceEntry(file: string): WorkerEntry {
-  const cjsApi = createRequire(import.meta.url).resolve('tsx/esm/api')
-  const api = cjsApi.replace(/\.cjs$/, '.mjs')
-  if (!existsSync(api))
-    throw new Error(`Cannot run the writer worker from source: tsx's ESM API (${api}) is missing`)
-  const bootstrap = `import(${JSON.stringify(pathToFileURL(api).href)})
-  .then((tsx) => tsx.tsImport(${JSON.stringify(pathToFileURL(file).href)}, ${JSON.stringify(pathToFileURL(file).href)}))
-  .catch((err) => { setImmediate(() => { throw err }) })`
-  return { kind: 'source', file, bootstrap }
-}
-
-/**
- * Finds the writer thread's entry: the TypeScript source next to this file when running from source, else
- * the built `writer-worker.js` next to the bundle (electron-vite builds it as an input of the main bundle;
- * shared code may sit in a chunks/ folder below it).
- */
+/** Finds the writer thread's entry (see ./worker-entry.ts): its source from source, else the built file. */
 export function resolveWriterWorker(explicit?: string): WorkerEntry {
-  if (explicit !== undefined) {
-    if (!existsSync(explicit)) throw new Error(`The SQLite writer worker ${explicit} does not exist`)
-    return explicit.endsWith('.ts') ? sourceEntry(explicit) : { kind: 'file', file: explicit }
-  }
-  const here = fileURLToPath(import.meta.url)
-  const dir = dirname(here)
-  if (here.endsWith('.ts')) {
-    const source = join(dir, `${WORKER_BASENAME}.ts`)
-    if (!existsSync(source)) throw new Error(`The SQLite writer worker source ${source} is missing`)
-    return sourceEntry(source)
-  }
-  const candidates = [dir, join(dir, '..')].flatMap((d) =>
-    ['.js', '.mjs', '.cjs'].map((ext) => join(d, `${WORKER_BASENAME}${ext}`)),
-  )
-  const found = candidates.find((c) => existsSync(c))
-  if (!found) {
-    throw new Error(
-      `The SQLite writer worker is missing from the build: looked for ${candidates.join(', ')}. ` +
-        'Rebuild the station (npx electron-vite build): src/main/database/writer-worker.ts is an input of the main bundle.',
-    )
-  }
-  return { kind: 'file', file: found }
+  return resolveWorkerEntry(WORKER_BASENAME, 'SQLite writer worker', explicit)
 }
 
 interface Job {
@@ -210,11 +163,7 @@ export class WorkerWriter implements Writer {
   }
 
   private spawn(): void {
-    const options = { workerData: this.data, name: 'sqlite-writer' }
-    const worker =
-      this.entry.kind === 'file'
-        ? new Worker(this.entry.file, options)
-        : new Worker(this.entry.bootstrap, { ...options, eval: true })
+    const worker = startWorker(this.entry, { workerData: this.data, name: 'sqlite-writer' })
     this.worker = worker
     this.dead = undefined
     this.ready = new Promise<void>((resolve, reject) => {

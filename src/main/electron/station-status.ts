@@ -61,7 +61,7 @@ export function trackStationStatus(opts: StatusTrackerOptions): StatusTracker {
     const devices = app.devices.stats()
     let unacked = status.unacked
     try {
-      const row = await app.reads.run<{ total: number }>('events.count', {
+      const row = await app.reads.run('events.count', {
         unacked: 1,
         from: 0,
         to: Number.MAX_SAFE_INTEGER,

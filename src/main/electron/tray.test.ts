@@ -142,7 +142,7 @@ describe('the tray over a real station', () => {
 
   it('turns to the alert icon while an event waits, and back once it is acknowledged', async () => {
     // Devices appearing may have recorded events already: acknowledge them first.
-    const waiting = await station.app.reads.run<{ id: number }[]>('events.list', {
+    const waiting = await station.app.reads.run('events.list', {
       unacked: 1,
       from: 0,
       to: Number.MAX_SAFE_INTEGER,

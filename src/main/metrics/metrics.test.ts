@@ -51,7 +51,12 @@ describe('metrics', () => {
     expect(m.websockets.max).toBe(st.config.ws.maxConnections)
     expect(m.websockets.live).toMatchObject({ subscribers: 1, dropped: 0, slowDisconnects: 0 })
     expect(m.websockets.devices).toMatchObject({ connected: 0 })
-    expect(m.readPool).toMatchObject({ mode: 'workers', size: st.config.readPoolSize })
+    expect(m.readPool).toMatchObject({
+      mode: 'workers',
+      size: st.config.readPoolSize,
+      readsTimedOut: 0,
+      restarts: 0,
+    })
     expect(m.writer).toMatchObject({ mode: 'worker', failed: 0, restarts: 0 })
     expect(m.writer.ops).toBeGreaterThanOrEqual(0)
     const queues = m.queues.map((q) => q.name)
@@ -105,6 +110,8 @@ describe('metrics', () => {
     expect(text).toMatch(/station_websocket_connections \d+/)
     expect(text).toMatch(/station_live_subscribers \d+/)
     expect(text).toMatch(/station_read_pool_reads_total\{result="ok"\} \d+/)
+    expect(text).toMatch(/station_read_pool_timeouts_total 0/)
+    expect(text).toMatch(/station_read_pool_restarts_total 0/)
     expect(text).toMatch(/station_writer_ops_total\{result="ok"\} \d+/)
     expect(text).toMatch(/station_response_cache_hits_total \d+/)
     expect(text).toMatch(/station_domain_cache_hits_total\{cache="buzzer-statuses"\} \d+/)

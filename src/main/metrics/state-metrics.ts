@@ -196,6 +196,16 @@ export function registerStateMetrics(
     ],
   })
   counter({
+    name: 'station_read_pool_timeouts_total',
+    help: 'Reads that ran past the read timeout (their worker was replaced)',
+    read: (m) => one(m.readPool.readsTimedOut ?? 0),
+  })
+  counter({
+    name: 'station_read_pool_restarts_total',
+    help: 'Read workers started again after one died or was stopped',
+    read: (m) => one(m.readPool.restarts ?? 0),
+  })
+  counter({
     name: 'station_writer_ops_total',
     help: 'Write operations on the writer, by result',
     labels: ['result'],

@@ -88,7 +88,12 @@ export const PoolStatsSchema = Type.Object(
     available: N,
     queued: N,
     readsServed: N,
+    /** Reads that failed: SQLite refused them, they timed out, or their worker died. */
     readsFailed: N,
+    /** Reads that ran past the read timeout (their worker was stopped and replaced). */
+    readsTimedOut: N,
+    /** Read workers started again after one died or was stopped. */
+    restarts: N,
     avgQueueWaitMs: N,
     maxQueueWaitMs: N,
     avgQueryMs: N,

@@ -99,6 +99,16 @@ export const SETTINGS = {
     minimum: 1,
     maximum: 16,
   }),
+  readTimeoutMs: int({
+    env: 'STATION_READ_TIMEOUT_MS',
+    title: 'Read timeout',
+    description:
+      'longest a history or statistics read may wait for a read worker, and then run; past it the read answers 503/504 and its worker is replaced',
+    unit: 'ms',
+    default: 15_000,
+    minimum: 100,
+    maximum: 3_600_000,
+  }),
   dbSynchronous: choice(['FULL', 'NORMAL'], {
     env: 'STATION_DB_SYNCHRONOUS',
     title: 'Database sync',

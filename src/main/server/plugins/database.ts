@@ -5,6 +5,7 @@
 import fp from 'fastify-plugin'
 import { openWriter, databasePath } from '../../database/open'
 import { InlineReadPool, WorkerReadPool, type ReadPool } from '../../database/read-pool'
+import { READ_QUERIES } from '../../database/read-queries'
 import { InlineWriter, WorkerWriter, type Writer } from '../../database/writer'
 import type { ChangeBus, QueueRegistry, Table } from '../../services'
 import type { GroupCommitQueue } from '../../queues/group-commit-queue'
@@ -96,14 +97,16 @@ export default fp(
     if (dataDir !== undefined) db.pragma('wal_autocheckpoint = 0')
     const reads: ReadPool =
       dataDir === undefined
-        ? new InlineReadPool(db, instruments.read)
-        : new WorkerReadPool(
-            databasePath(dataDir),
-            config.readPoolSize,
-            undefined,
-            config.nativeBinding,
-            instruments.read,
-          )
+        ? new InlineReadPool(db, READ_QUERIES, instruments.read)
+        : new WorkerReadPool({
+            dbPath: databasePath(dataDir),
+            size: config.readPoolSize,
+            queries: READ_QUERIES,
+            timeoutMs: config.readTimeoutMs,
+            nativeBinding: config.nativeBinding,
+            log: app.log.child({ component: 'read-pool' }),
+            observe: instruments.read,
+          })
     const queues = createQueueRegistry(instruments)
     app.decorate('db', db)
     app.decorate('writer', writer)

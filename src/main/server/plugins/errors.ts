@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError } from 'fastify'
 import { StationError, errorBody } from '../errors'
 import { QueueClosedError, QueueFullError } from '../../queues/group-commit-queue'
+import { ReadPoolError } from '../../database/read-errors'
 
 /** The code a client gets for an error that is not one of the station's own. */
 const PUBLIC_CODES: Record<number, string> = {
@@ -38,6 +39,11 @@ export default fp(
       if (err instanceof QueueClosedError) {
         reply.header('retry-after', '5')
         return reply.code(503).send(errorBody(503, err.message, 'SHUTTING_DOWN'))
+      }
+      if (err instanceof ReadPoolError) {
+        // The read pool logs these itself (aggregated); a timeout or a dead worker is no request's bug.
+        if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds))
+        return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.code))
       }
       const fe = err as FastifyError
       if (fe.validation) {

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParam, Ok } from '../../../shared/schemas/common'
-import type { StationEvent } from '../../../shared/schemas/entities'
+
 import { EventAckBody, EventAckResult, EventsPage, EventsQuery } from '../../../shared/schemas/events'
 import { errors } from '../errors'
 
@@ -27,15 +27,16 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const q = req.query
+      const unacked: 0 | 1 = q.unacked === true || q.unacked === '1' ? 1 : 0
       const params = {
-        unacked: q.unacked === true || q.unacked === '1' ? 1 : 0,
+        unacked,
         from: q.from ?? 0,
         to: q.to ?? FAR_FUTURE,
       }
       if (params.from > params.to) throw errors.badRequest('`from` is after `to`')
       const [events, count] = await Promise.all([
-        app.reads.run<StationEvent[]>('events.list', { ...params, limit: q.limit ?? 100 }),
-        app.reads.run<{ total: number }>('events.count', params),
+        app.reads.run('events.list', { ...params, limit: q.limit ?? 100 }),
+        app.reads.run('events.count', params),
       ])
       reply.header('cache-control', 'private, no-cache')
       return { success: true as const, data: { events, total: count.total } }

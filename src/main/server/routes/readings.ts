@@ -5,7 +5,6 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Ok } from '../../../shared/schemas/common'
-import type { Reading, ReadingBucket } from '../../../shared/schemas/entities'
 import { DeviceParams } from '../../../shared/schemas/devices'
 import { ReadingsQuery, ReadingsResult } from '../../../shared/schemas/readings'
 import { errors } from '../errors'
@@ -24,43 +23,36 @@ const readingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function ofSensor(sensorId: number, sensor: string, unit: string, r: Range, bucket?: number) {
     const params = { sensorId, from: r.from, to: r.to }
-    const [count, rows] = await Promise.all([
-      app.reads.run<{ total: number }>('readings.count', params),
-      bucket === undefined
-        ? app.reads.run<{ ts: number; value: number }[]>('readings.range', {
-            ...params,
-            limit: r.limit,
-            offset: r.offset,
-          })
-        : app.reads.run<Omit<ReadingBucket, 'sensor'>[]>('readings.buckets', {
-            ...params,
-            bucket,
-            limit: r.limit,
-          }),
+    const count = app.reads.run('readings.count', params)
+    if (bucket === undefined) {
+      const [{ total }, rows] = await Promise.all([
+        count,
+        app.reads.run('readings.range', { ...params, limit: r.limit, offset: r.offset }),
+      ])
+      return { total, readings: rows.map((x) => ({ ...x, sensor, unit })) }
+    }
+    const [{ total }, rows] = await Promise.all([
+      count,
+      app.reads.run('readings.buckets', { ...params, bucket, limit: r.limit }),
     ])
-    return bucket === undefined
-      ? {
-          total: count.total,
-          readings: (rows as { ts: number; value: number }[]).map((x) => ({ ...x, sensor, unit })),
-        }
-      : {
-          total: count.total,
-          buckets: (rows as Omit<ReadingBucket, 'sensor'>[]).map((x) => ({ ...x, sensor })),
-          bucketMs: bucket,
-        }
+    return { total, buckets: rows.map((x) => ({ ...x, sensor })), bucketMs: bucket }
   }
 
   async function ofDevice(deviceId: string, r: Range, bucket?: number) {
     const params = { deviceId, from: r.from, to: r.to }
-    const [count, rows] = await Promise.all([
-      app.reads.run<{ total: number }>('readings.device.count', params),
-      bucket === undefined
-        ? app.reads.run<Reading[]>('readings.device.range', { ...params, limit: r.limit, offset: r.offset })
-        : app.reads.run<ReadingBucket[]>('readings.device.buckets', { ...params, bucket, limit: r.limit }),
+    const count = app.reads.run('readings.device.count', params)
+    if (bucket === undefined) {
+      const [{ total }, readings] = await Promise.all([
+        count,
+        app.reads.run('readings.device.range', { ...params, limit: r.limit, offset: r.offset }),
+      ])
+      return { total, readings }
+    }
+    const [{ total }, buckets] = await Promise.all([
+      count,
+      app.reads.run('readings.device.buckets', { ...params, bucket, limit: r.limit }),
     ])
-    return bucket === undefined
-      ? { total: count.total, readings: rows as Reading[] }
-      : { total: count.total, buckets: rows as ReadingBucket[], bucketMs: bucket }
+    return { total, buckets, bucketMs: bucket }
   }
 
   app.get(
