@@ -7,7 +7,7 @@
  * into the query (GET, DELETE) or the JSON body (POST, PUT). Results are the `data` of the station's
  * `{ success: true, data }` envelope. Pure data: no Node, DOM or Electron.
  */
-import type { Area, BuzzerRequest, Camera, Device, DeviceDetail, User } from './schemas/entities'
+import type { Area, BuzzerRequest, Device, DeviceDetail, User } from './schemas/entities'
 import type { LiveMessage } from './schemas/live'
 import type { StationSettings, StationSettingsUpdate } from './schemas/station-settings'
 import type * as T from './contract/types'
@@ -38,16 +38,17 @@ export interface Operations {
   'users:update': Op<T.UserUpdate, User>
   'users:delete': Op<{ id: number }, T.Deleted>
 
-  'cameras:list': Op<NoArgs, Camera[]>
-  'cameras:active': Op<NoArgs, Camera[]>
-  'cameras:create': Op<T.CameraInput, Camera>
-  'cameras:update': Op<T.CameraUpdate, Camera>
-  'cameras:delete': Op<{ id: number }, T.Deleted>
+  /** Admins get each camera's admin view (URL, settings); everyone else the view (never a URL). */
+  'cameras:list': Op<NoArgs, T.Camera[]>
+  'cameras:active': Op<NoArgs, T.Camera[]>
+  'cameras:create': Op<T.CameraInput, T.AdminCamera>
+  'cameras:update': Op<T.CameraUpdate, T.AdminCamera>
+  'cameras:delete': Op<{ id: number }, T.CameraDeleted>
   'stream:list': Op<NoArgs, T.StreamEndpoints[]>
   'stream:token': Op<{ cameraId?: number }, T.StreamToken>
   'stream:stats': Op<NoArgs, T.VideoStats>
-  'cameras:pushToken': Op<{ cameraId: number }, { token: string }>
-  'cameras:revokePushToken': Op<{ cameraId: number }, { revoked: boolean }>
+  'cameras:pushToken': Op<{ cameraId: number }, T.PushToken>
+  'cameras:revokePushToken': Op<{ cameraId: number }, T.PushTokenRevoked>
 
   'areas:list': Op<NoArgs, Area[]>
   'areas:create': Op<T.AreaInput, Area>

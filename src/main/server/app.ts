@@ -37,8 +37,8 @@ import settingsRoutes from './routes/settings'
 import stationSettingsRoutes from './routes/station-settings'
 import cacheRoutes from './routes/cache'
 import areasRoutes from './routes/areas'
-import camerasRoutes from './routes/cameras'
-import streamRoutes from './routes/stream'
+import camerasPlugin from '../cameras/plugin'
+import cameraRoutes from '../cameras/routes'
 import videoPlugin from './plugins/video'
 import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
@@ -127,6 +127,7 @@ export async function buildApp(
   await app.register(eventsPlugin)
   await app.register(buzzersPlugin)
   await app.register(devicesPlugin)
+  await app.register(camerasPlugin)
   await app.register(videoPlugin)
 
   // Tier 3: routes.
@@ -146,8 +147,7 @@ export async function buildApp(
   await app.register(stationSettingsRoutes)
   await app.register(cacheRoutes)
   await app.register(areasRoutes)
-  await app.register(camerasRoutes)
-  await app.register(streamRoutes)
+  await app.register(cameraRoutes)
   await app.register(videoPushRoutes)
   await app.register(videoViewRoutes)
   await app.register(rendererPlugin)

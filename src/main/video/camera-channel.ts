@@ -8,7 +8,7 @@
  */
 import { jpegDimensions } from './jpeg'
 import { splitCameraUrl } from './camera-http'
-import type { CameraRow } from './camera-store'
+import type { RelayCamera } from '../cameras/views'
 import type { VideoConfig } from './video-config'
 import type { CameraSource, SourceInfo, SourceSink } from './sources/source'
 import { MjpegSource } from './sources/mjpeg-source'
@@ -27,11 +27,16 @@ export interface ChannelHooks {
   delivered(ms: number): void
 }
 
+/** What makes a camera's source differ: a change in any of these restarts it. */
+export function sourceKey(c: RelayCamera): string {
+  return JSON.stringify([c.kind, c.url, c.username, c.password, c.enabled, c.fps])
+}
+
 const newCounters = (): ViewerCounters => ({ sent: 0, bytes: 0, skipped: 0 })
 
 export class CameraChannel implements SourceSink {
   readonly id: number
-  cam: CameraRow
+  cam: RelayCamera
   private source: CameraSource | null = null
   private unavailable: string | null = null
   readonly viewers = new Set<Viewer>()
@@ -62,7 +67,7 @@ export class CameraChannel implements SourceSink {
   private offlineReason = ''
 
   constructor(
-    cam: CameraRow,
+    cam: RelayCamera,
     private readonly config: VideoConfig,
     private readonly hooks: ChannelHooks,
   ) {
@@ -123,7 +128,7 @@ export class CameraChannel implements SourceSink {
   }
 
   /** Applies a changed camera row; `restart` when the source settings changed. */
-  update(cam: CameraRow, restart: boolean): void {
+  update(cam: RelayCamera, restart: boolean): void {
     const wasEnabled = this.cam.enabled
     this.cam = cam
     if (!restart) {

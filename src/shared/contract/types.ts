@@ -2,7 +2,7 @@
  * Argument and result types of the station's operations that are not entities themselves (inputs,
  * statistics, small answers). Entities come from `../schemas/entities`.
  */
-import type { BuzzerStatus, CameraKind, Role } from '../constants'
+import type { BuzzerStatus, Role } from '../constants'
 import type { Reading, ReadingBucket, StationEvent } from '../schemas/entities'
 
 /** Statistics (and the video stream's status messages): one declaration each, in the station's schemas. */
@@ -51,35 +51,18 @@ export interface UserUpdate {
   role?: Role
 }
 
-export interface CameraInput {
-  name: string
-  kind: CameraKind
-  /** For pull kinds (mjpeg, snapshot, rtsp): http:, https: or rtsp:. */
-  url?: string | null
-  /** Write-only: never returned by the station (null or '' clears). */
-  username?: string | null
-  password?: string | null
-  areaId?: number | null
-  enabled?: boolean
-  fps?: number
-  stayConnected?: boolean
-}
-export type CameraUpdate = { id: number } & Partial<CameraInput>
-
-/** The station's own live endpoints for one enabled camera (never the camera's credentials). */
-export interface StreamEndpoints {
-  cameraId: number
-  name: string
-  kind: CameraKind
-  online: boolean
-  /** multipart MJPEG, usable in an <img> (`?fps=` for a lower rate). */
-  mjpeg: string
-  snapshot: string
-  /** Binary JPEG frames over WebSocket. */
-  ws: string
-  /** Push cameras: where they send their frames. */
-  ingest?: { http: string; ws: string }
-}
+/** Camera requests and answers: derived (Static<>) from the station's schemas in ../schemas/cameras. */
+export type {
+  AdminCamera,
+  Camera,
+  CameraDeleted,
+  CameraInput,
+  CameraUpdate,
+  CameraView,
+  PushToken,
+  PushTokenRevoked,
+  StreamEndpoints,
+} from '../schemas/cameras'
 
 export interface AreaInput {
   name: string

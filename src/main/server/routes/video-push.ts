@@ -10,12 +10,11 @@ import { Ok } from '../../../shared/schemas/common'
 import { jpegProblem } from '../../video/jpeg'
 import { videoErrors } from '../../video/video-errors'
 import type { CameraChannel } from '../../video/camera-channel'
-import { videoHub } from '../plugins/video'
 
 const CameraParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
 
 const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const hub = videoHub(app)
+  const hub = app.videoHub
   /** When each push request began arriving (for the relay latency figure). */
   const arrivals = new WeakMap<FastifyRequest, number>()
   const maxBytes = hub.config.maxFrameBytes
