@@ -9,7 +9,8 @@ import type { CameraService } from '../cameras/service'
 import type { RelayCamera } from '../cameras/views'
 import type { RowChange } from '../../shared/events/domain-events'
 import { publishRelayState, type CameraRelayState } from '../cameras/camera-live'
-import { CameraChannel, sourceKey } from './camera-channel'
+import { CameraChannel, sourceKey, type PipelineLimits } from './camera-channel'
+import type { SourceRegistry } from './sources/registry'
 import { StreamTokens } from './stream-tokens'
 import type { VideoConfig } from './video-config'
 import { RateMeter, type VideoStats } from './video-stats'
@@ -21,6 +22,10 @@ export interface VideoHubDeps {
   events: Pick<EventService, 'record'>
   live: LiveHub
   config: VideoConfig
+  /** The source factory of each camera kind (sources/index.ts: builtInSources). */
+  sources: SourceRegistry
+  /** Bounds of the channels' queues and GOPs (defaults: DEFAULT_PIPELINE_LIMITS). */
+  limits?: Partial<PipelineLimits>
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
 }
 
@@ -61,9 +66,10 @@ export class VideoHub {
     return this.channels.get(id)
   }
 
+  /** Network viewers across the station (the limit counts these, not the station's own consumers). */
   get viewerCount(): number {
     let n = 0
-    for (const ch of this.channels.values()) n += ch.viewers.size
+    for (const ch of this.channels.values()) n += ch.viewerCount
     return n
   }
 
@@ -93,9 +99,11 @@ export class VideoHub {
     }
     const key = sourceKey(cam)
     if (!ch) {
-      const created = new CameraChannel(cam, this.config, {
-        onlineChanged: this.onlineChanged,
-        delivered: this.delivered,
+      const created = new CameraChannel(cam, {
+        config: this.config,
+        sources: this.deps.sources,
+        hooks: { onlineChanged: this.onlineChanged, delivered: this.delivered },
+        ...(this.deps.limits ? { limits: this.deps.limits } : {}),
       })
       this.channels.set(id, created)
       // Not news: the camera list the UI loads already holds it.

@@ -7,6 +7,7 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { hashToken } from '../../auth/tokens'
 import { VideoHub } from '../../video/video-hub'
+import { builtInSources } from '../../video/sources'
 
 /** The camera id in a route's params, if it has one. */
 function cameraIdParam(req: FastifyRequest): number | undefined {
@@ -29,6 +30,7 @@ export default fp(
       events: app.events,
       live: app.live,
       config: app.config.video,
+      sources: builtInSources(),
       log: app.log,
     })
     app.decorate('video', hub)

@@ -70,8 +70,8 @@ const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ch.problem(problem)
         throw videoErrors.badFrame(problem)
       }
-      ch.frame(body, arrivals.get(req))
-      return { success: true as const, data: { seq: ch.lastSeq, viewers: ch.viewers.size } }
+      ch.jpeg(body, arrivals.get(req))
+      return { success: true as const, data: { seq: ch.lastSeq, viewers: ch.viewerCount } }
     },
   )
 
@@ -121,7 +121,7 @@ const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return
         }
         badInARow = 0
-        ch.frame(data)
+        ch.jpeg(data)
       })
       socket.on('close', () => push.detach(socket))
     },

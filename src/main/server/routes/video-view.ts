@@ -37,6 +37,8 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!ch) throw videoErrors.unknownCamera(id)
     const unusable = ch.usable
     if (unusable) throw videoErrors.unavailable(id, unusable)
+    // Viewers get JPEG frames; a video (H.264/H.265) camera needs its own viewer path (fMP4 over WebSocket).
+    if (ch.media === 'video') throw videoErrors.unavailable(id, 'its video is not served to viewers yet')
     return ch
   }
 
@@ -120,7 +122,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       checkViewerLimit()
       reply.hijack()
       req.raw.socket.setNoDelay(true)
-      ch.addViewer(new MjpegViewer(reply.raw, req.query.fps))
+      new MjpegViewer(reply.raw, req.query.fps).watch(ch)
     },
   )
 
@@ -149,7 +151,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('cache-control', 'no-store, private, max-age=0')
         .header('last-modified', new Date(frame.wallAt).toUTCString())
         .header('x-frame-seq', String(frame.seq))
-        .header('x-frame-age-ms', String(Math.max(0, Math.round(performance.now() - frame.at))))
+        .header('x-frame-age-ms', String(Math.max(0, Math.round(performance.now() - frame.receivedAt))))
         .send(frame.data)
     },
   )
@@ -190,7 +192,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           // Not JSON: ignored (viewers have nothing else to say).
         }
       })
-      ch.addViewer(viewer)
+      viewer.watch(ch)
     },
   )
 
