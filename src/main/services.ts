@@ -29,12 +29,6 @@ export type Table =
   | 'users'
   | 'settings'
 
-export interface ChangeBus {
-  /** Reports tables a committed write changed; listeners run synchronously, before the write is acknowledged. */
-  emit(tables: readonly Table[]): void
-  on(listener: (tables: readonly Table[]) => void): () => void
-}
-
 export interface LiveHub {
   /** Serializes once and sends to every subscriber that may see it (optionally admins only). */
   publish(msg: LiveMessage, opts?: { adminOnly?: boolean }): void
@@ -118,7 +112,6 @@ declare module 'fastify' {
     /** The writer thread (named write operations of database/write-ops.ts); inline when USEDB=false. */
     writer: Writer
     reads: ReadPool
-    changes: ChangeBus
     /** Committed domain facts, in commit order (events/domain-stream.ts). */
     domainEvents: DomainEventStream
     queues: QueueRegistry

@@ -12,7 +12,6 @@
  * (the preload and the renderer bundle no schemas).
  */
 import type { Static, TSchema } from '@sinclair/typebox'
-import type { Camera } from './schemas/entities'
 import type { LiveMessage } from './schemas/live'
 import type { OPERATION_SCHEMAS } from './contract/schemas'
 import type * as T from './contract/types'
@@ -47,19 +46,20 @@ type SchemaOperations = {
 }
 
 /**
- * The camera operations: typed by hand until their schemas move from the camera routes into
- * src/shared/schemas (the camera rewrite does that); contract-schemas.test.ts lists them as pending.
+ * The camera operations: typed from the camera schemas (src/shared/schemas/cameras.ts) by hand until
+ * their routes' schema objects are listed in OPERATION_SCHEMAS; contract-schemas.test.ts lists them as
+ * pending. Admins get each camera's admin view (URL, settings); everyone else the view (never a URL).
  */
 interface CameraOperations {
-  'cameras:list': Op<NoArgs, Camera[]>
-  'cameras:active': Op<NoArgs, Camera[]>
-  'cameras:create': Op<T.CameraInput, Camera>
-  'cameras:update': Op<T.CameraUpdate, Camera>
-  'cameras:delete': Op<{ id: number }, T.Deleted>
+  'cameras:list': Op<NoArgs, T.Camera[]>
+  'cameras:active': Op<NoArgs, T.Camera[]>
+  'cameras:create': Op<T.CameraInput, T.AdminCamera>
+  'cameras:update': Op<T.CameraUpdate, T.AdminCamera>
+  'cameras:delete': Op<{ id: number }, T.CameraDeleted>
   'stream:list': Op<NoArgs, T.StreamEndpoints[]>
   'stream:token': Op<{ cameraId?: number }, T.StreamToken>
-  'cameras:pushToken': Op<{ cameraId: number }, { token: string }>
-  'cameras:revokePushToken': Op<{ cameraId: number }, { revoked: boolean }>
+  'cameras:pushToken': Op<{ cameraId: number }, T.PushToken>
+  'cameras:revokePushToken': Op<{ cameraId: number }, T.PushTokenRevoked>
 }
 
 /**

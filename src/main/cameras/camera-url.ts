@@ -5,8 +5,9 @@
  * Credentials embedded in the URL are moved out of it, so the stored URL never carries a secret.
  */
 import { CAMERA_URL_SCHEMES, type CameraKind } from '../../shared/constants'
+import { MAX_CAMERA_URL } from '../../shared/schemas/cameras'
 
-export const MAX_CAMERA_URL = 2048
+export { MAX_CAMERA_URL }
 
 const SCHEMES_FOR: Record<Exclude<CameraKind, 'push'>, readonly string[]> = {
   mjpeg: ['http:', 'https:'],
@@ -66,7 +67,7 @@ export function checkCameraUrl(kind: CameraKind, url: string | null | undefined)
 }
 
 /** Query parameters that carry secrets in many cameras' URLs (e.g. `snapshot.cgi?user=admin&pwd=...`). */
-const SECRET_PARAM = /^(pass(word|wd)?|pwd|psw|secret|token|access_token|auth|key|api_?key|sig(nature)?)$/i
+const SECRET_PARAM = /^(pass(word|wd)?|pw|pwd|psw|secret|token|access_token|auth|key|api_?key|sig(nature)?)$/i
 export const REDACTED = '***'
 
 /**

@@ -12,7 +12,7 @@ import type { ReadingsBatch } from '../devices/readings-batch'
 import { EventsRepository, type EventDraft } from '../events/events-repository'
 import { BuzzerRepository } from '../buzzers/buzzer-repository'
 import type { BuzzerRequest } from '../../shared/schemas/entities'
-import { createHealthWriter, type HealthUpdate } from '../video/camera-store'
+import { createHealthWriter, type HealthUpdate } from '../cameras/repository'
 
 /** A coalesced device write (see devices/device-writes.ts). */
 export interface DeviceTouch {
@@ -66,8 +66,8 @@ export function createWriteOps(db: Db) {
     'events.insert': (drafts: readonly EventDraft[]): number[] => eventsTx(drafts),
     /** One flush of the buzzer queue: every state an upsert of the whole row (later states win). */
     'buzzers.save': (states: readonly BuzzerRequest[]): void => buzzersTx(states),
-    /** One flush of the camera health queue: online state and last_seen_at. */
-    'cameras.health': (items: readonly HealthUpdate[]): void => cameraHealthTx(items),
+    /** One flush of the camera health queue: online state and last_seen_at; answers the ids whose online state was written. */
+    'cameras.health': (items: readonly HealthUpdate[]): number[] => cameraHealthTx(items),
   }
 }
 

@@ -74,7 +74,8 @@ export function createLiveBridge(app: Deps, opts: { batchMs?: number } = {}): Li
       // Ended the moment its session is (sign-out, expiry, user deleted or demoted, new password).
       const untrack = app.connections.track(
         { kind: 'session', userId: user.id, tokenHash: user.tokenHash, role: user.role },
-        (code, reason) => close({ state: 'closed', code, reason: `Session ended (${reason}): sign in again` }),
+        (code, reason) =>
+          close({ state: 'closed', code, reason: `Session ended (${reason}): sign in again` }),
       )
       sink.state({ state: 'open' })
       sink.messages([

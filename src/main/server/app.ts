@@ -40,8 +40,8 @@ import settingsRoutes from './routes/settings'
 import stationSettingsRoutes from './routes/station-settings'
 import cacheRoutes from './routes/cache'
 import areasRoutes from './routes/areas'
-import camerasRoutes from './routes/cameras'
-import streamRoutes from './routes/stream'
+import camerasPlugin from '../cameras/plugin'
+import cameraRoutes from '../cameras/routes'
 import videoPlugin from './plugins/video'
 import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
@@ -141,6 +141,7 @@ export async function buildApp(
   await app.register(eventsPlugin)
   await app.register(devicesPlugin)
   await app.register(buzzersPlugin)
+  await app.register(camerasPlugin)
   await app.register(videoPlugin)
 
   // Tier 3: routes.
@@ -161,8 +162,7 @@ export async function buildApp(
   await app.register(stationSettingsRoutes)
   await app.register(cacheRoutes)
   await app.register(areasRoutes)
-  await app.register(camerasRoutes)
-  await app.register(streamRoutes)
+  await app.register(cameraRoutes)
   await app.register(videoPushRoutes)
   await app.register(videoViewRoutes)
   await app.register(rendererPlugin)

@@ -34,6 +34,11 @@ export interface VideoStation {
   createCamera(body: Record<string, unknown>): Promise<number>
   /** Events of a camera (GET /api/events), oldest first. */
   events(cameraId: number): Promise<{ type: string; message: string }[]>
+  /**
+   * The events of a camera once they include every type in `types` (events are raised after the health
+   * write that caused them commits, and are written through their own queue: they come a little later).
+   */
+  eventsIncluding(cameraId: number, types: string[]): Promise<{ type: string; message: string }[]>
   updateCamera(id: number, body: Record<string, unknown>): Promise<void>
   deleteCamera(id: number): Promise<void>
   /** Pushes one frame over HTTP; answers the status code and body. */
@@ -56,7 +61,7 @@ export async function startVideoStation(env: Record<string, string> = {}): Promi
     if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`)
     return res.json() as { data: { id: number } }
   }
-  return {
+  const vs: VideoStation = {
     station,
     url,
     admin,
@@ -75,6 +80,15 @@ export async function startVideoStation(env: Record<string, string> = {}): Promi
       ).data.events
       return events.filter((e) => e.sourceId === String(cameraId)).sort((a, b) => a.ts - b.ts)
     },
+    async eventsIncluding(cameraId, types) {
+      const until = Date.now() + 10_000
+      for (;;) {
+        const events = await vs.events(cameraId)
+        if (types.every((t) => events.some((e) => e.type === t))) return events
+        if (Date.now() > until) throw new Error(`timed out waiting for events ${types.join(', ')}`)
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    },
     async updateCamera(id, body) {
       await call('PUT', `/api/cameras/${id}`, body)
     },
@@ -84,6 +98,7 @@ export async function startVideoStation(env: Record<string, string> = {}): Promi
     push: (id, frame, headers = { 'x-device-key': TEST_DEVICE_KEY }) =>
       request(`${url}/api/v1/stream/fast/${id}`, 'POST', { 'content-type': 'image/jpeg', ...headers }, frame),
   }
+  return vs
 }
 
 export function request(

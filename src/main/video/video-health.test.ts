@@ -13,7 +13,6 @@ import {
   wsClient,
   type VideoStation,
 } from './test-support'
-import { videoHub } from '../server/plugins/video'
 import type { LiveMessage } from '../../shared/schemas/live'
 
 let s: VideoStation
@@ -24,17 +23,15 @@ afterAll(async () => {
   await s.station.close()
 })
 
-const hub = () => videoHub(s.station.app)
+const hub = () => s.station.app.videoHub
 const row = (id: number) =>
   s.station.app.db.prepare('SELECT is_online, last_seen_at FROM cameras WHERE id = ?').get(id) as {
     is_online: number
     last_seen_at: number | null
   }
-async function activeCamera(id: number): Promise<{ is_online: boolean } | undefined> {
+async function activeCamera(id: number): Promise<{ isOnline: boolean } | undefined> {
   const res = await request(`${s.url}/api/cameras/active`, 'GET', { authorization: `Bearer ${s.guard}` })
-  return (JSON.parse(res.body) as { data: { id: number; is_online: boolean }[] }).data.find(
-    (c) => c.id === id,
-  )
+  return (JSON.parse(res.body) as { data: { id: number; isOnline: boolean }[] }).data.find((c) => c.id === id)
 }
 
 describe('push camera health', () => {
@@ -42,12 +39,12 @@ describe('push camera health', () => {
     const live: LiveMessage[] = []
     const off = s.station.app.live.subscribe({ username: 'test', role: 'admin' }, (m) => live.push(m))
     const id = await s.createCamera({ name: 'Gate cam', kind: 'push' })
-    expect(await activeCamera(id)).toMatchObject({ is_online: false }) // now cached
+    expect(await activeCamera(id)).toMatchObject({ isOnline: false }) // now cached
     const before = Date.now()
     for (let i = 1; i <= 5; i++) await s.push(id, testFrame(i))
     await waitFor(() => row(id).is_online === 1, 'is_online = 1')
     expect(row(id).last_seen_at).toBeGreaterThanOrEqual(before)
-    expect(await activeCamera(id)).toMatchObject({ is_online: true })
+    expect(await activeCamera(id)).toMatchObject({ isOnline: true })
     const st = hub()
       .stats()
       .cameras.find((c) => c.id === id)!
@@ -61,14 +58,14 @@ describe('push camera health', () => {
         .stats()
         .cameras.find((c) => c.id === id),
     ).toMatchObject({ state: 'offline', online: false })
-    expect(await activeCamera(id)).toMatchObject({ is_online: false })
+    expect(await activeCamera(id)).toMatchObject({ isOnline: false })
     await waitFor(
       () => live.some((m) => m.type === 'camera.status' && m.cameraId === id && !m.online),
       'live offline status',
     )
     expect(live.some((m) => m.type === 'camera.status' && m.cameraId === id && m.online)).toBe(true)
     off()
-    const events = await s.events(id)
+    const events = await s.eventsIncluding(id, ['camera.online', 'camera.offline'])
     expect(events.map((e) => e.type)).toEqual(['camera.online', 'camera.offline'])
     expect(events[1]!.message).toMatch(/Gate cam.*offline.*no frame/)
   })
@@ -98,6 +95,8 @@ describe('camera changes reach the relay', () => {
     await s.updateCamera(id, { enabled: false })
     await waitFor(() => v.closed, 'viewer closed')
     await waitFor(() => row(id).is_online === 0, 'offline when disabled')
+    await s.eventsIncluding(id, ['camera.online'])
+    await new Promise((r) => setTimeout(r, 200))
     expect((await s.events(id)).map((e) => e.type)).toEqual(['camera.online']) // disabling is not an alarm
     expect(
       hub()

@@ -1,29 +1,31 @@
 /**
- * The station's live-video service (`app.video`): one channel per camera, kept in step with the cameras
- * table; camera health written through a batched write queue, raised as events, sent live; stats.
+ * The station's live-video service (`app.video`): one channel per camera, kept in step with the camera
+ * service (each `camera.changed` reloads that one camera); camera health reported to the camera service
+ * (which writes it and publishes the committed flips), raised as events; relay state changes sent live;
+ * stats.
  */
-import type { Db } from '../database/open'
-import type { Writer } from '../database/writer'
-import type { ChangeBus, EventService, LiveHub, QueueRegistry } from '../services'
-import { GroupCommitQueue } from '../queues/group-commit-queue'
-import { CameraChannel } from './camera-channel'
-import { CameraStore, sourceKey, type HealthUpdate } from './camera-store'
+import type { EventService, LiveHub } from '../services'
+import type { CameraService } from '../cameras/service'
+import type { RelayCamera } from '../cameras/views'
+import type { RowChange } from '../../shared/events/domain-events'
+import { publishRelayState, type CameraRelayState } from '../cameras/camera-live'
+import { CameraChannel, sourceKey, type PipelineLimits } from './camera-channel'
+import type { SourceRegistry } from './sources/registry'
 import { StreamTokens } from './stream-tokens'
 import type { VideoConfig } from './video-config'
 import { RateMeter, type VideoStats } from './video-stats'
 import { LatencyHistogram } from '../metrics/histogram'
-import type { LiveMessage } from '../../shared/schemas/live'
 
 export interface VideoHubDeps {
-  db: Db
-  /** Commits camera health (the writer thread, or the main connection when inline). */
-  writer: Writer
+  /** The relay's view of the cameras, and where health is reported. */
+  cameras: Pick<CameraService, 'relay' | 'relayAll' | 'reportHealth'>
+  events: Pick<EventService, 'record'>
+  live: LiveHub
   config: VideoConfig
-  queues: QueueRegistry
-  changes: ChangeBus
-  /** Other services, looked up when needed (they may register after this one). */
-  events: () => EventService | undefined
-  live: () => LiveHub | undefined
+  /** The source factory of each camera kind (sources/index.ts: builtInSources). */
+  sources: SourceRegistry
+  /** Bounds of the channels' queues and GOPs (defaults: DEFAULT_PIPELINE_LIMITS). */
+  limits?: Partial<PipelineLimits>
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
   /** Sees each frame's relay latency (ms), for the Prometheus histogram. */
   observeRelay?: (ms: number) => void
@@ -35,11 +37,9 @@ const TICK_MS = 500
 
 export class VideoHub {
   readonly config: VideoConfig
-  readonly store: CameraStore
   readonly tokens: StreamTokens
   private readonly channels = new Map<number, CameraChannel>()
   private readonly keys = new Map<number, string>()
-  private readonly queue: GroupCommitQueue<HealthUpdate>
   private readonly rates = new RateMeter()
   /** Time from a frame's arrival to a viewer's socket taking it, over the station's lifetime. */
   private readonly relayLatency = new LatencyHistogram()
@@ -55,23 +55,11 @@ export class VideoHub {
 
   constructor(private readonly deps: VideoHubDeps) {
     this.config = deps.config
-    this.store = new CameraStore(deps.db)
     this.tokens = new StreamTokens(deps.config.streamTokenTtlMs)
-    this.queue = deps.queues.add(
-      new GroupCommitQueue<HealthUpdate>(
-        'camera-health',
-        { maxWaitMs: 100, batchSize: 500, maxPending: 10_000 },
-        (items) =>
-          deps.writer.run('cameras.health', items).then(() => {
-            deps.changes.emit(['cameras'])
-          }),
-        { onError: (err) => deps.log.warn({ err }, 'camera health write failed') },
-      ),
-    )
   }
 
   start(): void {
-    this.reload()
+    for (const cam of this.deps.cameras.relayAll()) this.apply(cam.id, cam)
     const tick = setInterval(() => this.tick(), TICK_MS)
     const live = setInterval(() => this.publishStats(), this.config.liveStatsIntervalMs)
     tick.unref()
@@ -83,53 +71,52 @@ export class VideoHub {
     return this.channels.get(id)
   }
 
+  /** Network viewers across the station (the limit counts these, not the station's own consumers). */
   get viewerCount(): number {
     let n = 0
-    for (const ch of this.channels.values()) n += ch.viewers.size
+    for (const ch of this.channels.values()) n += ch.viewerCount
     return n
   }
 
   /**
-   * Called on every committed change to the cameras table, before the write is acknowledged: a viewer
-   * or a push camera may use a camera the moment its creation was answered.
+   * A committed change of one camera (a `camera.changed` fact), before the write is acknowledged: a viewer
+   * or a push camera may use a camera the moment its creation was answered. Reloads that camera only.
    */
-  camerasChanged(): void {
-    if (this.closed) return
+  cameraChanged(id: number, change: RowChange): void {
+    if (this.closed || change === 'token') return
     try {
-      this.reload()
+      this.apply(id, change === 'deleted' ? undefined : this.deps.cameras.relay(id))
     } catch (err) {
-      this.deps.log.warn({ err }, 'camera reload failed')
+      this.deps.log.warn({ err, cameraId: id }, 'camera reload failed')
     }
   }
 
-  /** Brings the channels in step with the cameras table (create, update, delete). */
-  reload(): void {
-    const rows = this.store.all()
-    const seen = new Set<number>()
-    for (const row of rows) {
-      seen.add(row.id)
-      const key = sourceKey(row)
-      const ch = this.channels.get(row.id)
-      if (!ch) {
-        const created = new CameraChannel(row, this.config, {
-          onlineChanged: this.onlineChanged,
-          delivered: this.delivered,
-        })
-        this.channels.set(row.id, created)
-        // Not news: the camera list the UI loads already holds it.
-        this.published.set(row.id, statusKey(this.liveStatus(created, created.online)))
-      } else {
-        ch.update(row, this.keys.get(row.id) !== key)
-      }
-      this.keys.set(row.id, key)
-    }
-    for (const [id, ch] of this.channels) {
-      if (seen.has(id)) continue
+  /** Brings one channel in step with its camera (created, changed, or gone when `cam` is undefined). */
+  private apply(id: number, cam: RelayCamera | undefined): void {
+    const ch = this.channels.get(id)
+    if (!cam) {
+      if (!ch) return
       ch.close('camera deleted')
       this.channels.delete(id)
       this.keys.delete(id)
       this.published.delete(id)
+      return
     }
+    const key = sourceKey(cam)
+    if (!ch) {
+      const created = new CameraChannel(cam, {
+        config: this.config,
+        sources: this.deps.sources,
+        hooks: { onlineChanged: this.onlineChanged, delivered: this.delivered },
+        ...(this.deps.limits ? { limits: this.deps.limits } : {}),
+      })
+      this.channels.set(id, created)
+      // Not news: the camera list the UI loads already holds it.
+      this.published.set(id, statusKey(this.relayState(created, created.online)))
+    } else {
+      ch.update(cam, this.keys.get(id) !== key)
+    }
+    this.keys.set(id, key)
   }
 
   private readonly onlineChanged = (ch: CameraChannel, online: boolean, reason: string) => {
@@ -138,69 +125,65 @@ export class VideoHub {
   }
 
   /**
-   * Writes the channel's health if the database differs; after commit, raises the event and tells the
-   * live channel. Going offline because the camera is disabled raises no event (not news); that is
-   * decided when the write commits, so a disable that lands while an earlier write is in flight is quiet too.
+   * Reports the channel's health if the database differs. Once committed the camera service publishes the
+   * flip (with the relay's state as it is then); then the event is raised. Going offline because the camera
+   * is disabled raises no event (not news); that is decided when the write commits, so a disable that lands
+   * while an earlier write is in flight is quiet too.
    */
   private persist(ch: CameraChannel): void {
     if (ch.persisting || ch.online === ch.persistedOnline || this.closed) return
     const online = ch.online
     const lastSeenAt = ch.lastFrameWall
     ch.persisting = true
-    this.queue.enqueue([{ id: ch.id, online, lastSeenAt }]).then(
-      () => {
-        ch.persisting = false
-        ch.persistedOnline = online
-        ch.persistedSeenAt = lastSeenAt
-        if (this.channels.get(ch.id) !== ch) return
-        this.publishStatus(ch, online)
-        if (online || ch.state() !== 'disabled') void this.raise(ch, online)
-        // It may have flipped again while this write was queued.
-        if (ch.online !== ch.persistedOnline) this.persist(ch)
-      },
-      (err: unknown) => {
-        ch.persisting = false
-        this.deps.log.warn({ err, cameraId: ch.id }, 'camera health not written; retrying')
-      },
-    )
+    this.deps.cameras
+      .reportHealth({ cameraId: ch.id, online, lastSeenAt, status: () => this.committedStatus(ch, online) })
+      .then(
+        () => {
+          ch.persisting = false
+          ch.persistedOnline = online
+          ch.persistedSeenAt = lastSeenAt
+          if (this.channels.get(ch.id) !== ch) return
+          if (online || ch.state() !== 'disabled') void this.raise(ch, online)
+          // It may have flipped again while this write was queued.
+          if (ch.online !== ch.persistedOnline) this.persist(ch)
+        },
+        (err: unknown) => {
+          ch.persisting = false
+          this.deps.log.warn({ err, cameraId: ch.id }, 'camera health not written; retrying')
+        },
+      )
+  }
+
+  /** What goes out with a committed flip to `online`: the relay's state, noted as published. */
+  private committedStatus(ch: CameraChannel, online: boolean) {
+    if (this.channels.get(ch.id) !== ch) return undefined
+    const s = this.relayState(ch, online)
+    this.published.set(ch.id, statusKey(s))
+    return { state: s.state, lastError: s.lastError, nextRetryAt: s.nextRetryAt }
   }
 
   /**
-   * The `camera.status` live message: `online` as committed, with the relay's state, last error and next
-   * retry while they agree with it (a flip still waiting for its write is sent once written).
+   * The relay's view as it goes out live: `online` as committed, with the relay's state, last error and
+   * next retry while they agree with it (a flip still waiting for its write goes out once written).
    */
-  private liveStatus(ch: CameraChannel, online: boolean): LiveMessage & { type: 'camera.status' } {
-    if (ch.online !== online) return { type: 'camera.status', cameraId: ch.id, online }
+  private relayState(ch: CameraChannel, online: boolean): CameraRelayState {
+    if (ch.online !== online) return { cameraId: ch.id, online }
     const m = ch.statusMessage()
-    return {
-      type: 'camera.status',
-      cameraId: ch.id,
-      online,
-      state: m.state,
-      lastError: m.lastError,
-      nextRetryAt: m.nextRetryAt,
-    }
-  }
-
-  private publishStatus(ch: CameraChannel, online: boolean): void {
-    const msg = this.liveStatus(ch, online)
-    this.published.set(ch.id, statusKey(msg))
-    this.deps.live()?.publish(msg)
+    return { cameraId: ch.id, online, state: m.state, lastError: m.lastError, nextRetryAt: m.nextRetryAt }
   }
 
   /** State changes that do not flip online (connecting, a new error, the next retry) go out live too. */
   private publishStateChange(ch: CameraChannel): void {
     if (ch.persisting || ch.online !== ch.persistedOnline) return
-    const msg = this.liveStatus(ch, ch.persistedOnline)
-    const key = statusKey(msg)
+    const s = this.relayState(ch, ch.persistedOnline)
+    const key = statusKey(s)
     if (this.published.get(ch.id) === key) return
     this.published.set(ch.id, key)
-    this.deps.live()?.publish(msg)
+    publishRelayState(this.deps.live, s)
   }
 
   private async raise(ch: CameraChannel, online: boolean): Promise<void> {
-    const events = this.deps.events()
-    if (!events) return
+    const events = this.deps.events
     const msg = ch.statusMessage()
     const name = ch.cam.name
     try {
@@ -231,7 +214,8 @@ export class VideoHub {
     for (const ch of this.channels.values()) {
       ch.tick(now)
       this.publishStateChange(ch)
-      // Retry a health write that failed, and refresh last_seen_at now and then while online.
+      // Retry a health write that failed, and refresh last_seen_at now and then while online (a refresh
+      // publishes nothing: the lists show it on their next load).
       if (ch.online !== ch.persistedOnline) this.persist(ch)
       else if (
         ch.online &&
@@ -241,7 +225,7 @@ export class VideoHub {
       ) {
         const seenAt = ch.lastFrameWall
         ch.persisting = true
-        this.queue.enqueue([{ id: ch.id, online: null, lastSeenAt: seenAt }]).then(
+        this.deps.cameras.reportHealth({ cameraId: ch.id, online: null, lastSeenAt: seenAt }).then(
           () => {
             ch.persisting = false
             ch.persistedSeenAt = seenAt
@@ -281,8 +265,8 @@ export class VideoHub {
   }
 
   private publishStats(): void {
-    const live = this.deps.live()
-    if (!live || live.subscribers === 0 || this.channels.size === 0) return
+    const live = this.deps.live
+    if (live.subscribers === 0 || this.channels.size === 0) return
     live.publish({ type: 'stats', stats: { video: this.stats() } })
   }
 

@@ -14,7 +14,7 @@ import {
   type VideoStation,
   request,
 } from './test-support'
-import { videoHub } from '../server/plugins/video'
+import type { Viewer } from './viewers'
 
 let s: VideoStation
 beforeAll(async () => {
@@ -35,7 +35,7 @@ describe('push cameras relayed to viewers', () => {
     const w1 = await wsClient(wsUrl(s, `/ws/stream/${id}`), { headers: auth })
     expect([m1.status, m2.status, w1.status]).toEqual([200, 200, 101])
     expect(m1.headers['content-type']).toMatch(/^multipart\/x-mixed-replace; boundary=/)
-    await waitFor(() => videoHub(s.station.app).channel(id)!.viewers.size === 3, '3 viewers')
+    await waitFor(() => s.station.app.videoHub.channel(id)!.viewerCount === 3, '3 viewers')
 
     const sent: Buffer[] = []
     for (let i = 1; i <= 30; i++) {
@@ -92,10 +92,10 @@ describe('push cameras relayed to viewers', () => {
     const fastWs = await wsClient(wsUrl(s, `/ws/stream/${id}`), { headers: auth })
     const stalled = await mjpegViewer(`${s.url}/api/v1/stream/${id}/mjpeg`, { headers: auth, stalled: true })
     const stalledWs = await wsClient(wsUrl(s, `/ws/stream/${id}`), { headers: auth, stalled: true })
-    const ch = videoHub(s.station.app).channel(id)!
+    const ch = s.station.app.videoHub.channel(id)!
     await waitFor(
-      () => ch.viewers.size === 4,
-      `4 viewers (${ch.viewers.size}; ${[fast, fastWs, stalled, stalledWs].map((c) => c.status)})`,
+      () => ch.viewerCount === 4,
+      `4 viewers (${ch.viewerCount}; ${[fast, fastWs, stalled, stalledWs].map((c) => c.status)})`,
     )
     const size = 512 * 1024
     const n = 60 // 30 MB: far more than the socket buffers of the stalled viewers hold
@@ -104,17 +104,20 @@ describe('push cameras relayed to viewers', () => {
       () => fast.frames.length === n && fastWs.frames.length === n,
       'fast viewers get every frame',
     )
-    const viewers = [...ch.viewers]
-    const stalledViewers = viewers.filter((v) => v.counters.skipped > 0)
+    const viewers = ch.consumers()
+    const stalledViewers = viewers.filter((v) => v.skipped > 0)
     expect(stalledViewers).toHaveLength(2)
     for (const v of stalledViewers) {
-      expect(v.isBusy).toBe(true)
-      // One frame in flight in user space at most (plus what the kernel holds, which is not ours).
-      expect(v.bufferedBytes).toBeLessThanOrEqual(2 * (size + 200))
+      expect(v.busy).toBe(true)
+      expect((v.consumer as Viewer).isBusy).toBe(true)
+      // At most one frame waits for it in the station...
+      expect(v.queuedUnits).toBeLessThanOrEqual(1)
+      // ...and one is in flight in user space (plus what the kernel holds, which is not ours).
+      expect((v.consumer as Viewer).bufferedBytes).toBeLessThanOrEqual(2 * (size + 200))
     }
-    for (const v of viewers.filter((v) => v.counters.skipped === 0)) expect(v.counters.sent).toBe(n)
+    for (const v of viewers.filter((v) => v.skipped === 0)) expect(v.sent).toBe(n)
     for (const c of [fast, fastWs, stalled, stalledWs]) c.close()
-    await waitFor(() => ch.viewers.size === 0, 'viewers gone')
+    await waitFor(() => ch.viewerCount === 0, 'viewers gone')
   })
 
   it('a reduced-rate viewer gets about the rate it asked for', async () => {
@@ -134,9 +137,7 @@ describe('push cameras relayed to viewers', () => {
     expect(thumb.frames.length).toBeGreaterThanOrEqual(Math.floor(5 * seconds) - 2)
     expect(thumb.frames.length).toBeLessThanOrEqual(Math.ceil(5 * seconds) + 2)
     expect(i).toBeGreaterThan(thumb.frames.length * 3)
-    const stats = videoHub(s.station.app)
-      .stats()
-      .cameras.find((c) => c.id === id)!
+    const stats = s.station.app.videoHub.stats().cameras.find((c) => c.id === id)!
     expect(stats.viewers).toMatchObject({ total: 2, full: 1, reduced: 1, mjpeg: 1, ws: 1 })
     thumb.close()
     full.close()

@@ -1,6 +1,6 @@
 /** Per-camera relay figures: rates over the last second, totals since start. */
 import type { CameraChannel } from './camera-channel'
-import type { ViewerClass } from './viewers'
+import { Viewer, type ViewerClass } from './viewers'
 import type { CameraVideoStats } from './video-schemas'
 
 export type { CameraVideoStats, VideoStats } from './video-schemas'
@@ -26,12 +26,14 @@ export class RateMeter {
     for (const ch of channels) {
       seen.add(ch.id)
       const t = ch.totals
+      const full = t.out.full
+      const reduced = t.out.reduced
       const cur: Snapshot = {
         at: now,
         framesIn: t.framesIn,
         bytesIn: t.bytesIn,
-        out: { full: t.out.full.sent, reduced: t.out.reduced.sent },
-        bytesOut: t.out.full.bytes + t.out.reduced.bytes,
+        out: { full: full?.sent ?? 0, reduced: reduced?.sent ?? 0 },
+        bytesOut: (full?.bytes ?? 0) + (reduced?.bytes ?? 0),
       }
       const p = this.prev.get(ch.id)
       if (p && now > p.at) {
@@ -56,12 +58,15 @@ export class RateMeter {
   cameraStats(ch: CameraChannel, now: number): CameraVideoStats {
     const r = this.rates.get(ch.id)
     const info = ch.sourceInfo()
-    const viewers = { total: ch.viewers.size, full: 0, reduced: 0, mjpeg: 0, ws: 0 }
-    for (const v of ch.viewers) {
+    const viewers = { total: ch.viewerCount, full: 0, reduced: 0, mjpeg: 0, ws: 0 }
+    for (const { consumer: v } of ch.consumers()) {
+      if (!(v instanceof Viewer)) continue
       viewers[v.cls]++
       viewers[v.transport]++
     }
     const t = ch.totals
+    const full = t.out.full ?? { sent: 0, bytes: 0, skipped: 0 }
+    const reduced = t.out.reduced ?? { sent: 0, bytes: 0, skipped: 0 }
     const round = (n: number) => Math.round(n * 10) / 10
     return {
       id: ch.id,
@@ -75,7 +80,7 @@ export class RateMeter {
       reconnects: info.reconnects,
       connections: info.connections,
       lastFrameAt: ch.lastFrameWall,
-      lastFrameAgeMs: ch.latest ? Math.round(now - ch.latest.at) : null,
+      lastFrameAgeMs: ch.lastUnitAt !== null ? Math.round(now - ch.lastUnitAt) : null,
       width: ch.dimensions?.width ?? null,
       height: ch.dimensions?.height ?? null,
       fpsIn: round(r?.fpsIn ?? 0),
@@ -89,8 +94,8 @@ export class RateMeter {
         reduced: round(viewers.reduced ? (r?.out.reduced ?? 0) / viewers.reduced : 0),
       },
       bytesOutPerSec: Math.round(r?.bytesOut ?? 0),
-      framesOut: t.out.full.sent + t.out.reduced.sent,
-      framesSkipped: t.out.full.skipped + t.out.reduced.skipped,
+      framesOut: full.sent + reduced.sent,
+      framesSkipped: full.skipped + reduced.skipped,
       stalledViewersDropped: t.stalledViewersDropped,
       snapshotsServed: t.snapshotsServed,
     }

@@ -1,56 +1,41 @@
 /**
- * Viewers of a camera: an MJPEG HTTP response or a WebSocket. Each holds at most one frame in flight (being
- * written to its socket) and one pending frame; a newer frame replaces the pending one. A slow or stalled
- * viewer therefore skips frames, costs at most two frames of memory, and never delays anyone else.
- * Frames are written as the camera sent them: never copied, never re-encoded.
+ * Network viewers of a camera: an MJPEG HTTP response or a WebSocket. Each is a consumer of its camera's
+ * channel (pipeline/consumer.ts), like a recorder: the channel hands it one frame at a time, the next once
+ * the socket has taken it, and meanwhile keeps at most one frame waiting (a newer one replaces it). A slow
+ * or stalled viewer therefore skips frames, costs at most two frames of memory, and never delays anyone
+ * else. Frames are written as the camera sent them: never copied, never re-encoded.
  */
 import type { ServerResponse } from 'node:http'
 import type { WebSocket } from 'ws'
-
-export interface Frame {
-  data: Buffer
-  seq: number
-  /** performance.now() when the station received it. */
-  at: number
-  /** Epoch ms when the station received it. */
-  wallAt: number
-}
+import type { Consumer, Detach, UnitSource } from './pipeline/consumer'
+import type { JpegUnit, MediaItem, MediaUnit } from './pipeline/units'
+import type { StreamStatusMessage } from '../../shared/schemas/video'
 
 export type ViewerTransport = 'mjpeg' | 'ws'
 /** full: every frame · reduced: the viewer asked for a lower rate (grid thumbnails). */
 export type ViewerClass = 'full' | 'reduced'
 
-export interface ViewerCounters {
-  sent: number
-  bytes: number
-  /** Frames skipped because the viewer was still busy with an earlier one. */
-  skipped: number
-}
-
-export abstract class Viewer {
+export abstract class Viewer implements Consumer {
   private static nextId = 1
   readonly id = Viewer.nextId++
+  readonly role = 'viewer' as const
   readonly cls: ViewerClass
   abstract readonly transport: ViewerTransport
-  readonly counters: ViewerCounters = { sent: 0, bytes: 0, skipped: 0 }
-  /** The channel's totals for this viewer's class (kept when the viewer leaves). */
-  totals: ViewerCounters = { sent: 0, bytes: 0, skipped: 0 }
-  private inflight = false
-  /** performance.now() when the frame in flight was handed to the socket. */
-  private inflightSince = 0
-  private pending: Frame | undefined
+  closed = false
+  private busy = false
   private minIntervalMs: number
   private nextDueAt = 0
-  closed = false
-  /** Called once when the viewer goes away (the channel forgets it). */
-  onClose: (() => void) | undefined
-  /** Called when the socket took a frame, with how long it spent in the station (ms). */
-  onDelivered: ((ms: number) => void) | undefined
-  private inflightFrameAt = 0
+  private detach: Detach | undefined
 
   constructor(fps: number | undefined) {
     this.minIntervalMs = fps && fps > 0 ? 1000 / fps : 0
     this.cls = this.minIntervalMs > 0 ? 'reduced' : 'full'
+  }
+
+  /** Watches a camera's channel until the viewer closes. */
+  watch(channel: UnitSource): void {
+    this.detach = channel.attach(this, { needs: 'live', group: this.cls })
+    if (this.closed) this.detach()
   }
 
   /** Changes the rate a viewer asked for (a tile going fullscreen); the class stays what it was opened as. */
@@ -59,76 +44,54 @@ export abstract class Viewer {
     this.nextDueAt = 0
   }
 
-  /** Offers the newest frame: sent now, kept as the one pending, or skipped for the viewer's rate. */
-  offer(frame: Frame): void {
-    if (this.closed) return
-    if (this.minIntervalMs > 0) {
-      // Allow a little early (half a 25 fps frame) so 2 fps from a 25 fps camera is 2 fps, not 1.9.
-      if (frame.at < this.nextDueAt - 20) return
-      // Keep to the schedule (exact average rate) unless the camera paused for longer than an interval.
-      const fresh = this.nextDueAt === 0 || frame.at - this.nextDueAt > this.minIntervalMs
-      this.nextDueAt = (fresh ? frame.at : this.nextDueAt) + this.minIntervalMs
-    }
-    if (this.inflight) {
-      if (this.pending) {
-        this.counters.skipped++
-        this.totals.skipped++
-      }
-      this.pending = frame
-      return
-    }
-    this.send(frame)
+  /** The viewer's rate: frames ahead of its schedule are skipped. */
+  accept(unit: MediaUnit): boolean {
+    if (this.minIntervalMs <= 0 || unit.kind !== 'jpeg') return true
+    // Allow a little early (half a 25 fps frame) so 2 fps from a 25 fps camera is 2 fps, not 1.9.
+    if (unit.receivedAt < this.nextDueAt - 20) return false
+    // Keep to the schedule (exact average rate) unless the camera paused for longer than an interval.
+    const fresh = this.nextDueAt === 0 || unit.receivedAt - this.nextDueAt > this.minIntervalMs
+    this.nextDueAt = (fresh ? unit.receivedAt : this.nextDueAt) + this.minIntervalMs
+    return true
   }
 
-  /** How long the frame in flight has been waiting for the socket (0 when idle). */
-  stalledFor(now: number): number {
-    return this.inflight ? now - this.inflightSince : 0
+  deliver(item: MediaItem, done: () => void): void {
+    // Viewers show JPEG frames; video reaches them once the station serves it (not yet).
+    if (this.closed || item.kind !== 'jpeg') return done()
+    this.busy = true
+    this.write(item, (err) => {
+      this.busy = false
+      // A failed write: the socket's close or error handler closes the viewer.
+      if (!err && !this.closed) done()
+    })
   }
 
+  /** A frame is being written (the socket has not taken it yet). */
   get isBusy(): boolean {
-    return this.inflight
-  }
-
-  private send(frame: Frame): void {
-    this.inflight = true
-    this.inflightSince = performance.now()
-    this.inflightFrameAt = frame.at
-    this.counters.sent++
-    this.counters.bytes += frame.data.length
-    this.totals.sent++
-    this.totals.bytes += frame.data.length
-    this.write(frame, this.written)
-  }
-
-  /** The socket took the frame: send the pending one, if any. */
-  private readonly written = (err?: Error | null): void => {
-    this.inflight = false
-    if (err || this.closed) return
-    this.onDelivered?.(performance.now() - this.inflightFrameAt)
-    const next = this.pending
-    if (next) {
-      this.pending = undefined
-      this.send(next)
-    }
+    return this.busy
   }
 
   /** Writes one frame; calls `done` once the socket has taken it. */
-  protected abstract write(frame: Frame, done: (err?: Error | null) => void): void
+  protected abstract write(frame: JpegUnit, done: (err?: Error | null) => void): void
   /** Tells the viewer the camera's state changed (WebSocket viewers only). */
-  status(_msg: object): void {}
+  status(_msg: StreamStatusMessage): void {}
 
   /** Called about twice a second: WebSocket viewers ping, and drop a peer that stopped answering. */
-  keepAlive(_now: number): void {}
+  tick(_now: number): void {}
+
+  /** The channel let go of it (camera disabled or deleted, viewer stalled, station stopping). */
+  end(reason: string): void {
+    this.close(reason)
+  }
 
   close(reason: string): void {
     if (this.closed) return
     this.closed = true
-    this.pending = undefined
-    this.end(reason)
-    this.onClose?.()
+    this.closeSocket(reason)
+    this.detach?.()
   }
 
-  protected abstract end(reason: string): void
+  protected abstract closeSocket(reason: string): void
 
   /** Bytes written to this viewer's socket that it has not taken yet (user space). */
   abstract get bufferedBytes(): number
@@ -159,7 +122,7 @@ export class MjpegViewer extends Viewer {
     res.on('error', () => this.close('socket error'))
   }
 
-  protected write(frame: Frame, done: (err?: Error | null) => void): void {
+  protected write(frame: JpegUnit, done: (err?: Error | null) => void): void {
     const res = this.res
     res.cork()
     res.write(`${PART_HEAD}${frame.data.length}\r\n\r\n`)
@@ -168,7 +131,7 @@ export class MjpegViewer extends Viewer {
     res.uncork()
   }
 
-  protected end(): void {
+  protected closeSocket(): void {
     if (!this.res.writableEnded) this.res.destroy()
   }
 
@@ -195,7 +158,7 @@ export class WsViewer extends Viewer {
     })
   }
 
-  override keepAlive(now: number): void {
+  override tick(now: number): void {
     if (now - this.lastPing < this.pingMs) return
     if (!this.alive) {
       this.ws.terminate()
@@ -207,7 +170,7 @@ export class WsViewer extends Viewer {
     this.ws.ping()
   }
 
-  protected write(frame: Frame, done: (err?: Error | null) => void): void {
+  protected write(frame: JpegUnit, done: (err?: Error | null) => void): void {
     if (this.ws.readyState !== this.ws.OPEN) {
       done(new Error('closed'))
       return
@@ -215,13 +178,13 @@ export class WsViewer extends Viewer {
     this.ws.send(frame.data, { binary: true, compress: false }, done)
   }
 
-  override status(msg: object): void {
+  override status(msg: StreamStatusMessage): void {
     if (this.ws.readyState === this.ws.OPEN && this.ws.bufferedAmount < 1024 * 1024) {
       this.ws.send(JSON.stringify(msg))
     }
   }
 
-  protected end(reason: string): void {
+  protected closeSocket(reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) {
       this.ws.close(reason === 'viewer left' ? 1000 : 1001, reason.slice(0, 100))
     }

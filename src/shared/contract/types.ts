@@ -3,7 +3,6 @@
  * derived from the route schemas in `../schemas`, except the camera ones below (see `CameraOperations`
  * in ../contract).
  */
-import type { CameraKind } from '../constants'
 import type { ArgsOf } from '../contract'
 
 /** Statistics (and the video stream's status messages): one declaration each, in the station's schemas. */
@@ -26,37 +25,18 @@ export type AreaUpdate = ArgsOf<'areas:update'>
 export type DeviceUpdate = ArgsOf<'devices:update'>
 export type BuzzerTrigger = ArgsOf<'buzzer:trigger'>
 
-// Camera types, written by hand until the camera schemas move into src/shared/schemas.
-
-export interface CameraInput {
-  name: string
-  kind: CameraKind
-  /** For pull kinds (mjpeg, snapshot, rtsp): http:, https: or rtsp:. */
-  url?: string | null
-  /** Write-only: never returned by the station (null or '' clears). */
-  username?: string | null
-  password?: string | null
-  areaId?: number | null
-  enabled?: boolean
-  fps?: number
-  stayConnected?: boolean
-}
-export type CameraUpdate = { id: number } & Partial<CameraInput>
-
-/** The station's own live endpoints for one enabled camera (never the camera's credentials). */
-export interface StreamEndpoints {
-  cameraId: number
-  name: string
-  kind: CameraKind
-  online: boolean
-  /** multipart MJPEG, usable in an <img> (`?fps=` for a lower rate). */
-  mjpeg: string
-  snapshot: string
-  /** Binary JPEG frames over WebSocket. */
-  ws: string
-  /** Push cameras: where they send their frames. */
-  ingest?: { http: string; ws: string }
-}
+/** Camera requests and answers: derived (Static<>) from the station's schemas in ../schemas/cameras. */
+export type {
+  AdminCamera,
+  Camera,
+  CameraDeleted,
+  CameraInput,
+  CameraUpdate,
+  CameraView,
+  PushToken,
+  PushTokenRevoked,
+  StreamEndpoints,
+} from '../schemas/cameras'
 
 /** A short-lived token that opens viewer endpoints (`?token=`) for an <img> or a browser WebSocket. */
 export interface StreamToken {

@@ -4,7 +4,8 @@
  * order. Caches, the live channel, the video relay and the rule engine subscribe to it; nobody calls them
  * from the place that writes. Pure types: the renderer shares the payload shapes.
  */
-import type { BuzzerRequest, Camera, StationEvent } from '../schemas/entities'
+import type { BuzzerRequest, StationEvent } from '../schemas/entities'
+import type { AdminCamera } from '../schemas/cameras'
 import type { CameraState } from '../schemas/video'
 
 /** One reading as committed (the readings queue publishes every reading of a commit in one event). */
@@ -44,7 +45,10 @@ export interface DomainEventMap {
   }
   /** A device row changed (admin rename/move/delete, token issued or revoked, registered by a heartbeat). */
   'device.changed': { deviceIds: readonly string[]; change: RowChange }
-  /** A camera's committed health flipped (online/offline), with the relay's state and reason. */
+  /**
+   * A camera's committed health flipped (online/offline), with the relay's state and reason when the write
+   * committed. last_seen_at refreshes publish nothing.
+   */
   'camera.health': {
     cameraId: number
     online: boolean
@@ -52,8 +56,12 @@ export interface DomainEventMap {
     lastError?: string | null | undefined
     nextRetryAt?: number | null | undefined
   }
-  /** A camera row changed (admin view attached for created/updated; never credentials). */
-  'camera.changed': { cameraId: number; change: RowChange; camera?: Camera | undefined }
+  /**
+   * A camera row changed: created, updated, deleted, or its push token issued/revoked ('token'). The admin
+   * view is attached for created/updated (its URL with secrets masked; never credentials): subscribers that
+   * publish it further decide who may see it.
+   */
+  'camera.changed': { cameraId: number; change: RowChange; camera?: AdminCamera | undefined }
   'buzzer.status': { request: BuzzerRequest }
   'event.recorded': { events: readonly StationEvent[] }
   'event.acknowledged': { event: StationEvent }

@@ -3,7 +3,6 @@ import {
   BUZZER_ACTIONS,
   BUZZER_PATTERNS,
   BUZZER_STATUSES,
-  CAMERA_KINDS,
   DEVICE_ID_PATTERN,
   EVENT_SEVERITIES,
   EVENT_TYPES,
@@ -33,24 +32,8 @@ export const Area = Type.Object({
 })
 export type Area = Static<typeof Area>
 
-export const CameraKindSchema = literals(CAMERA_KINDS)
-/** A camera as the station answers it: credentials are write-only and never leave the station. */
-export const Camera = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  kind: CameraKindSchema,
-  url: Nullable(Type.String()),
-  hasCredentials: Type.Boolean(),
-  areaId: Nullable(Type.Integer()),
-  enabled: Type.Boolean(),
-  is_online: Type.Boolean(),
-  fps: Type.Integer(),
-  stayConnected: Type.Boolean(),
-  lastSeenAt: Nullable(EpochMs),
-  createdAt: EpochMs,
-  updatedAt: EpochMs,
-})
-export type Camera = Static<typeof Camera>
+/** Cameras have their own schemas (the admin and guard views, requests): see ./cameras. */
+export { Camera, CameraKindSchema } from './cameras'
 
 export const SensorLatest = Type.Object({
   sensor: Type.String(),

@@ -1,6 +1,7 @@
 /** Messages on `/ws/live`, the UI's live channel. Serialized once per message, not per subscriber. */
 import { Type } from '@sinclair/typebox'
-import type { BuzzerRequest, Camera, StationEvent } from './entities'
+import type { BuzzerRequest, StationEvent } from './entities'
+import type { AdminCamera, CameraView } from './cameras'
 import type { CameraState } from './video'
 
 /** `/ws/live?token=`: browsers cannot set headers on a WebSocket, so the session token may come here. */
@@ -25,7 +26,7 @@ export type LiveMessage =
   | {
       type: 'camera.status'
       cameraId: number
-      /** Online as the database holds it (is_online). */
+      /** Online as the database holds it (isOnline). */
       online: boolean
       /** The relay's view, when it comes from the video hub (see CameraLiveState). */
       state?: CameraLiveState
@@ -33,9 +34,14 @@ export type LiveMessage =
       lastError?: string | null
       /** Epoch ms of a pull camera's next connection attempt, while it is retrying. */
       nextRetryAt?: number | null
-      /** The whole camera, after an admin added or changed it. */
-      camera?: Camera
+      /** The camera's view (never its URL), after an admin added or changed it. */
+      camera?: CameraView
     }
+  /**
+   * Admins only: the admin view of a camera an admin added or changed (its URL, settings), sent after the
+   * `camera.status` that carries its view.
+   */
+  | { type: 'camera.config'; cameraId: number; camera: AdminCamera }
   /** An admin removed a camera (its video ends; desks drop its tile). */
   | { type: 'camera.removed'; cameraId: number }
   | { type: 'buzzer.status'; request: BuzzerRequest }

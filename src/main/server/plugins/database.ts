@@ -7,23 +7,10 @@ import { openWriter, databasePath } from '../../database/open'
 import { InlineReadPool, WorkerReadPool, type ReadPool } from '../../database/read-pool'
 import { READ_QUERIES } from '../../database/read-queries'
 import { InlineWriter, WorkerWriter, type Writer } from '../../database/writer'
-import type { ChangeBus, QueueRegistry, Table } from '../../services'
+import type { QueueRegistry } from '../../services'
 import type { GroupCommitQueue } from '../../queues/group-commit-queue'
 import type { Instruments } from '../../metrics/instruments'
 import { DomainCacheRegistry } from '../../cache/domain-cache'
-
-function createChangeBus(): ChangeBus {
-  const listeners = new Set<(tables: readonly Table[]) => void>()
-  return {
-    emit: (tables) => {
-      for (const l of listeners) l(tables)
-    },
-    on: (l) => {
-      listeners.add(l)
-      return () => listeners.delete(l)
-    },
-  }
-}
 
 function createQueueRegistry(instruments: Instruments): QueueRegistry {
   const queues: GroupCommitQueue<unknown>[] = []
@@ -111,7 +98,6 @@ export default fp(
     app.decorate('db', db)
     app.decorate('writer', writer)
     app.decorate('reads', reads)
-    app.decorate('changes', createChangeBus())
     app.decorate('queues', queues)
     const domainCaches = new DomainCacheRegistry()
     domainCaches.startCleanup()

@@ -14,9 +14,10 @@ export default fp(
       log: app.log,
     })
     app.decorate('devices', hub)
+    app.metrics.provide('devices', () => hub.stats())
     app.addHook('onReady', async () => hub.start())
     // Runs before the database plugin's onClose (registered later): the queues flush after this.
     app.addHook('onClose', async () => hub.stop())
   },
-  { name: 'station-devices', dependencies: ['station-domain-events', 'station-database'] },
+  { name: 'station-devices', dependencies: ['station-domain-events', 'station-database', 'station-metrics'] },
 )

@@ -14,7 +14,12 @@ import { openWebSockets } from '../../ws/live-route'
 
 export const LIVE_STATS_INTERVAL_MS = 5_000
 
+/** Figures of services registered after the metrics plugin, which they hand in themselves. */
+export type ProvidedSource = 'devices' | 'responseCache' | 'video'
+
 export interface MetricsService {
+  /** A later service hands in its figures (devices, response cache, video). */
+  provide<K extends ProvidedSource>(name: K, source: MetricsSources[K]): void
   snapshot(opts?: { routes?: boolean }): MetricsSnapshot
   /** The Prometheus text exposition of the station's registry. */
   prometheus(): Promise<string>
@@ -49,25 +54,30 @@ export default fp(
       done()
     })
 
+    // Services registered after this plugin hand in their figures (provide() below): null until then.
+    const provided: Partial<Pick<MetricsSources, ProvidedSource>> = {}
     const sources: MetricsSources = {
       startedAt: Date.now(),
       routes,
       loopDelay: () => loop.stats(),
       live: () => app.live.stats(),
-      devices: () => (app.hasDecorator('devices') ? app.devices.stats() : null),
+      devices: () => provided.devices?.() ?? null,
       openWebSockets: () => openWebSockets(app),
       maxWebSockets: app.config.ws.maxConnections,
-      responseCache: () => (app.hasDecorator('responseCache') ? app.responseCache.stats() : null),
+      responseCache: () => provided.responseCache?.() ?? null,
       domainCaches: () => app.domainCaches.stats(),
       readPool: () => app.reads.stats(),
       writer: () => app.writer.stats(),
       queues: () => app.queues.stats(),
-      video: () => (app.hasDecorator('video') ? app.video.stats() : null),
+      video: () => provided.video?.() ?? null,
     }
     const service: MetricsService = {
       snapshot: (opts) => collectMetrics(sources, opts),
       prometheus: () => registry.metrics(),
       record,
+      provide: (name, source) => {
+        Object.assign(provided, { [name]: source })
+      },
     }
     app.decorate('metrics', service)
     registerStateMetrics(registry, () => collectMetrics(sources, { routes: false }), sources.startedAt)

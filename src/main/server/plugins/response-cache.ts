@@ -4,12 +4,12 @@
  * with `X-Cache: HIT` and `X-Cache-Age`, and the handler never runs; on a miss the 200 body is stored
  * in `onSend`, before compression. Only opted-in GET routes carry these hooks, so others pay nothing.
  *
- * Committed writes report their tables on `app.changes`; the matching path prefixes are invalidated
- * synchronously, before the write is acknowledged.
+ * It subscribes to the domain event stream: each committed fact names the tables it made stale
+ * (`tablesOf`), and their path prefixes are invalidated synchronously, before the write is acknowledged.
  *
  * A route may opt in only if its answer depends on nothing but the path, the query and the caller's
  * role, and its access rule is `config.auth` alone: hits skip validation and pre-handler hooks. Its
- * data must be written only through writes that emit the tables listed in INVALIDATES.
+ * data must be written only through writes that publish a fact whose tables (tablesOf) reach INVALIDATES.
  */
 import fp from 'fastify-plugin'
 import type {
@@ -108,6 +108,7 @@ export default fp(
       defaultTtlMs: app.config.cache.defaultTtlMs,
     })
     app.decorate('responseCache', cache)
+    app.metrics.provide('responseCache', () => cache.stats())
     app.decorateRequest('responseCacheKey', null)
     app.decorateRequest('responseCacheGen', 0)
 
@@ -182,16 +183,10 @@ export default fp(
       done()
     })
 
-    const off = app.changes.on((tables) => {
-      const prefixes = new Set<string>()
-      for (const t of tables) for (const p of INVALIDATES[t] ?? []) prefixes.add(p)
-      for (const p of prefixes) cache.invalidate(p)
-    })
     const offDomain = app.domainEvents.onAny('response-cache', (e) => {
       for (const t of tablesOf(e)) for (const p of INVALIDATES[t] ?? []) cache.invalidate(p)
     })
     app.addHook('onClose', async () => {
-      off()
       offDomain()
       cache.clear()
     })

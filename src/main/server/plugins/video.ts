@@ -1,11 +1,13 @@
 /**
- * Live video (`app.video`): the camera relay, its health writer, stream tokens and push-camera tokens.
- * Viewer and push routes live in routes/video-*.ts.
+ * Live video (`app.video`, `app.videoHub`): the camera relay and stream tokens; push cameras may sign in
+ * with their own token. The relay follows the camera service's committed changes on the domain event
+ * stream. Viewer and push routes live in routes/video-*.ts.
  */
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { hashToken } from '../../auth/tokens'
 import { VideoHub } from '../../video/video-hub'
+import { builtInSources } from '../../video/sources'
 
 /** The camera id in a route's params, if it has one. */
 function cameraIdParam(req: FastifyRequest): number | undefined {
@@ -14,25 +16,27 @@ function cameraIdParam(req: FastifyRequest): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined
 }
 
-export function videoHub(app: { video: unknown }): VideoHub {
-  return app.video as VideoHub
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The concrete relay behind `app.video`, for the video routes (viewers, push, tokens). */
+    videoHub: VideoHub
+  }
 }
 
 export default fp(
   async (app) => {
-    const config = app.config.video
     const hub = new VideoHub({
-      db: app.db,
-      writer: app.writer,
-      config,
-      queues: app.queues,
-      changes: app.changes,
-      events: () => (app.hasDecorator('events') ? app.events : undefined),
-      live: () => (app.hasDecorator('live') ? app.live : undefined),
+      cameras: app.cameras,
+      events: app.events,
+      live: app.live,
+      config: app.config.video,
+      sources: builtInSources(),
       log: app.log,
       observeRelay: app.prometheus.instruments.relay,
     })
     app.decorate('video', hub)
+    app.decorate('videoHub', hub)
+    app.metrics.provide('video', () => hub.stats())
 
     // Stream tokens: viewing only, and only while the session that asked for them is valid.
     app.auth.registerScopedTokens('stream', (token, req) => {
@@ -49,13 +53,14 @@ export default fp(
     })
     // Push cameras may authenticate with their own token instead of the site key: that camera only.
     app.auth.registerScopedTokens('camera', (token, req) => {
-      const id = hub.store.cameraForToken(hashToken(token))
+      const id = app.cameras.cameraForToken(hashToken(token))
       return id !== undefined && id === cameraIdParam(req) ? { kind: 'camera', cameraId: id } : null
     })
 
-    const off = app.changes.on((tables) => {
-      if (tables.includes('cameras')) hub.camerasChanged()
-    })
+    // Each committed camera change reloads that one camera (synchronously, before the write is answered).
+    const off = app.domainEvents.on('camera.changed', 'video-relay', (e) =>
+      hub.cameraChanged(e.cameraId, e.change),
+    )
     app.addHook('onReady', async () => {
       hub.start()
     })
@@ -69,10 +74,12 @@ export default fp(
     name: 'station-video',
     dependencies: [
       'station-prometheus',
+      'station-metrics',
       'station-database',
       'station-auth',
       'station-live',
       'station-events',
+      'station-cameras',
     ],
   },
 )

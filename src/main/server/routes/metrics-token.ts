@@ -61,7 +61,7 @@ const metricsTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const issued = scrape.issue(by(req.principal))
-      app.changes.emit(['settings'])
+      app.domainEvents.publish({ type: 'settings.changed', keys: ['metricsToken'] })
       req.log.warn({ by: issued.issuedBy }, 'metrics token issued')
       reply.header('cache-control', 'no-store')
       return { success: true as const, data: issued }
@@ -80,7 +80,7 @@ const metricsTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       if (!scrape.revoke()) throw errors.notFound('Metrics token')
-      app.changes.emit(['settings'])
+      app.domainEvents.publish({ type: 'settings.changed', keys: ['metricsToken'] })
       req.log.warn({ by: by(req.principal) }, 'metrics token revoked')
       return { success: true as const, data: { revoked: true as const } }
     },

@@ -10,12 +10,11 @@ import { Ok } from '../../../shared/schemas/common'
 import { jpegProblem } from '../../video/jpeg'
 import { videoErrors } from '../../video/video-errors'
 import type { CameraChannel } from '../../video/camera-channel'
-import { videoHub } from '../plugins/video'
 
 const CameraParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
 
 const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const hub = videoHub(app)
+  const hub = app.videoHub
   /** When each push request began arriving (for the relay latency figure). */
   const arrivals = new WeakMap<FastifyRequest, number>()
   const maxBytes = hub.config.maxFrameBytes
@@ -71,8 +70,8 @@ const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ch.problem(problem)
         throw videoErrors.badFrame(problem)
       }
-      ch.frame(body, arrivals.get(req))
-      return { success: true as const, data: { seq: ch.lastSeq, viewers: ch.viewers.size } }
+      ch.jpeg(body, arrivals.get(req))
+      return { success: true as const, data: { seq: ch.lastSeq, viewers: ch.viewerCount } }
     },
   )
 
@@ -122,7 +121,7 @@ const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return
         }
         badInARow = 0
-        ch.frame(data)
+        ch.jpeg(data)
       })
       socket.on('close', () => push.detach(socket))
     },

@@ -6,13 +6,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
+import { PushToken, PushTokenRevoked } from '../../../shared/schemas/cameras'
 import { newToken, hashToken } from '../../auth/tokens'
 import { MjpegViewer, WsViewer } from '../../video/viewers'
 import { videoErrors } from '../../video/video-errors'
 import { VideoStatsSchema } from '../../video/video-schemas'
 import type { CameraChannel } from '../../video/camera-channel'
 import { errors } from '../errors'
-import { videoHub } from '../plugins/video'
 
 const CameraParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
 const ViewerQuery = Type.Object({
@@ -30,13 +30,15 @@ const ViewerQuery = Type.Object({
 const SnapshotQuery = Type.Object({ token: ViewerQuery.properties.token })
 
 const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const hub = videoHub(app)
+  const hub = app.videoHub
 
   function viewable(id: number): CameraChannel {
     const ch = hub.channel(id)
     if (!ch) throw videoErrors.unknownCamera(id)
     const unusable = ch.usable
     if (unusable) throw videoErrors.unavailable(id, unusable)
+    // Viewers get JPEG frames; a video (H.264/H.265) camera needs its own viewer path (fMP4 over WebSocket).
+    if (ch.media === 'video') throw videoErrors.unavailable(id, 'its video is not served to viewers yet')
     return ch
   }
 
@@ -120,7 +122,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       checkViewerLimit()
       reply.hijack()
       req.raw.socket.setNoDelay(true)
-      ch.addViewer(new MjpegViewer(reply.raw, req.query.fps))
+      new MjpegViewer(reply.raw, req.query.fps).watch(ch)
     },
   )
 
@@ -149,7 +151,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('cache-control', 'no-store, private, max-age=0')
         .header('last-modified', new Date(frame.wallAt).toUTCString())
         .header('x-frame-seq', String(frame.seq))
-        .header('x-frame-age-ms', String(Math.max(0, Math.round(performance.now() - frame.at))))
+        .header('x-frame-age-ms', String(Math.max(0, Math.round(performance.now() - frame.receivedAt))))
         .send(frame.data)
     },
   )
@@ -190,13 +192,11 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           // Not JSON: ignored (viewers have nothing else to say).
         }
       })
-      ch.addViewer(viewer)
+      viewer.watch(ch)
     },
   )
 
-  const PushTokenAnswer = Ok(
-    Type.Object({ token: Type.String({ description: 'Shown once: the station keeps only its hash' }) }),
-  )
+  const PushTokenAnswer = Ok(PushToken)
   app.post(
     '/api/v1/stream/:cameraId/push-token',
     {
@@ -210,12 +210,11 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const id = req.params.cameraId
-      const ch = hub.channel(id)
-      if (!ch) throw videoErrors.unknownCamera(id)
-      if (!ch.isPush) throw videoErrors.notPush(id, ch.kind)
+      const camera = app.cameras.get(id, 'admin')
+      if (!camera) throw videoErrors.unknownCamera(id)
+      if (camera.kind !== 'push') throw videoErrors.notPush(id, camera.kind)
       const token = newToken()
-      if (!hub.store.setTokenHash(id, hashToken(token))) throw videoErrors.unknownCamera(id)
-      app.changes.emit(['cameras'])
+      if (!app.cameras.setPushToken(id, hashToken(token))) throw videoErrors.unknownCamera(id)
       return { success: true as const, data: { token } }
     },
   )
@@ -228,13 +227,12 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['video'],
         summary: "Revokes a push camera's token (the site key still works)",
         params: CameraParams,
-        response: { 200: Ok(Type.Object({ revoked: Type.Boolean() })) },
+        response: { 200: Ok(PushTokenRevoked) },
       },
     },
     async (req) => {
       const id = req.params.cameraId
-      if (!hub.store.setTokenHash(id, null)) throw videoErrors.unknownCamera(id)
-      app.changes.emit(['cameras'])
+      if (!app.cameras.setPushToken(id, null)) throw videoErrors.unknownCamera(id)
       return { success: true as const, data: { revoked: true } }
     },
   )

@@ -3,10 +3,18 @@ import { CameraHttp, CameraRequestError, type CameraHttpOptions } from '../camer
 import type { Credentials } from '../http-auth'
 import { MultipartJpegParser, boundaryOf } from '../multipart-parser'
 import { PullSource, type PullTimings } from './pull-source'
+import { pullTarget } from './pull-target'
+import type { SourceFactory } from './registry'
 import type { SourceSink } from './source'
+
+export const mjpegSource: SourceFactory = (camera, sink, env) => {
+  const { url, creds } = pullTarget(camera)
+  return new MjpegSource(url, creds, env.maxFrameBytes, env.http, sink, env.timings)
+}
 
 export class MjpegSource extends PullSource {
   readonly kind = 'mjpeg' as const
+  readonly media = 'jpeg' as const
   private readonly http: CameraHttp
 
   constructor(
@@ -52,7 +60,7 @@ export class MjpegSource extends PullSource {
       frame: (data) => {
         watchdog.refresh()
         this.gotFrame()
-        this.sink.frame(data)
+        this.sink.jpeg(data)
       },
       problem: (message) => {
         lastProblem = message

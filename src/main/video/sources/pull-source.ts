@@ -17,6 +17,7 @@ export interface PullTimings {
 
 export abstract class PullSource implements CameraSource {
   abstract readonly kind: CameraKind
+  abstract readonly media: 'jpeg' | 'video'
   readonly pull = true
   protected running = false
   private status: SourceStatus = 'stopped'

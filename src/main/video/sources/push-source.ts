@@ -12,6 +12,7 @@ export interface PushConnection {
 
 export class PushSource implements CameraSource {
   readonly kind = 'push' as const
+  readonly media = 'jpeg' as const
   readonly pull = false
   private socket: PushConnection | undefined
 

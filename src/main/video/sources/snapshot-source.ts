@@ -4,10 +4,18 @@ import { jpegProblem } from '../jpeg'
 import { CameraHttp, CameraRequestError, type CameraHttpOptions } from '../camera-http'
 import type { Credentials } from '../http-auth'
 import { PullSource, type PullTimings } from './pull-source'
+import { pullTarget } from './pull-target'
+import type { SourceFactory } from './registry'
 import type { SourceSink } from './source'
+
+export const snapshotSource: SourceFactory = (camera, sink, env) => {
+  const { url, creds } = pullTarget(camera)
+  return new SnapshotSource(url, creds, camera.fps, env.maxFrameBytes, env.http, sink, env.timings)
+}
 
 export class SnapshotSource extends PullSource {
   readonly kind = 'snapshot' as const
+  readonly media = 'jpeg' as const
   private readonly http: CameraHttp
   private readonly intervalMs: number
 
@@ -41,7 +49,7 @@ export class SnapshotSource extends PullSource {
         throw new CameraRequestError(problem)
       }
       this.gotFrame()
-      this.sink.frame(data)
+      this.sink.jpeg(data)
     } finally {
       this.openConnections = 0
     }

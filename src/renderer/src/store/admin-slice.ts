@@ -3,6 +3,7 @@
  * form with the value or the station's message, and keeps the lists in step.
  */
 import type {
+  AdminCamera,
   AreaInput,
   AreaUpdate,
   CameraInput,
@@ -13,7 +14,7 @@ import type {
   UserCreate,
   UserUpdate,
 } from '../../../shared/contract'
-import type { Area, Camera, Device, User } from '../../../shared/schemas/entities'
+import type { Area, Device, User } from '../../../shared/schemas/entities'
 import { NO_ARGS } from '../transport/types'
 import { attempt, type ActionResult } from './result'
 import { errorMessage, type Slice, type StoreDeps } from './types'
@@ -29,8 +30,8 @@ export interface AdminSlice extends AdminData {
   loadAreas(): Promise<void>
   loadUsers(): Promise<void>
   loadDeviceKey(): Promise<void>
-  createCamera(input: CameraInput): Promise<ActionResult<Camera>>
-  updateCamera(input: CameraUpdate): Promise<ActionResult<Camera>>
+  createCamera(input: CameraInput): Promise<ActionResult<AdminCamera>>
+  updateCamera(input: CameraUpdate): Promise<ActionResult<AdminCamera>>
   deleteCamera(id: number): Promise<ActionResult<unknown>>
   createArea(input: AreaInput): Promise<ActionResult<Area>>
   updateArea(input: AreaUpdate): Promise<ActionResult<Area>>

@@ -1,7 +1,10 @@
-/** Cameras and the station's live endpoints for them; camera status changes arrive live. */
-import type { StreamEndpoints } from '../../../shared/contract'
+/**
+ * Cameras and the station's live endpoints for them; camera status changes arrive live. Guards get each
+ * camera's view (name, area, kind, state: never a URL); admins also get the admin fields (URL, settings),
+ * from the list and from the admin-only `camera.config` messages.
+ */
+import type { AdminCamera, Camera, StreamEndpoints } from '../../../shared/contract'
 import type { LiveEvents } from '../../../shared/contract'
-import type { Camera } from '../../../shared/schemas/entities'
 import type { CameraLiveState } from '../../../shared/schemas/live'
 import { NO_ARGS } from '../transport/types'
 import { errorMessage, type LoadStatus, type Slice, type StoreDeps } from './types'
@@ -27,8 +30,10 @@ export interface CamerasData {
 export interface CamerasSlice extends CamerasData {
   loadCameras(): Promise<void>
   applyCameraStatus(msg: LiveEvents['camera.status']): void
+  /** Admins: the admin view of a camera changed here or at another desk. */
+  applyCameraConfig(camera: AdminCamera): void
   /** Keeps the list in step after an admin's create, update or delete. */
-  cameraSaved(camera: Camera): void
+  cameraSaved(camera: AdminCamera): void
   cameraRemoved(id: number): void
 }
 
@@ -86,13 +91,14 @@ export const createCamerasSlice =
           return
         }
         const current = cameras[i]!
-        // A state-only change (connecting, a new error) leaves the camera as it was.
-        if (msg.camera || current.is_online !== msg.online) {
+        // A state-only change (connecting, a new error) leaves the camera as it was. The view replaces
+        // the fields it carries; an admin's other fields stay until their `camera.config` follows.
+        if (msg.camera || current.isOnline !== msg.online) {
           const next: Camera = msg.camera
-            ? msg.camera
+            ? { ...current, ...msg.camera }
             : {
                 ...current,
-                is_online: msg.online,
+                isOnline: msg.online,
                 lastSeenAt: msg.online ? Date.now() : current.lastSeenAt,
               }
           const copy = cameras.slice()
@@ -102,6 +108,14 @@ export const createCamerasSlice =
         const s = get().streams[msg.cameraId]
         if (s && s.online !== msg.online)
           set({ streams: { ...get().streams, [msg.cameraId]: { ...s, online: msg.online } } })
+      },
+
+      applyCameraConfig(camera) {
+        const cameras = get().cameras
+        const i = cameras.findIndex((c) => c.id === camera.id)
+        set({
+          cameras: i === -1 ? [...cameras, camera] : cameras.map((c) => (c.id === camera.id ? camera : c)),
+        })
       },
 
       cameraSaved(camera) {

@@ -58,6 +58,8 @@ export function attachLive(store: StoreApi<StationState>, deps: StoreDeps): () =
         return s.applyDeviceStatus(msg)
       case 'camera.status':
         return s.applyCameraStatus(msg)
+      case 'camera.config':
+        return s.applyCameraConfig(msg.camera)
       case 'camera.removed':
         return s.cameraRemoved(msg.cameraId)
       case 'buzzer.status':

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { BuzzerRequest, Camera, StationEvent } from '../../../shared/schemas/entities'
+import type { BuzzerRequest, StationEvent } from '../../../shared/schemas/entities'
+import type { AdminCamera } from '../../../shared/schemas/cameras'
 import { FakeTransport, MemoryStorage } from '../transport/fake-transport.test-support'
 import { StationRequestError } from '../transport/types'
 import { createStationStore, SETTINGS_KEY, type StationStore } from './create-store'
@@ -8,7 +9,7 @@ import { ReadingBus } from './reading-bus'
 import { TOKEN_KEY } from './session-slice'
 import { StatsSeries } from './stats-series'
 
-const camera = (id: number, over: Partial<Camera> = {}): Camera => ({
+const camera = (id: number, over: Partial<AdminCamera> = {}): AdminCamera => ({
   id,
   name: `Cam ${id}`,
   kind: 'push',
@@ -16,7 +17,7 @@ const camera = (id: number, over: Partial<Camera> = {}): Camera => ({
   hasCredentials: false,
   areaId: null,
   enabled: true,
-  is_online: true,
+  isOnline: true,
   fps: 10,
   stayConnected: false,
   lastSeenAt: 1000,
@@ -236,7 +237,7 @@ describe('station store', () => {
     await st.store.getState().login('ann', 'pw')
     await vi.waitFor(() => expect(st.store.getState().cameras).toHaveLength(2))
     t.emit({ type: 'camera.status', cameraId: 2, online: false })
-    expect(st.store.getState().cameras.find((c) => c.id === 2)?.is_online).toBe(false)
+    expect(st.store.getState().cameras.find((c) => c.id === 2)?.isOnline).toBe(false)
     const before = t.callsOf('cameras:list').length
     t.emitStatus({ state: 'open' })
     t.emitStatus({ state: 'reconnecting', attempt: 1, lastMessageAt: 123 })
@@ -249,7 +250,7 @@ describe('station store', () => {
     await st.store.getState().login('ann', 'pw')
     await vi.waitFor(() => expect(st.store.getState().cameras).toHaveLength(2))
     const streamLoads = t.callsOf('stream:list').length
-    t.emit({ type: 'camera.status', cameraId: 3, online: false, camera: camera(3, { is_online: false }) })
+    t.emit({ type: 'camera.status', cameraId: 3, online: false, camera: camera(3, { isOnline: false }) })
     t.emit({ type: 'camera.status', cameraId: 1, online: true, camera: camera(1, { name: 'Gate' }) })
     expect(st.store.getState().cameras.map((c) => `${c.id} ${c.name}`)).toEqual([
       '1 Gate',
@@ -263,6 +264,38 @@ describe('station store', () => {
     const s = st.store.getState()
     expect(s.cameras.map((c) => c.id)).toEqual([1, 3])
     expect(s.cameraHealth).not.toHaveProperty('2')
+  })
+
+  it('merges a camera view into what it holds, and takes the admin view from camera.config', async () => {
+    await st.store.getState().login('ann', 'pw')
+    await vi.waitFor(() => expect(st.store.getState().cameras).toHaveLength(2))
+    st.store.getState().applyCameraConfig(camera(1, { kind: 'mjpeg', url: 'http://cam-1/video' }))
+    const {
+      url: _url,
+      hasCredentials: _h,
+      fps: _f,
+      stayConnected: _s,
+      createdAt: _c,
+      updatedAt: _u,
+      ...view
+    } = camera(1, { name: 'Gate', kind: 'mjpeg' })
+    t.emit({ type: 'camera.status', cameraId: 1, online: true, camera: view })
+    expect(st.store.getState().cameras.find((c) => c.id === 1)).toMatchObject({
+      name: 'Gate',
+      url: 'http://cam-1/video',
+    })
+    t.emit({
+      type: 'camera.config',
+      cameraId: 1,
+      camera: camera(1, { name: 'Gate', kind: 'mjpeg', url: 'http://cam-1/other', fps: 4 }),
+    })
+    expect(st.store.getState().cameras.find((c) => c.id === 1)).toMatchObject({
+      url: 'http://cam-1/other',
+      fps: 4,
+    })
+    // A guard's new camera arrives as its view alone (no URL): enough for its tile.
+    t.emit({ type: 'camera.status', cameraId: 7, online: false, camera: { ...view, id: 7, name: 'Dock' } })
+    expect(st.store.getState().cameras.find((c) => c.id === 7)).not.toHaveProperty('url')
   })
 
   it("keeps each camera's relay state, last error and next retry from the live channel", async () => {
@@ -297,13 +330,13 @@ describe('station store', () => {
       lastError: 'connection refused',
       nextRetryAt: 5000,
     })
-    expect(st.store.getState().cameras.find((c) => c.id === 1)?.is_online).toBe(false)
+    expect(st.store.getState().cameras.find((c) => c.id === 1)?.isOnline).toBe(false)
     // A message without the relay's view (an admin's edit) keeps the last known state.
     t.emit({
       type: 'camera.status',
       cameraId: 1,
       online: false,
-      camera: camera(1, { is_online: false, name: 'Gate' }),
+      camera: camera(1, { isOnline: false, name: 'Gate' }),
     })
     expect(st.store.getState().cameras.find((c) => c.id === 1)?.name).toBe('Gate')
     expect(st.store.getState().cameraHealth[1]?.state).toBe('offline')

@@ -198,6 +198,31 @@ export function transportContract(name: string, setup: () => Promise<ContractHar
       expect(g.messages.some((m) => m.type === 'stats' && m.stats.marker === 1)).toBe(false)
     })
 
+    it('answers guards the camera view (never a camera URL), admins the admin view', async () => {
+      const admin = await signIn()
+      const guard = await signIn(h.guard.username, h.guard.password)
+      const g = collect(guard.t)
+      const a = collect(admin.t)
+      await eventually(() => expect(g.statuses.at(-1)?.state).toBe('open'))
+      await eventually(() => expect(a.statuses.at(-1)?.state).toBe('open'))
+      const url = 'http://10.99.0.7/cgi/snap.jpg?user=admin&pw=contract-secret'
+      const cam = await admin.t.request('cameras:create', { name: 'Contract url cam', kind: 'snapshot', url })
+      expect(cam.url).toBe('http://10.99.0.7/cgi/snap.jpg?user=admin&pw=***')
+      const mine = (await admin.t.request('cameras:list', NO_ARGS)).find((c) => c.id === cam.id)
+      expect(mine?.url).toBe(cam.url)
+      for (const op of ['cameras:list', 'cameras:active', 'stream:list'] as const) {
+        const answer = JSON.stringify(await guard.t.request(op, NO_ARGS))
+        expect(answer).toContain('Contract url cam')
+        expect(answer).not.toContain('10.99.0.7')
+      }
+      await eventually(() => {
+        expect(a.messages.some((m) => m.type === 'camera.config' && m.camera.url === cam.url)).toBe(true)
+        expect(g.messages.some((m) => m.type === 'camera.status' && m.cameraId === cam.id)).toBe(true)
+      })
+      expect(JSON.stringify(g.messages)).not.toContain('10.99.0.7')
+      await admin.t.request('cameras:delete', { id: cam.id })
+    })
+
     it("delivers an admin's camera changes live to other desks: added, changed, removed", async () => {
       const admin = await signIn()
       const guard = await signIn(h.guard.username, h.guard.password)

@@ -54,14 +54,15 @@ export function CamerasAdmin() {
               <tr key={c.id} data-testid="camera-row" data-camera-name={c.name}>
                 <td>{c.name}</td>
                 <td>
-                  {c.kind} · {c.fps} fps
+                  {c.kind}
+                  {c.fps !== undefined ? ` · ${c.fps} fps` : ''}
                 </td>
                 <td>{areaName(c.areaId)}</td>
                 <td>
                   {!c.enabled ? (
                     <Badge tone="muted">Disabled</Badge>
                   ) : (
-                    <Badge tone={c.is_online ? 'ok' : 'bad'}>{c.is_online ? 'Online' : 'Offline'}</Badge>
+                    <Badge tone={c.isOnline ? 'ok' : 'bad'}>{c.isOnline ? 'Online' : 'Offline'}</Badge>
                   )}
                 </td>
                 <td>{c.kind === 'push' ? '–' : c.hasCredentials ? 'stored' : 'none'}</td>

@@ -58,8 +58,8 @@ export function draftOf(c: Camera): CameraDraft {
     clearCredentials: false,
     areaId: c.areaId === null ? '' : String(c.areaId),
     enabled: c.enabled,
-    fps: String(c.fps),
-    stayConnected: c.stayConnected,
+    fps: String(c.fps ?? 10),
+    stayConnected: c.stayConnected ?? false,
   }
 }
 

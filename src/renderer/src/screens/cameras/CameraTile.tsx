@@ -73,7 +73,7 @@ export const CameraTile = memo(function CameraTile({
 
   useEffect(() => stream.current?.setFps(fps), [fps])
 
-  const online = camera.is_online
+  const online = camera.isOnline
   return (
     <figure
       className={`tile${online ? '' : ' tile-offline'}${large ? ' tile-large' : ''}`}

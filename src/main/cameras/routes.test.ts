@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestStation, type TestStation } from '../test-helper'
-import { CamerasRepository } from '../../cameras/cameras-repository'
+import { createTestStation, type TestStation } from '../server/test-helper'
+import { CamerasRepository } from './repository'
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 const SECRET = 'camera-secret-Zq81'
@@ -44,7 +44,7 @@ describe('cameras, areas and live endpoints', () => {
       url: 'http://192.168.1.20/video.mjpg',
       hasCredentials: true,
       enabled: true,
-      is_online: false,
+      isOnline: false,
       fps: 15,
       stayConnected: false,
       areaId: null,
@@ -58,7 +58,7 @@ describe('cameras, areas and live endpoints', () => {
     expect(push.json().data).toMatchObject({ kind: 'push', url: null, hasCredentials: false })
 
     // The station keeps what it needs to connect.
-    const stored = new CamerasRepository(st.app.db).record(cam.id)
+    const stored = new CamerasRepository(st.app.db).get(cam.id)
     expect(stored).toMatchObject({ username: 'viewer', password: SECRET })
   })
 
@@ -73,7 +73,7 @@ describe('cameras, areas and live endpoints', () => {
     expect(cam.url).toBe('rtsp://192.168.1.30:554/stream1')
     expect(cam.hasCredentials).toBe(true)
     expect(res.body).not.toContain(SECRET)
-    expect(new CamerasRepository(st.app.db).record(cam.id)).toMatchObject({
+    expect(new CamerasRepository(st.app.db).get(cam.id)).toMatchObject({
       username: 'admin',
       password: SECRET,
     })
@@ -91,10 +91,10 @@ describe('cameras, areas and live endpoints', () => {
     // The UI sends the whole camera back with a new name: the stored secret survives.
     const renamed = await A().put(`/api/cameras/${cam.id}`, { name: 'Cheap cam 2', url: cam.url })
     expect(renamed.statusCode).toBe(200)
-    expect(repo.record(cam.id)?.url).toBe(raw)
+    expect(repo.get(cam.id)?.url).toBe(raw)
     // A really new URL replaces it.
     await A().put(`/api/cameras/${cam.id}`, { url: 'http://192.168.1.41/snapshot.cgi?pwd=other-secret' })
-    expect(repo.record(cam.id)?.url).toBe('http://192.168.1.41/snapshot.cgi?pwd=other-secret')
+    expect(repo.get(cam.id)?.url).toBe('http://192.168.1.41/snapshot.cgi?pwd=other-secret')
   })
 
   it('refuses URLs that are not http(s) or rtsp, or do not fit the kind', async () => {

@@ -1,0 +1,188 @@
+/**
+ * The `cameras` table: one row type, named prepared statements created once. Rows carry credentials:
+ * they are mapped into answers only through ./views.ts, which never includes them.
+ */
+import type { Db } from '../database/open'
+import type { CameraKind } from '../../shared/constants'
+
+/** A camera as stored (credentials included): for the camera service and the relay only. */
+export interface CameraRecord {
+  id: number
+  name: string
+  kind: CameraKind
+  url: string | null
+  username: string | null
+  password: string | null
+  areaId: number | null
+  enabled: boolean
+  isOnline: boolean
+  fps: number
+  stayConnected: boolean
+  hasToken: boolean
+  lastSeenAt: number | null
+  createdAt: number
+  updatedAt: number
+}
+
+/** What an admin writes (the rest belongs to the station). */
+export interface CameraSettings {
+  name: string
+  kind: CameraKind
+  url: string | null
+  username: string | null
+  password: string | null
+  areaId: number | null
+  enabled: boolean
+  fps: number
+  stayConnected: boolean
+}
+
+interface Row {
+  id: number
+  name: string
+  kind: CameraKind
+  url: string | null
+  username: string | null
+  password: string | null
+  area_id: number | null
+  enabled: number
+  is_online: number
+  fps: number
+  stay_connected: number
+  has_token: number
+  last_seen_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+const COLUMNS = `id, name, kind, url, username, password, area_id, enabled, is_online, fps, stay_connected,
+  token_hash IS NOT NULL AS has_token, last_seen_at, created_at, updated_at`
+
+function toRecord(r: Row): CameraRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    url: r.url,
+    username: r.username,
+    password: r.password,
+    areaId: r.area_id,
+    enabled: r.enabled === 1,
+    isOnline: r.is_online === 1,
+    fps: r.fps,
+    stayConnected: r.stay_connected === 1,
+    hasToken: r.has_token === 1,
+    lastSeenAt: r.last_seen_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }
+}
+
+function params(c: CameraSettings, now: number) {
+  return {
+    name: c.name,
+    kind: c.kind,
+    url: c.url,
+    username: c.username,
+    password: c.password,
+    areaId: c.areaId,
+    enabled: c.enabled ? 1 : 0,
+    fps: c.fps,
+    stayConnected: c.stayConnected ? 1 : 0,
+    now,
+  }
+}
+
+export class CamerasRepository {
+  private readonly stmts
+
+  constructor(db: Db) {
+    this.stmts = {
+      all: db.prepare<[], Row>(`SELECT ${COLUMNS} FROM cameras ORDER BY name, id`),
+      enabled: db.prepare<[], Row>(`SELECT ${COLUMNS} FROM cameras WHERE enabled = 1 ORDER BY name, id`),
+      byId: db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM cameras WHERE id = ?`),
+      insert: db.prepare(
+        `INSERT INTO cameras (name, kind, url, username, password, area_id, enabled, fps, stay_connected,
+                              created_at, updated_at)
+         VALUES (@name, @kind, @url, @username, @password, @areaId, @enabled, @fps, @stayConnected, @now, @now)`,
+      ),
+      update: db.prepare(
+        `UPDATE cameras SET name = @name, kind = @kind, url = @url, username = @username, password = @password,
+                area_id = @areaId, enabled = @enabled, fps = @fps, stay_connected = @stayConnected,
+                is_online = CASE WHEN @enabled = 0 THEN 0 ELSE is_online END, updated_at = @now
+          WHERE id = @id`,
+      ),
+      remove: db.prepare<[number]>('DELETE FROM cameras WHERE id = ?'),
+      setToken: db.prepare<[string | null, number, number]>(
+        'UPDATE cameras SET token_hash = ?, updated_at = ? WHERE id = ?',
+      ),
+      byToken: db.prepare<[string], { id: number }>('SELECT id FROM cameras WHERE token_hash = ?'),
+    }
+  }
+
+  /** Every camera, by name. */
+  all(): CameraRecord[] {
+    return this.stmts.all.all().map(toRecord)
+  }
+
+  enabled(): CameraRecord[] {
+    return this.stmts.enabled.all().map(toRecord)
+  }
+
+  get(id: number): CameraRecord | undefined {
+    const r = this.stmts.byId.get(id)
+    return r && toRecord(r)
+  }
+
+  /** Inserts a camera; answers its id. */
+  insert(c: CameraSettings, now = Date.now()): number {
+    return Number(this.stmts.insert.run(params(c, now)).lastInsertRowid)
+  }
+
+  /** False when the camera does not exist. Disabling it also marks it offline. */
+  update(id: number, c: CameraSettings, now = Date.now()): boolean {
+    return this.stmts.update.run({ ...params(c, now), id }).changes > 0
+  }
+
+  delete(id: number): boolean {
+    return this.stmts.remove.run(id).changes > 0
+  }
+
+  /** Stores (or clears, with null) the hash of a camera's push token; false when the camera does not exist. */
+  setTokenHash(id: number, hash: string | null, now = Date.now()): boolean {
+    return this.stmts.setToken.run(hash, now, id).changes > 0
+  }
+
+  idForToken(hash: string): number | undefined {
+    return this.stmts.byToken.get(hash)?.id
+  }
+}
+
+/** A health change of one camera (the relay's view). */
+export interface HealthUpdate {
+  id: number
+  /** null: only last_seen_at changes. */
+  online: boolean | null
+  lastSeenAt: number | null
+}
+
+/**
+ * Writes a batch of camera health changes in one transaction: a write operation of the writer thread
+ * (database/write-ops.ts), so health never waits on the main thread for the write lock. Answers the ids
+ * whose online state was written (a camera deleted meanwhile is not among them).
+ */
+export function createHealthWriter(db: Db): (items: readonly HealthUpdate[]) => number[] {
+  const health = db.prepare<[number, number | null, number]>(
+    'UPDATE cameras SET is_online = ?, last_seen_at = COALESCE(?, last_seen_at) WHERE id = ?',
+  )
+  const seen = db.prepare<[number, number]>('UPDATE cameras SET last_seen_at = ? WHERE id = ?')
+  return db.transaction((items: readonly HealthUpdate[]) => {
+    const written: number[] = []
+    for (const u of items) {
+      if (u.online === null) {
+        if (u.lastSeenAt !== null) seen.run(u.lastSeenAt, u.id)
+      } else if (health.run(u.online ? 1 : 0, u.lastSeenAt, u.id).changes > 0) written.push(u.id)
+    }
+    return written
+  }).immediate
+}

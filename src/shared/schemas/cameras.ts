@@ -1,0 +1,132 @@
+/**
+ * Cameras as the station answers and accepts them: TypeBox schemas (validation, serialization, OpenAPI)
+ * and the types derived from them. Two views of one camera:
+ *
+ * - `CameraView`: what every signed-in user sees (guards' screens): name, area, kind, state. Never how
+ *   the station reaches the camera: guards watch through the station's own endpoints (`CameraStreams`).
+ * - `AdminCamera`: the view plus what only admins see: the URL (secret-looking query values masked), whether
+ *   credentials are stored (they never leave the station), and the camera's settings.
+ *
+ * API names are camelCase. `is_online` was the pre-0.2 name of `isOnline`: still recognized on input
+ * (refused like `isOnline`: the station owns it) for one release.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { CAMERA_KINDS, type CameraKind } from '../constants'
+import { EpochMs, Nullable } from './common'
+
+export const CameraKindSchema = Type.Unsafe<CameraKind>(Type.String({ enum: [...CAMERA_KINDS] }))
+
+/** The largest camera URL the station stores. */
+export const MAX_CAMERA_URL = 2048
+
+/** What every signed-in user sees of a camera. */
+export const CameraView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  kind: CameraKindSchema,
+  areaId: Nullable(Type.Integer()),
+  enabled: Type.Boolean(),
+  isOnline: Type.Boolean({ description: 'Managed by the station (frames arriving)' }),
+  lastSeenAt: Nullable(EpochMs),
+})
+export type CameraView = Static<typeof CameraView>
+
+/** What only admins see besides the view. */
+export const CameraAdminFields = Type.Object({
+  url: Nullable(Type.String({ description: 'Admins only. Secret-looking query values are answered as ***' })),
+  hasCredentials: Type.Boolean({ description: 'Credentials are write-only: never answered' }),
+  fps: Type.Integer(),
+  stayConnected: Type.Boolean(),
+  createdAt: EpochMs,
+  updatedAt: EpochMs,
+})
+export type CameraAdminFields = Static<typeof CameraAdminFields>
+
+export const AdminCamera = Type.Composite([CameraView, CameraAdminFields])
+export type AdminCamera = Static<typeof AdminCamera>
+
+/** What the camera routes answer: the view, with the admin fields for admins only. */
+export const Camera = Type.Composite([CameraView, Type.Partial(CameraAdminFields)])
+export type Camera = Static<typeof Camera>
+
+/** The station's own live endpoints for one enabled camera (never the camera's URL or credentials). */
+export const CameraStreams = Type.Object({
+  cameraId: Type.Integer(),
+  name: Type.String(),
+  kind: CameraKindSchema,
+  online: Type.Boolean(),
+  mjpeg: Type.String({ description: 'multipart/x-mixed-replace MJPEG stream (?fps= for a lower rate)' }),
+  snapshot: Type.String({ description: 'The latest frame as JPEG' }),
+  ws: Type.String({ description: 'Frames over WebSocket' }),
+  ingest: Type.Optional(
+    Type.Object({
+      http: Type.String({ description: 'Push cameras POST frames here' }),
+      ws: Type.String({ description: 'Push cameras send frames over this WebSocket' }),
+    }),
+  ),
+})
+export type StreamEndpoints = Static<typeof CameraStreams>
+
+const writable = {
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  kind: CameraKindSchema,
+  url: Nullable(
+    Type.String({
+      maxLength: MAX_CAMERA_URL,
+      description:
+        'Pull cameras only: http(s) for mjpeg/snapshot, rtsp for rtsp. Credentials in it are moved out.',
+    }),
+  ),
+  username: Nullable(Type.String({ maxLength: 256, description: 'Write-only (null or empty clears)' })),
+  password: Nullable(Type.String({ maxLength: 256, description: 'Write-only (null or empty clears)' })),
+  areaId: Nullable(Type.Integer({ minimum: 1 })),
+  enabled: Type.Boolean(),
+  fps: Type.Integer({ minimum: 1, maximum: 60 }),
+  stayConnected: Type.Boolean(),
+}
+const { name, kind, ...optional } = writable
+
+/** Fields a client may send back that belong to the station: recognized, then refused with a reason. */
+const readOnly = {
+  isOnline: Type.Boolean({ description: 'Read-only: managed by the station; sending it is refused' }),
+  is_online: Type.Boolean({ description: 'Old name of isOnline (accepted for one release); refused too' }),
+}
+
+/** A new camera: name and kind, the rest defaults. */
+export const CameraInput = Type.Object(
+  { name, kind, ...Type.Partial(Type.Object(optional)).properties },
+  { additionalProperties: false },
+)
+export type CameraInput = Static<typeof CameraInput>
+
+/** A change: fields left out keep their value. */
+export const CameraPatch = Type.Partial(Type.Object(writable), {
+  additionalProperties: false,
+  minProperties: 1,
+})
+export type CameraPatch = Static<typeof CameraPatch>
+export type CameraUpdate = { id: number } & CameraPatch
+
+/** The body of POST /api/cameras. */
+export const NewCameraBody = Type.Object(
+  { ...CameraInput.properties, ...Type.Partial(Type.Object(readOnly)).properties },
+  { additionalProperties: false },
+)
+export type NewCameraBody = Static<typeof NewCameraBody>
+
+/** The body of PUT /api/cameras/:id. */
+export const CameraChangeBody = Type.Partial(Type.Object({ ...writable, ...readOnly }), {
+  additionalProperties: false,
+  minProperties: 1,
+})
+export type CameraChangeBody = Static<typeof CameraChangeBody>
+
+export const CameraDeleted = Type.Object({ deleted: Type.Boolean(), id: Type.Integer() })
+export type CameraDeleted = Static<typeof CameraDeleted>
+
+export const PushToken = Type.Object({
+  token: Type.String({ description: 'Shown once: the station keeps only its hash' }),
+})
+export type PushToken = Static<typeof PushToken>
+export const PushTokenRevoked = Type.Object({ revoked: Type.Boolean() })
+export type PushTokenRevoked = Static<typeof PushTokenRevoked>
