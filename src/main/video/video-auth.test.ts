@@ -111,6 +111,18 @@ describe('viewer endpoints', () => {
     ).toBe(401)
   })
 
+  it('open viewers end the moment the session behind them signs out', async () => {
+    const session = await s.station.login()
+    const token = await streamToken(session)
+    const mjpeg = await mjpegViewer(`${s.url}/api/v1/stream/${pushId}/mjpeg?token=${token}`, { headers: {} })
+    const socket = await wsClient(ws(`/ws/stream/${pushId}`), { headers: bearer(session) })
+    expect([mjpeg.status, socket.status]).toEqual([200, 101])
+    const wsClosed = new Promise<number>((resolve) => socket.ws.once('close', (code) => resolve(code)))
+    await request(`${s.url}/api/auth/logout`, 'POST', bearer(session))
+    expect(await wsClosed).toBe(4401)
+    await waitFor(() => mjpeg.closed, 'the MJPEG viewer to end')
+  })
+
   it('answer clear errors for unknown and malformed camera ids', async () => {
     const unknown = await request(`${s.url}/api/v1/stream/9999/snapshot.jpg`, 'GET', bearer(s.guard))
     expect(unknown.status).toBe(404)
@@ -159,6 +171,35 @@ describe('push endpoints', () => {
     expect(
       (await request(`${s.url}/api/v1/stream/${pushId}/snapshot.jpg`, 'GET', bearer(camToken))).status,
     ).toBe(401)
+  })
+
+  it("refuse a sensor's device token: only the site key or the camera's own token feeds a camera", async () => {
+    await request(
+      `${s.url}/api/v1/ingest/sensor-data`,
+      'POST',
+      {
+        'x-device-key': TEST_DEVICE_KEY,
+        'content-type': 'application/json',
+      },
+      Buffer.from(JSON.stringify({ readings: [{ deviceId: 'esp32-01', sensor: 't', value: 1 }] })),
+    )
+    const issued = await request(`${s.url}/api/v1/devices/esp32-01/token`, 'POST', bearer(s.admin))
+    expect(issued.status).toBe(200)
+    const deviceToken = (JSON.parse(issued.body) as { data: { token: string } }).data.token
+    const res = await s.push(pushId, testFrame(3), bearer(deviceToken))
+    expect(res.status).toBe(403)
+    expect(JSON.parse(res.body).message).toMatch(/device token cannot feed a camera/)
+    expect((await wsClient(ws(`/ws/camera/${pushId}`), { headers: bearer(deviceToken) })).status).toBe(403)
+  })
+
+  it('close a camera socket the moment its push token is replaced', async () => {
+    const issue = await request(`${s.url}/api/v1/stream/${otherId}/push-token`, 'POST', bearer(s.admin))
+    const camToken = (JSON.parse(issue.body) as { data: { token: string } }).data.token
+    const camWs = await wsClient(ws(`/ws/camera/${otherId}`), { headers: bearer(camToken) })
+    expect(camWs.status).toBe(101)
+    const closed = new Promise<number>((resolve) => camWs.ws.once('close', (code) => resolve(code)))
+    await request(`${s.url}/api/v1/stream/${otherId}/push-token`, 'POST', bearer(s.admin))
+    expect(await closed).toBe(4401)
   })
 
   it('answer bad frames clearly, and other cameras and viewers carry on', async () => {

@@ -17,6 +17,12 @@ export const videoErrors = {
     }),
   badFrame: (why: string) => new StationError(400, 'BAD_FRAME', why),
   otherCamera: () => new StationError(403, 'FORBIDDEN', 'This camera token is for another camera'),
+  deviceTokenForCamera: () =>
+    new StationError(
+      403,
+      'FORBIDDEN',
+      "A device token cannot feed a camera: use the site key or the camera's own push token",
+    ),
   tooManyViewers: (max: number) =>
     new StationError(503, 'TOO_MANY_VIEWERS', `The station serves at most ${max} live viewers`, {
       'retry-after': '5',

@@ -29,7 +29,9 @@ const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The push camera a request may feed, or the error it gets. */
   function target(req: FastifyRequest, id: number): CameraChannel {
     const p = req.principal
+    // Only the site key or that camera's own push token may feed it; a sensor's device token may not.
     if (p?.kind === 'camera' && p.cameraId !== id) throw videoErrors.otherCamera()
+    if (p?.kind === 'device' && p.via === 'token') throw videoErrors.deviceTokenForCamera()
     const ch = hub.channel(id)
     if (!ch) throw videoErrors.unknownCamera(id)
     if (!ch.isPush) throw videoErrors.notPush(id, ch.kind)
@@ -102,6 +104,13 @@ const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const receiver = (socket as unknown as { _receiver?: { _maxPayload: number } })._receiver
       if (receiver) receiver._maxPayload = maxBytes
       push.attach(socket)
+      // Closed the moment its credential stops being valid (site key rotated, push token replaced).
+      const p = req.principal
+      const untrack = app.connections.track(
+        p?.kind === 'camera' ? { kind: 'camera-token', cameraId: p.cameraId } : { kind: 'site-key' },
+        (code, reason) => socket.close(code, reason),
+      )
+      socket.once('close', untrack)
       let badInARow = 0
       socket.on('message', (data, isBinary) => {
         if (!isBinary || !Buffer.isBuffer(data)) {

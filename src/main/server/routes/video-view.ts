@@ -4,6 +4,7 @@
  * Every viewer endpoint needs a signed-in user: a Bearer session, or a stream token in `?token=`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
 import { PushToken, PushTokenRevoked } from '../../../shared/schemas/cameras'
@@ -90,6 +91,19 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 
+  /** Registers a viewer with the session it was opened with: it closes when that session ends. */
+  function trackViewer(
+    req: FastifyRequest,
+    close: (code: number, reason: string) => void,
+    onClosed: (untrack: () => void) => void,
+  ): void {
+    const p = req.principal
+    if (p?.kind !== 'user') return
+    onClosed(
+      app.connections.track({ kind: 'session', userId: p.id, tokenHash: p.tokenHash, role: p.role }, close),
+    )
+  }
+
   app.get(
     '/api/v1/stream/stats',
     {
@@ -123,6 +137,12 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.hijack()
       req.raw.socket.setNoDelay(true)
       new MjpegViewer(reply.raw, req.query.fps).watch(ch)
+      // Ended the moment the session behind it ends (a stream token lives only as long as its session).
+      trackViewer(
+        req,
+        () => reply.raw.destroy(),
+        (close) => reply.raw.once('close', close),
+      )
     },
   )
 
@@ -193,6 +213,11 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       })
       viewer.watch(ch)
+      trackViewer(
+        req,
+        (code, reason) => socket.close(code, reason),
+        (close) => socket.once('close', close),
+      )
     },
   )
 
