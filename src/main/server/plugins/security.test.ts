@@ -160,3 +160,19 @@ describe('OpenAPI completeness and 405', () => {
     expect(unknown.statusCode).toBe(404)
   })
 })
+
+describe('OpenAPI documents images as images', () => {
+  it('snapshot.jpg answers image/jpeg and mjpeg multipart/x-mixed-replace', async () => {
+    const st = await createTestStation()
+    try {
+      const doc = (await st.app.inject({ method: 'GET', url: '/api/openapi.json' })).json()
+      const snap = doc.paths['/api/v1/stream/{cameraId}/snapshot.jpg'].get.responses['200']
+      expect(Object.keys(snap.content)).toEqual(['image/jpeg'])
+      expect(snap.content['image/jpeg'].schema).toMatchObject({ type: 'string', format: 'binary' })
+      const mjpeg = doc.paths['/api/v1/stream/{cameraId}/mjpeg'].get.responses['200']
+      expect(Object.keys(mjpeg.content)).toEqual(['multipart/x-mixed-replace'])
+    } finally {
+      await st.close()
+    }
+  })
+})

@@ -128,7 +128,16 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Live MJPEG (multipart/x-mixed-replace), usable as <img src>; ?fps= lowers the rate',
         params: CameraParams,
         querystring: ViewerQuery,
-        response: { 200: Type.String({ description: 'multipart/x-mixed-replace stream of JPEG frames' }) },
+        response: {
+          200: {
+            description: 'Live video as JPEG images, one per part',
+            content: {
+              'multipart/x-mixed-replace': {
+                schema: Type.String({ format: 'binary', description: 'parts of Content-Type image/jpeg' }),
+              },
+            },
+          },
+        },
       },
     },
     async (req, reply) => {
@@ -156,7 +165,18 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: CameraParams,
         querystring: SnapshotQuery,
         response: {
-          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'image/jpeg' }),
+          200: {
+            description: 'The latest frame',
+            content: {
+              'image/jpeg': {
+                schema: Type.Unsafe<Buffer>({
+                  type: 'string',
+                  format: 'binary',
+                  description: 'a JPEG image',
+                }),
+              },
+            },
+          },
         },
       },
     },
