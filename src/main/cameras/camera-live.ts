@@ -5,7 +5,8 @@
  * - `camera.changed` created/updated → `camera.status` with the camera's view (everyone), then
  *   `camera.config` with the admin view (admins only: it carries the URL);
  * - `camera.changed` deleted → `camera.removed` (everyone); a push token change sends nothing;
- * - `camera.health` → `camera.status` with the relay's state (everyone).
+ * - `camera.health` → `camera.status` with the relay's state (everyone; the error's detail to admins
+ *   only, guard-safe.ts).
  *
  * Relay state changes that are not committed facts (connecting, a new error, the next retry) go out
  * through `publishRelayState`.
@@ -15,6 +16,7 @@ import type { LiveHub } from '../services'
 import type { LiveMessage } from '../../shared/schemas/live'
 import type { DomainEventOf } from '../../shared/events/domain-events'
 import { viewOf } from './views'
+import { guardError } from './guard-safe'
 
 type CameraStatus = Extract<LiveMessage, { type: 'camera.status' }>
 
@@ -49,14 +51,21 @@ export function startCameraLive(stream: Pick<DomainEventStream, 'on'>, live: Liv
     })
     live.publish({ type: 'camera.config', cameraId: e.cameraId, camera }, { adminOnly: true })
   })
-  const offHealth = stream.on('camera.health', 'camera-live', (e) => live.publish(healthMessage(e)))
+  const offHealth = stream.on('camera.health', 'camera-live', (e) => publishStatus(live, healthMessage(e)))
   return () => {
     offChanged()
     offHealth()
   }
 }
 
-/** A relay state change that is not a committed fact: everyone sees it (it holds no URL). */
+/** A relay state change that is not a committed fact: everyone sees it, errors in detail only admins. */
 export function publishRelayState(live: LiveHub, s: CameraRelayState): void {
-  live.publish({ type: 'camera.status', ...s })
+  publishStatus(live, { type: 'camera.status', ...s })
+}
+
+/** Everyone gets the status with a guard-safe error; admins then get the detail (guard-safe.ts). */
+function publishStatus(live: LiveHub, msg: CameraStatus): void {
+  if (!msg.lastError) return live.publish(msg)
+  live.publish({ ...msg, lastError: guardError(msg.lastError) })
+  live.publish(msg, { adminOnly: true })
 }

@@ -1,5 +1,6 @@
 import { brotliDecompressSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SECURITY_HEADERS } from './security-headers'
 import { createTestStation, type TestStation } from './test-helper'
 import { HitLane } from './hit-lane'
 
@@ -37,7 +38,12 @@ describe('hit lane (cache hits answered before Fastify)', () => {
       headers: { authorization: `Bearer ${admin}` },
     })
     expect(injected.headers['x-cache']).toBe('HIT')
-    const own = ['date', 'connection', 'keep-alive', 'transfer-encoding']
+    // The HTTP server's own headers (the security headers are set there for every answer on a socket).
+    const own = ['date', 'connection', 'keep-alive', 'transfer-encoding', ...Object.keys(SECURITY_HEADERS)]
+    for (const name of Object.keys(SECURITY_HEADERS)) {
+      expect(hit.headers.get(name)).toBe(miss.headers.get(name))
+      expect(hit.headers.get(name)).toBe(SECURITY_HEADERS[name])
+    }
     const names = (h: Iterable<string>) => [...h].filter((n) => !own.includes(n)).sort()
     expect(names(hit.headers.keys())).toEqual(names(Object.keys(injected.headers)))
     expect(hit.headers.get('x-cache')).toBe('HIT')

@@ -31,6 +31,9 @@ export async function createTestStation(env: Record<string, string> = {}): Promi
     STATION_DEVICE_KEY: TEST_DEVICE_KEY,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
+    // Load shedding is for real overload: a test machine running many stations at once is busy by design,
+    // and a test of something else must not get 503 OVERLOADED for it (overload.test.ts sets its own).
+    STATION_OVERLOAD_DELAY_MS: '10000',
     ...env,
   })
   const station = await createStation(config, { logger: false })

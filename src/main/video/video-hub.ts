@@ -9,6 +9,7 @@ import type { CameraService } from '../cameras/service'
 import type { RelayCamera } from '../cameras/views'
 import type { RowChange } from '../../shared/events/domain-events'
 import { publishRelayState, type CameraRelayState } from '../cameras/camera-live'
+import { guardStats } from '../cameras/guard-safe'
 import { CameraChannel, sourceKey, type PipelineLimits } from './camera-channel'
 import type { SourceRegistry } from './sources/registry'
 import { StreamTokens } from './stream-tokens'
@@ -267,7 +268,10 @@ export class VideoHub {
   private publishStats(): void {
     const live = this.deps.live
     if (live.subscribers === 0 || this.channels.size === 0) return
-    live.publish({ type: 'stats', stats: { video: this.stats() } })
+    const stats = this.stats()
+    live.publish({ type: 'stats', stats: { video: guardStats(stats) } })
+    if (stats.cameras.some((c) => c.lastError))
+      live.publish({ type: 'stats', stats: { video: stats } }, { adminOnly: true })
   }
 
   /** Closes every viewer and camera connection (before the HTTP server closes). */

@@ -14,6 +14,7 @@ import { videoErrors } from '../../video/video-errors'
 import { VideoStatsSchema } from '../../video/video-schemas'
 import type { CameraChannel } from '../../video/camera-channel'
 import { errors } from '../errors'
+import { guardStats } from '../../cameras/guard-safe'
 
 const CameraParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
 const ViewerQuery = Type.Object({
@@ -115,7 +116,11 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Ok(VideoStatsSchema) },
       },
     },
-    async () => ({ success: true as const, data: hub.stats() }),
+    async (req) => {
+      const stats = hub.stats()
+      const admin = req.principal?.kind === 'user' && req.principal.role === 'admin'
+      return { success: true as const, data: admin ? stats : guardStats(stats) }
+    },
   )
 
   app.get(
