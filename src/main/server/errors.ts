@@ -33,7 +33,8 @@ export const errors = {
     new StationError(503, 'OVERLOADED', message, { 'retry-after': String(retryAfterSeconds) }),
   shuttingDown: () =>
     new StationError(503, 'SHUTTING_DOWN', 'The station is shutting down', { 'retry-after': '5' }),
-  tooManyConnections: () => new StationError(503, 'TOO_MANY_CONNECTIONS', 'Connection limit reached'),
+  tooManyConnections: () =>
+    new StationError(503, 'TOO_MANY_CONNECTIONS', 'Connection limit reached', { 'retry-after': '5' }),
 } as const
 
 export function errorBody(statusCode: number, message: string, code?: string) {

@@ -87,7 +87,6 @@ function onMessage(
 
 const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
   const hub = app.devices
-  const totalSockets = () => app.websocketServer?.clients.size ?? 0
 
   app.get(
     '/ws/device',
@@ -111,12 +110,8 @@ const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
         const deviceId = p.via === 'token' ? p.deviceId : asked
         if (!deviceId) throw errors.badRequest('deviceId is required in the query')
         const replacing = hub.connections.get(deviceId) !== undefined
-        if (
-          !replacing &&
-          (!hub.connections.hasRoom(deviceId) || totalSockets() >= app.config.ws.maxConnections)
-        ) {
-          throw errors.tooManyConnections()
-        }
+        // Devices have their own budget (STATION_WS_MAX device sockets): desks and viewers never count.
+        if (!replacing && !hub.connections.hasRoom(deviceId)) throw errors.tooManyConnections()
       },
     },
     (socket: WebSocket, req) => {

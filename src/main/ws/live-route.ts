@@ -1,14 +1,14 @@
 /**
  * `/ws/live`: the UI's live channel. Guards and admins authenticate in the upgrade (browsers cannot set
- * headers on a WebSocket, so the session token may come as `?token=`). Live sockets share the station's
- * WebSocket budget (`ws.maxConnections`) with device sockets: past it the upgrade is refused with 503.
+ * headers on a WebSocket, so the session token may come as `?token=`). Live channels have their own
+ * budget (ws/connection-budget.ts): a cap per user and per address (429) and one for the station (503), so
+ * neither devices nor viewers can use them up, nor they the devices' sockets.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { WebSocket } from 'ws'
 import { LiveQuery } from '../../shared/schemas/live'
-import { errors } from '../server/errors'
 
-/** Every WebSocket the station holds (devices and live subscribers: one ws server serves both). */
+/** Every WebSocket the station holds (devices, desks and viewers: one ws server serves them all). */
 export function openWebSockets(app: { websocketServer?: { clients: Set<unknown> } }): number {
   return app.websocketServer?.clients.size ?? 0
 }
@@ -48,8 +48,10 @@ const liveRoute: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Live channel for the UI (WebSocket): readings, statuses, buzzer changes, events, stats',
         querystring: LiveQuery,
       },
-      preValidation: async () => {
-        if (openWebSockets(app) >= app.config.ws.maxConnections) throw errors.tooManyConnections()
+      preValidation: async (req) => {
+        const p = req.principal
+        const refused = p?.kind === 'user' ? app.liveBudget.refusal(p.username, req.ip) : undefined
+        if (refused) throw refused
       },
     },
     (socket, req) => {
@@ -58,6 +60,12 @@ const liveRoute: FastifyPluginAsyncTypebox = async (app) => {
         socket.close(1008, 'not signed in')
         return
       }
+      const place = app.liveBudget.take(p.username, req.ip)
+      if ('refused' in place) {
+        socket.close(1013, place.refused.message)
+        return
+      }
+      socket.once('close', place.release)
       const user = { username: p.username, role: p.role }
       socket.send(JSON.stringify({ type: 'hello', serverTime: Date.now(), user }))
       app.live.add(socket, user)

@@ -3,6 +3,7 @@ import WebSocket from 'ws'
 import type { Socket } from 'node:net'
 import { createTestStation, TEST_DEVICE_KEY, type TestStation } from '../server/test-helper'
 import { connectLive, waitFor, type LiveClient } from './live-test-client'
+import { LIVE_LIMITS, VIEWER_PER_USER } from './connection-budget'
 
 const KEY = { 'x-device-key': TEST_DEVICE_KEY }
 
@@ -135,22 +136,76 @@ describe('/ws/live', () => {
   })
 })
 
-describe('WebSocket connection budget', () => {
+describe('connection budgets', () => {
   let st: TestStation
+  let url: string
   afterAll(() => st.close())
 
-  it('refuses live sockets past STATION_WS_MAX with 503', async () => {
+  it('one guard flooding live channels and viewers locks out neither devices, admins nor other desks', async () => {
     st = await createTestStation({ STATION_WS_MAX: '2' })
-    const { url } = await st.start()
+    url = (await st.start()).url
+    const ws = url.replace(/^http/, 'ws')
     const guard = await st.guardToken()
-    const a = await connectLive(url, guard)
-    const b = await connectLive(url, guard)
-    const live = `${url.replace(/^http/, 'ws')}/ws/live?token=${guard}`
-    expect(await upgradeStatus(live)).toBe(503)
-    await a.close()
-    await waitFor(() => st.app.websocketServer.clients.size < 2, 'a slot to free up')
-    expect(await upgradeStatus(live)).toBe(101)
-    await b.close()
+    const admin = await st.login()
+    const cam = await st.app.inject({
+      method: 'POST',
+      url: '/api/cameras',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { name: 'Gate', kind: 'push' },
+    })
+    const cameraId = cam.json().data.id as number
+    await st.app.inject({
+      method: 'POST',
+      url: `/api/v1/stream/fast/${cameraId}`,
+      headers: { ...KEY, 'content-type': 'image/jpeg' },
+      payload: Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
+    })
+    const held: WebSocket[] = []
+    const open = (u: string, token?: string) =>
+      new Promise<number>((resolve) => {
+        const s = new WebSocket(u, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+        s.once('open', () => {
+          held.push(s)
+          resolve(101)
+        })
+        s.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+        s.once('error', () => resolve(0))
+      })
+    // The guard's own caps: live channels and viewers (429 with Retry-After), whatever the station's room.
+    const liveCodes: number[] = []
+    for (let i = 0; i < LIVE_LIMITS.perUser + 2; i++)
+      liveCodes.push(await open(`${ws}/ws/live?token=${guard}`))
+    expect(liveCodes.filter((c) => c === 101)).toHaveLength(LIVE_LIMITS.perUser)
+    expect(liveCodes.slice(-2)).toEqual([429, 429])
+    const viewerCodes: number[] = []
+    for (let i = 0; i < VIEWER_PER_USER + 2; i++) {
+      viewerCodes.push(await open(`${ws}/ws/stream/${cameraId}`, guard))
+    }
+    expect(viewerCodes.filter((c) => c === 101)).toHaveLength(VIEWER_PER_USER)
+    expect(viewerCodes.slice(-2)).toEqual([429, 429])
+    // Devices have their own budget (STATION_WS_MAX counts device sockets only): both fit.
+    expect(await upgradeStatus(`${ws}/ws/device?deviceId=d1`, KEY)).toBe(101)
+    // An admin's desk and another user still get live channels and viewers.
+    expect(await open(`${ws}/ws/live?token=${admin}`)).toBe(101)
+    expect(await open(`${ws}/ws/stream/${cameraId}`, admin)).toBe(101)
+    for (const s of held) s.terminate()
+  })
+
+  it('device sockets past STATION_WS_MAX get 503 with Retry-After', async () => {
+    await waitFor(() => st.app.devices.stats().connected === 0, 'the first test’s device to leave')
+    const ws = url.replace(/^http/, 'ws')
+    const a = new WebSocket(`${ws}/ws/device?deviceId=b1`, { headers: KEY })
+    const b = new WebSocket(`${ws}/ws/device?deviceId=b2`, { headers: KEY })
+    await Promise.all([a, b].map((s) => new Promise((r) => s.once('open', r))))
+    const refused = await new Promise<{ status: number; retry: string | undefined }>((resolve) => {
+      const c = new WebSocket(`${ws}/ws/device?deviceId=b3`, { headers: KEY })
+      c.once('unexpected-response', (_req, res) =>
+        resolve({ status: res.statusCode ?? 0, retry: res.headers['retry-after'] as string | undefined }),
+      )
+    })
+    expect(refused).toEqual({ status: 503, retry: '5' })
+    a.terminate()
+    b.terminate()
   })
 })
 

@@ -6,11 +6,21 @@
 import fp from 'fastify-plugin'
 import { WsLiveHub } from '../../ws/live-hub'
 import { feedLiveChannel } from '../../ws/live-feed'
+import { ConnectionBudget, LIVE_LIMITS } from '../../ws/connection-budget'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Open `/ws/live` channels, per user and per address. */
+    liveBudget: ConnectionBudget
+  }
+}
 
 export default fp(
   async (app) => {
     const hub = new WsLiveHub()
     app.decorate('live', hub)
+    // Live channels have their own budget, with caps per user and per address (ws/connection-budget.ts).
+    app.decorate('liveBudget', new ConnectionBudget('live channels', LIVE_LIMITS))
     const unfeed = feedLiveChannel(app.domainEvents, hub)
     const timer = setInterval(() => hub.heartbeat(), app.config.ws.pingIntervalMs)
     timer.unref()

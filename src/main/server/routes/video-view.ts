@@ -13,7 +13,8 @@ import { MjpegViewer, WsViewer } from '../../video/viewers'
 import { videoErrors } from '../../video/video-errors'
 import { VideoStatsSchema } from '../../video/video-schemas'
 import type { CameraChannel } from '../../video/camera-channel'
-import { errors } from '../errors'
+import { errors, type StationError } from '../errors'
+import { ConnectionBudget, VIEWER_PER_IP, VIEWER_PER_USER } from '../../ws/connection-budget'
 import { guardStats } from '../../cameras/guard-safe'
 
 const CameraParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
@@ -44,8 +45,28 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return ch
   }
 
-  function checkViewerLimit(): void {
-    if (hub.viewerCount >= hub.config.maxViewers) throw videoErrors.tooManyViewers(hub.config.maxViewers)
+  /** Viewers have their own budget, with caps per user and per address (ws/connection-budget.ts). */
+  const viewers = new ConnectionBudget('video viewers', {
+    max: hub.config.maxViewers,
+    perUser: VIEWER_PER_USER,
+    perIp: VIEWER_PER_IP,
+  })
+  const viewerKey = (req: FastifyRequest) => (req.principal?.kind === 'user' ? req.principal.username : '')
+
+  function checkViewerLimit(req: FastifyRequest): void {
+    const refused = viewers.refusal(viewerKey(req), req.ip)
+    if (refused) throw refused
+  }
+
+  /** Takes a viewer's place (released when it closes); false when the budget ran out meanwhile. */
+  function takeViewerPlace(
+    req: FastifyRequest,
+    onClosed: (release: () => void) => void,
+  ): StationError | undefined {
+    const place = viewers.take(viewerKey(req), req.ip)
+    if ('refused' in place) return place.refused
+    onClosed(place.release)
+    return undefined
   }
 
   app.post(
@@ -147,7 +168,8 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const ch = viewable(req.params.cameraId)
-      checkViewerLimit()
+      const refused = takeViewerPlace(req, (release) => reply.raw.once('close', release))
+      if (refused) throw refused
       reply.hijack()
       req.raw.socket.setNoDelay(true)
       new MjpegViewer(reply.raw, req.query.fps).watch(ch)
@@ -215,7 +237,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: async (req) => {
         viewable((req.params as { cameraId: number }).cameraId)
-        checkViewerLimit()
+        checkViewerLimit(req)
       },
     },
     (socket, req) => {
@@ -224,6 +246,11 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ch = hub.channel(cameraId)
       if (!ch || ch.usable) {
         socket.close(1008, 'camera unavailable')
+        return
+      }
+      const refused = takeViewerPlace(req, (release) => socket.once('close', release))
+      if (refused) {
+        socket.close(1013, refused.message)
         return
       }
       const viewer = new WsViewer(socket, fps, app.config.ws.pingIntervalMs)
