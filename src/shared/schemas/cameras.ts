@@ -37,6 +37,9 @@ export const CameraAdminFields = Type.Object({
   hasCredentials: Type.Boolean({ description: 'Credentials are write-only: never answered' }),
   fps: Type.Integer(),
   stayConnected: Type.Boolean(),
+  allowLocal: Type.Boolean({
+    description: 'Admins only: the URL may name this computer (loopback) or the station’s own port',
+  }),
   createdAt: EpochMs,
   updatedAt: EpochMs,
 })
@@ -83,6 +86,10 @@ const writable = {
   enabled: Type.Boolean(),
   fps: Type.Integer({ minimum: 1, maximum: 60 }),
   stayConnected: Type.Boolean(),
+  allowLocal: Type.Boolean({
+    description:
+      'Allow a URL on this computer (localhost, 127.0.0.0/8, ::1) or the station’s own port: refused unless set',
+  }),
 }
 const { name, kind, ...optional } = writable
 
