@@ -137,3 +137,18 @@ export const PushToken = Type.Object({
 export type PushToken = Static<typeof PushToken>
 export const PushTokenRevoked = Type.Object({ revoked: Type.Boolean() })
 export type PushTokenRevoked = Static<typeof PushTokenRevoked>
+
+/** Answers and inputs of the camera and stream routes, as the routes and the contract share them. */
+export const CameraList = Type.Array(Camera)
+export const CameraStreamList = Type.Array(CameraStreams)
+export const CameraIdParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
+export const StreamTokenBody = Type.Object(
+  { cameraId: Type.Optional(Type.Integer({ minimum: 1, description: 'Limit the token to one camera' })) },
+  { additionalProperties: false },
+)
+export const StreamToken = Type.Object({
+  token: Type.String(),
+  expiresAt: Type.Number({ description: 'Epoch ms: open viewers before then (open streams go on)' }),
+  ttlMs: Type.Integer(),
+})
+export type StreamToken = Static<typeof StreamToken>
