@@ -229,6 +229,8 @@ export async function runVideoBench(
       kind: 'mjpeg',
       url: camUrl,
       fps: o.fps,
+      // The load agent's camera serves on this computer.
+      allowLocal: true,
     })
     const pull = await load.call<VideoBenchResult['pull']>({
       op: 'watch-pull',

@@ -14,7 +14,6 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { LiveMessage } from './schemas/live'
 import type { OPERATION_SCHEMAS } from './contract/schemas'
-import type * as T from './contract/types'
 
 export type { LiveMessage, LiveMessageType } from './schemas/live'
 export type {
@@ -40,26 +39,9 @@ type ArgsFrom<S> = unknown extends Part<S, 'params'> & Part<S, 'querystring'> & 
 
 type Schemas = typeof OPERATION_SCHEMAS
 
-/** Operations whose types come from their route schemas (contract/schemas.ts). */
+/** Every operation's types, from its route schemas (contract/schemas.ts). */
 type SchemaOperations = {
   [K in keyof Schemas]: Op<ArgsFrom<Schemas[K]>, Static<Schemas[K]['result']>>
-}
-
-/**
- * The camera operations: typed from the camera schemas (src/shared/schemas/cameras.ts) by hand until
- * their routes' schema objects are listed in OPERATION_SCHEMAS; contract-schemas.test.ts lists them as
- * pending. Admins get each camera's admin view (URL, settings); everyone else the view (never a URL).
- */
-interface CameraOperations {
-  'cameras:list': Op<NoArgs, T.Camera[]>
-  'cameras:active': Op<NoArgs, T.Camera[]>
-  'cameras:create': Op<T.CameraInput, T.AdminCamera>
-  'cameras:update': Op<T.CameraUpdate, T.AdminCamera>
-  'cameras:delete': Op<{ id: number }, T.CameraDeleted>
-  'stream:list': Op<NoArgs, T.StreamEndpoints[]>
-  'stream:token': Op<{ cameraId?: number }, T.StreamToken>
-  'cameras:pushToken': Op<{ cameraId: number }, T.PushToken>
-  'cameras:revokePushToken': Op<{ cameraId: number }, T.PushTokenRevoked>
 }
 
 /**
@@ -67,7 +49,7 @@ interface CameraOperations {
  * runs now, what is saved, what an environment variable fixes; saving applies most keys on the next start
  * (null: back to the default).
  */
-export interface Operations extends SchemaOperations, CameraOperations {}
+export type Operations = SchemaOperations
 
 export type OperationName = keyof Operations
 export type ArgsOf<K extends OperationName> = Operations[K]['args']

@@ -96,3 +96,38 @@ export function redactCameraUrl(url: string | null): string | null {
 export function sameAsStored(given: string | null | undefined, stored: string | null): boolean {
   return given !== undefined && given !== null && stored !== null && given === redactCameraUrl(stored)
 }
+
+/**
+ * Whether a camera URL names this computer (localhost, 127.0.0.0/8, ::1, 0.0.0.0) or the station itself
+ * (one of its addresses, on its port): what it is, or undefined. Admins may point cameras at any host on the LAN, but not, without
+ * saying so, at the station itself or services listening only on this computer.
+ */
+export function localTarget(
+  url: string,
+  station: { port: number; isOwnHost: (host: string) => boolean },
+): string | undefined {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return undefined
+  }
+  const host = u.hostname.toLowerCase().replace(/^\[|\]$/g, '')
+  const defaultPort = u.protocol === 'https:' ? 443 : u.protocol.startsWith('rtsp') ? 554 : 80
+  const port = u.port ? Number(u.port) : defaultPort
+  if (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127\./.test(host) ||
+    host === '0.0.0.0' ||
+    host === '::1' ||
+    host === '::' ||
+    /^::ffff:127\./.test(host)
+  ) {
+    return 'this computer'
+  }
+  if (station.port > 0 && port === station.port && station.isOwnHost(host)) {
+    return `the station itself (port ${station.port})`
+  }
+  return undefined
+}

@@ -3,6 +3,7 @@
  * messages, produced from the domain event stream.
  */
 import fp from 'fastify-plugin'
+import { AllowedHosts } from '../server/allowed-hosts'
 import { AreasRepository } from '../areas/areas-repository'
 import { startCameraLive } from './camera-live'
 import { CameraService } from './service'
@@ -16,12 +17,14 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const areas = new AreasRepository(app.db)
+    const ownHosts = new AllowedHosts([])
     const service = new CameraService({
       db: app.db,
       writer: app.writer,
       queues: app.queues,
       events: app.domainEvents,
       areaExists: (id) => areas.exists(id),
+      station: { port: app.config.port, isOwnHost: (host) => ownHosts.allows(host) },
       log: app.log,
     })
     app.decorate('cameras', service)

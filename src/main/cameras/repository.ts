@@ -18,6 +18,7 @@ export interface CameraRecord {
   isOnline: boolean
   fps: number
   stayConnected: boolean
+  allowLocal: boolean
   hasToken: boolean
   lastSeenAt: number | null
   createdAt: number
@@ -35,6 +36,8 @@ export interface CameraSettings {
   enabled: boolean
   fps: number
   stayConnected: boolean
+  /** Whether the URL may name this computer (loopback) or the station's own port. */
+  allowLocal: boolean
 }
 
 interface Row {
@@ -49,6 +52,7 @@ interface Row {
   is_online: number
   fps: number
   stay_connected: number
+  allow_local: number
   has_token: number
   last_seen_at: number | null
   created_at: number
@@ -56,7 +60,7 @@ interface Row {
 }
 
 const COLUMNS = `id, name, kind, url, username, password, area_id, enabled, is_online, fps, stay_connected,
-  token_hash IS NOT NULL AS has_token, last_seen_at, created_at, updated_at`
+  allow_local, token_hash IS NOT NULL AS has_token, last_seen_at, created_at, updated_at`
 
 function toRecord(r: Row): CameraRecord {
   return {
@@ -71,6 +75,7 @@ function toRecord(r: Row): CameraRecord {
     isOnline: r.is_online === 1,
     fps: r.fps,
     stayConnected: r.stay_connected === 1,
+    allowLocal: r.allow_local === 1,
     hasToken: r.has_token === 1,
     lastSeenAt: r.last_seen_at,
     createdAt: r.created_at,
@@ -89,6 +94,7 @@ function params(c: CameraSettings, now: number) {
     enabled: c.enabled ? 1 : 0,
     fps: c.fps,
     stayConnected: c.stayConnected ? 1 : 0,
+    allowLocal: c.allowLocal ? 1 : 0,
     now,
   }
 }
@@ -103,12 +109,14 @@ export class CamerasRepository {
       byId: db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM cameras WHERE id = ?`),
       insert: db.prepare(
         `INSERT INTO cameras (name, kind, url, username, password, area_id, enabled, fps, stay_connected,
-                              created_at, updated_at)
-         VALUES (@name, @kind, @url, @username, @password, @areaId, @enabled, @fps, @stayConnected, @now, @now)`,
+                              allow_local, created_at, updated_at)
+         VALUES (@name, @kind, @url, @username, @password, @areaId, @enabled, @fps, @stayConnected,
+                 @allowLocal, @now, @now)`,
       ),
       update: db.prepare(
         `UPDATE cameras SET name = @name, kind = @kind, url = @url, username = @username, password = @password,
                 area_id = @areaId, enabled = @enabled, fps = @fps, stay_connected = @stayConnected,
+                allow_local = @allowLocal,
                 is_online = CASE WHEN @enabled = 0 THEN 0 ELSE is_online END, updated_at = @now
           WHERE id = @id`,
       ),

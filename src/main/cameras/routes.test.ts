@@ -27,6 +27,50 @@ describe('cameras, areas and live endpoints', () => {
   const A = () => as(admin)
   const G = () => as(guard)
 
+  it('refuses a camera on this computer or the station itself unless an admin allows it', async () => {
+    for (const url of [
+      'http://127.0.0.1:8080/video',
+      'http://localhost/snap.jpg',
+      'http://[::1]:81/video',
+      `http://127.0.0.1:${st.config.port}/api/health`,
+      'rtsp://127.0.0.2/stream',
+    ]) {
+      const res = await A().post('/api/cameras', {
+        name: `Local ${url}`,
+        kind: url.startsWith('rtsp') ? 'rtsp' : 'mjpeg',
+        url,
+      })
+      expect(res.statusCode, url).toBe(400)
+      expect(res.json().message).toMatch(/allowLocal/)
+    }
+    const allowed = await A().post('/api/cameras', {
+      name: 'Encoder on this PC',
+      kind: 'mjpeg',
+      url: 'http://127.0.0.1:8080/video',
+      allowLocal: true,
+    })
+    expect(allowed.statusCode).toBe(201)
+    expect(allowed.json().data).toMatchObject({ allowLocal: true })
+    // Changing the URL of an allowed camera keeps the permission; clearing it refuses the local URL again.
+    const id = allowed.json().data.id as number
+    expect((await A().put(`/api/cameras/${id}`, { url: 'http://127.0.0.1:8081/video' })).statusCode).toBe(200)
+    expect((await A().put(`/api/cameras/${id}`, { allowLocal: false })).statusCode).toBe(400)
+    // A guard cannot set it (cameras are admin-only to write) and never sees it.
+    expect(
+      (
+        await G().post('/api/cameras', {
+          name: 'x',
+          kind: 'mjpeg',
+          url: 'http://127.0.0.1/v',
+          allowLocal: true,
+        })
+      ).statusCode,
+    ).toBe(403)
+    const seen = (await G().get('/api/cameras')).json().data.find((c: { id: number }) => c.id === id)
+    expect(seen).not.toHaveProperty('allowLocal')
+    await A().del(`/api/cameras/${id}`)
+  })
+
   it('creates pull and push cameras and answers them without credentials', async () => {
     const mjpeg = await A().post('/api/cameras', {
       name: 'Gate',

@@ -7,14 +7,14 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { Type } from '@sinclair/typebox'
 import { IdParam, Ok } from '../../shared/schemas/common'
 import {
   AdminCamera,
   Camera,
   CameraChangeBody,
   CameraDeleted,
-  CameraStreams,
+  CameraList,
+  CameraStreamList,
   NewCameraBody,
 } from '../../shared/schemas/cameras'
 import type { Role } from '../../shared/constants'
@@ -36,7 +36,7 @@ const cameraRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['cameras'],
         summary: 'All cameras (admins: with URL and settings)',
-        response: { 200: Ok(Type.Array(Camera)) },
+        response: { 200: Ok(CameraList) },
       },
     },
     async (req) => ({ success: true as const, data: cameras.list(roleOf(req)) }),
@@ -49,7 +49,7 @@ const cameraRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['cameras'],
         summary: 'Enabled cameras (cached 30 s; invalidated by every camera write)',
-        response: { 200: Ok(Type.Array(Camera)) },
+        response: { 200: Ok(CameraList) },
       },
     },
     async (req) => ({ success: true as const, data: cameras.listEnabled(roleOf(req)) }),
@@ -121,7 +121,7 @@ const cameraRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['cameras'],
         summary: "The station's live endpoints for each enabled camera (never a camera's URL)",
-        response: { 200: Ok(Type.Array(CameraStreams)) },
+        response: { 200: Ok(CameraStreamList) },
       },
     },
     async () => ({ success: true as const, data: cameras.streams() }),

@@ -20,7 +20,7 @@ import type {
   NewCameraBody,
   StreamEndpoints,
 } from '../../shared/schemas/cameras'
-import { checkCameraUrl, sameAsStored } from './camera-url'
+import { checkCameraUrl, localTarget, sameAsStored } from './camera-url'
 import { CamerasRepository, type CameraSettings } from './repository'
 import { adminView, cameraView, relayView, streamEndpoints, viewFor, type RelayCamera } from './views'
 
@@ -45,6 +45,8 @@ export interface CameraServiceDeps {
   queues: QueueRegistry
   events: Pick<DomainEventStream, 'publish'>
   areaExists: (id: number) => boolean
+  /** The station's port and addresses: a camera URL naming it is refused unless allowed. */
+  station: { port: number; isOwnHost: (host: string) => boolean }
   log: { warn: (obj: object, msg: string) => void }
 }
 
@@ -56,6 +58,7 @@ const DEFAULTS: Omit<CameraSettings, 'name' | 'kind'> = {
   enabled: true,
   fps: 10,
   stayConnected: false,
+  allowLocal: false,
 }
 
 /** A credential from the body (null or '' clears it), else from the url's userinfo, else what is stored. */
@@ -191,6 +194,13 @@ export class CameraService {
           : base.url
     const checked = checkCameraUrl(kind, url)
     if (!checked.ok) throw errors.badRequest(checked.problem)
+    const allowLocal = input.allowLocal ?? base.allowLocal
+    const local = checked.url === null ? undefined : localTarget(checked.url, this.deps.station)
+    if (local && !allowLocal) {
+      throw errors.badRequest(
+        `The url points at ${local}: set allowLocal (admins) if this camera really is there`,
+      )
+    }
     // Push cameras have nothing to sign in to: a camera turned into one drops its stored credentials.
     const keep = !(kind === 'push' && base.kind !== 'push')
     const username = credential(input.username, checked.username, keep ? base.username : null)
@@ -209,6 +219,7 @@ export class CameraService {
       enabled: input.enabled ?? base.enabled,
       fps: input.fps ?? base.fps,
       stayConnected: input.stayConnected ?? base.stayConnected,
+      allowLocal,
     }
   }
 }

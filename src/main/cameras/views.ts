@@ -47,6 +47,7 @@ export function adminView(r: CameraRecord): AdminCamera {
     hasCredentials: r.username !== null || r.password !== null || url !== r.url,
     fps: r.fps,
     stayConnected: r.stayConnected,
+    allowLocal: r.allowLocal,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   }

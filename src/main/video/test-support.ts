@@ -67,7 +67,9 @@ export async function startVideoStation(env: Record<string, string> = {}): Promi
     admin,
     guard,
     async createCamera(body) {
-      return (await call('POST', '/api/cameras', { enabled: true, ...body })).data.id
+      // Test cameras serve on 127.0.0.1, which the station refuses unless a camera allows it.
+      const local = body.url !== undefined && body.url !== null ? { allowLocal: true } : {}
+      return (await call('POST', '/api/cameras', { enabled: true, ...local, ...body })).data.id
     },
     async events(cameraId) {
       const res = await station.app.inject({
@@ -90,7 +92,8 @@ export async function startVideoStation(env: Record<string, string> = {}): Promi
       }
     },
     async updateCamera(id, body) {
-      await call('PUT', `/api/cameras/${id}`, body)
+      const local = body.url !== undefined && body.url !== null ? { allowLocal: true } : {}
+      await call('PUT', `/api/cameras/${id}`, { ...local, ...body })
     },
     async deleteCamera(id) {
       await call('DELETE', `/api/cameras/${id}`)

@@ -18,6 +18,19 @@ import {
   BuzzerTriggerBody,
   BuzzerTriggerResult,
 } from '../schemas/buzzers'
+import {
+  AdminCamera,
+  CameraChangeBody,
+  CameraDeleted,
+  CameraIdParams,
+  CameraList,
+  CameraStreamList,
+  NewCameraBody,
+  PushToken,
+  PushTokenRevoked,
+  StreamToken,
+  StreamTokenBody,
+} from '../schemas/cameras'
 import { Deleted, IdParam } from '../schemas/common'
 import {
   DeviceChange,
@@ -50,8 +63,7 @@ export interface OperationSchemas {
 }
 
 /**
- * Operation name → its schemas. Every operation of the contract is here except the camera ones, whose
- * schemas still live in the camera routes (see `CameraOperations` in ../contract).
+ * Operation name → its schemas: every operation of the contract.
  */
 export const OPERATION_SCHEMAS = {
   'health:get': { result: Health },
@@ -66,7 +78,16 @@ export const OPERATION_SCHEMAS = {
   'users:update': { params: IdParam, body: UserChange, result: User },
   'users:delete': { params: IdParam, result: Deleted },
 
+  'cameras:list': { result: CameraList },
+  'cameras:active': { result: CameraList },
+  'cameras:create': { body: NewCameraBody, result: AdminCamera, status: 201 },
+  'cameras:update': { params: IdParam, body: CameraChangeBody, result: AdminCamera },
+  'cameras:delete': { params: IdParam, result: CameraDeleted },
+  'stream:list': { result: CameraStreamList },
+  'stream:token': { body: StreamTokenBody, result: StreamToken },
   'stream:stats': { result: VideoStatsSchema },
+  'cameras:pushToken': { params: CameraIdParams, result: PushToken },
+  'cameras:revokePushToken': { params: CameraIdParams, result: PushTokenRevoked },
 
   'areas:list': { result: AreaList },
   'areas:create': { body: AreaInput, result: Area, status: 201 },

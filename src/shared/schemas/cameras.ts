@@ -37,6 +37,9 @@ export const CameraAdminFields = Type.Object({
   hasCredentials: Type.Boolean({ description: 'Credentials are write-only: never answered' }),
   fps: Type.Integer(),
   stayConnected: Type.Boolean(),
+  allowLocal: Type.Boolean({
+    description: 'Admins only: the URL may name this computer (loopback) or the station’s own port',
+  }),
   createdAt: EpochMs,
   updatedAt: EpochMs,
 })
@@ -83,6 +86,10 @@ const writable = {
   enabled: Type.Boolean(),
   fps: Type.Integer({ minimum: 1, maximum: 60 }),
   stayConnected: Type.Boolean(),
+  allowLocal: Type.Boolean({
+    description:
+      'Allow a URL on this computer (localhost, 127.0.0.0/8, ::1) or the station’s own port: refused unless set',
+  }),
 }
 const { name, kind, ...optional } = writable
 
@@ -130,3 +137,18 @@ export const PushToken = Type.Object({
 export type PushToken = Static<typeof PushToken>
 export const PushTokenRevoked = Type.Object({ revoked: Type.Boolean() })
 export type PushTokenRevoked = Static<typeof PushTokenRevoked>
+
+/** Answers and inputs of the camera and stream routes, as the routes and the contract share them. */
+export const CameraList = Type.Array(Camera)
+export const CameraStreamList = Type.Array(CameraStreams)
+export const CameraIdParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
+export const StreamTokenBody = Type.Object(
+  { cameraId: Type.Optional(Type.Integer({ minimum: 1, description: 'Limit the token to one camera' })) },
+  { additionalProperties: false },
+)
+export const StreamToken = Type.Object({
+  token: Type.String(),
+  expiresAt: Type.Number({ description: 'Epoch ms: open viewers before then (open streams go on)' }),
+  ttlMs: Type.Integer(),
+})
+export type StreamToken = Static<typeof StreamToken>

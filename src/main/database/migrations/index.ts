@@ -1,6 +1,7 @@
 /** Ordered migrations; PRAGMA user_version holds the number of the last one applied. */
 import type Database from 'better-sqlite3'
 import { m001Initial } from './001-initial'
+import { m002CameraAllowLocal } from './002-camera-allow-local'
 
 export interface Migration {
   version: number
@@ -8,7 +9,7 @@ export interface Migration {
   up: (db: Database.Database) => void
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial]
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002CameraAllowLocal]
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number

@@ -3,6 +3,16 @@ import Database from 'better-sqlite3'
 import { MIGRATIONS, runMigrations, schemaVersion, type Migration } from './index'
 
 describe('migrations', () => {
+  it('002 keeps existing cameras and refuses local URLs for them until an admin allows it', () => {
+    const db = new Database(':memory:')
+    runMigrations(db, MIGRATIONS.slice(0, 1))
+    db.prepare(
+      "INSERT INTO cameras (name, kind, url, created_at, updated_at) VALUES ('Old', 'mjpeg', 'http://10.0.0.9/v', 1, 1)",
+    ).run()
+    expect(runMigrations(db)).toEqual([2])
+    expect(db.prepare('SELECT name, allow_local FROM cameras').get()).toEqual({ name: 'Old', allow_local: 0 })
+  })
+
   it('apply in order on an empty database and record the schema version', () => {
     const db = new Database(':memory:')
     const applied = runMigrations(db)

@@ -7,7 +7,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
-import { PushToken, PushTokenRevoked } from '../../../shared/schemas/cameras'
+import {
+  CameraIdParams,
+  PushToken,
+  PushTokenRevoked,
+  StreamToken,
+  StreamTokenBody,
+} from '../../../shared/schemas/cameras'
 import { newToken, hashToken } from '../../auth/tokens'
 import { MjpegViewer, WsViewer } from '../../video/viewers'
 import { videoErrors } from '../../video/video-errors'
@@ -17,7 +23,7 @@ import { errors, type StationError } from '../errors'
 import { ConnectionBudget, VIEWER_PER_IP, VIEWER_PER_USER } from '../../ws/connection-budget'
 import { guardStats } from '../../cameras/guard-safe'
 
-const CameraParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
+const CameraParams = CameraIdParams
 const ViewerQuery = Type.Object({
   fps: Type.Optional(
     Type.Number({
@@ -77,27 +83,8 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['video'],
         summary:
           'A short-lived token to open viewer endpoints (?token=), for clients that cannot send headers',
-        body: Type.Optional(
-          Type.Object(
-            {
-              cameraId: Type.Optional(
-                Type.Integer({ minimum: 1, description: 'Limit the token to one camera' }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
-        ),
-        response: {
-          200: Ok(
-            Type.Object({
-              token: Type.String(),
-              expiresAt: Type.Number({
-                description: 'Epoch ms: open viewers before then (open streams go on)',
-              }),
-              ttlMs: Type.Integer(),
-            }),
-          ),
-        },
+        body: StreamTokenBody,
+        response: { 200: Ok(StreamToken) },
       },
     },
     async (req) => {
@@ -274,6 +261,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   const PushTokenAnswer = Ok(PushToken)
+  const PushTokenRevokedAnswer = Ok(PushTokenRevoked)
   app.post(
     '/api/v1/stream/:cameraId/push-token',
     {
@@ -304,7 +292,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['video'],
         summary: "Revokes a push camera's token (the site key still works)",
         params: CameraParams,
-        response: { 200: Ok(PushTokenRevoked) },
+        response: { 200: PushTokenRevokedAnswer },
       },
     },
     async (req) => {

@@ -79,6 +79,8 @@ export async function startSimulatedCameras(o: SimulatedCamerasOptions): Promise
         fps: Math.min(60, Math.max(1, Math.round(o.fps))),
         enabled: true,
         stayConnected: kind !== 'push' && (o.stayConnected ?? true),
+        // The simulated cameras serve on this computer: the station refuses such URLs unless allowed.
+        allowLocal: kind !== 'push',
       }
       const found = existing.find((c) => c.name === name)
       const cam = found

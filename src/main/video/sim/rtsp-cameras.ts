@@ -156,6 +156,8 @@ async function register(
       fps: Math.min(60, Math.max(1, Math.round(fps))),
       enabled: true,
       stayConnected: o.stayConnected ?? true,
+      // The simulator serves on this computer: the station refuses such URLs unless allowed.
+      allowLocal: true,
     }
     const found = existing.find((c) => c.name === name)
     const save = (b: object) =>

@@ -20,6 +20,7 @@ const camera = (id: number, over: Partial<AdminCamera> = {}): AdminCamera => ({
   isOnline: true,
   fps: 10,
   stayConnected: false,
+  allowLocal: false,
   lastSeenAt: 1000,
   createdAt: 1,
   updatedAt: 1,
@@ -275,6 +276,7 @@ describe('station store', () => {
       hasCredentials: _h,
       fps: _f,
       stayConnected: _s,
+      allowLocal: _a,
       createdAt: _c,
       updatedAt: _u,
       ...view

@@ -118,6 +118,14 @@ export function CameraForm({
             />
             Stay connected while nobody watches (health checks)
           </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={d.allowLocal}
+              onChange={(e) => set('allowLocal', e.target.checked)}
+            />
+            The camera is on this computer (allow localhost or the station’s own address)
+          </label>
         </>
       ) : null}
       <Field

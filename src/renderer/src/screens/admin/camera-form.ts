@@ -15,6 +15,8 @@ export interface CameraDraft {
   enabled: boolean
   fps: string
   stayConnected: boolean
+  /** The URL may name this computer or the station itself. */
+  allowLocal: boolean
 }
 
 export type CameraErrors = Partial<Record<'name' | 'url' | 'fps' | 'username', string>>
@@ -45,6 +47,7 @@ export function emptyDraft(): CameraDraft {
     enabled: true,
     fps: '10',
     stayConnected: false,
+    allowLocal: false,
   }
 }
 
@@ -60,6 +63,7 @@ export function draftOf(c: Camera): CameraDraft {
     enabled: c.enabled,
     fps: String(c.fps ?? 10),
     stayConnected: c.stayConnected ?? false,
+    allowLocal: c.allowLocal ?? false,
   }
 }
 
@@ -99,6 +103,7 @@ export function toCameraInput(d: CameraDraft, editing: boolean): CameraInput {
     enabled: d.enabled,
     fps: Number(d.fps),
     stayConnected: d.stayConnected,
+    allowLocal: d.allowLocal,
   }
   if (editing && d.clearCredentials) {
     input.username = null
