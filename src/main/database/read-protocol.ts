@@ -1,4 +1,5 @@
 /** Messages between the read pool (./read-pool.ts) and its worker threads (./read-worker.ts). */
+import type { WorkerErrorInfo } from './worker-result'
 import type { ReadCatalogue } from './read-queries'
 
 export interface ReadWorkerData {
@@ -10,12 +11,8 @@ export interface ReadWorkerData {
 
 export type ReadRequest = { type: 'run'; id: number; name: string; params: unknown } | { type: 'close' }
 
-export interface ReadErrorInfo {
-  name: string
-  message: string
-  /** SQLite's extended result code (e.g. SQLITE_ERROR) when SQLite raised it. */
-  code: string | undefined
-}
+/** What crosses the thread of a failed request (worker-result.ts). */
+export type ReadErrorInfo = WorkerErrorInfo
 
 export type ReadResponse =
   | { type: 'ready' }

@@ -12,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { openReaderConnection } from './open'
 import { prepareReads } from './read-queries'
 import type { ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol'
+import { runTimed } from './worker-result'
 
 const port = parentPort
 if (!port) throw new Error('read-worker.ts runs only as a worker thread')
@@ -26,22 +27,7 @@ port.on('message', (msg: ReadRequest) => {
     port.close()
     return
   }
-  const started = performance.now()
-  let reply: ReadResponse
-  try {
-    const result = run(msg.name, msg.params)
-    reply = { type: 'result', id: msg.id, ok: true, result, ms: performance.now() - started }
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err))
-    const code = (e as { code?: unknown }).code
-    reply = {
-      type: 'result',
-      id: msg.id,
-      ok: false,
-      error: { name: e.name, message: e.message, code: typeof code === 'string' ? code : undefined },
-      ms: performance.now() - started,
-    }
-  }
+  const reply: ReadResponse = runTimed(msg.id, () => run(msg.name, msg.params))
   port.postMessage(reply)
 })
 

@@ -1,4 +1,5 @@
 /** Messages between the main thread (./writer.ts) and the writer thread (./writer-worker.ts). */
+import type { WorkerErrorInfo } from './worker-result'
 import type { WriteOpName } from './write-ops'
 
 export interface WriterWorkerData {
@@ -9,12 +10,8 @@ export interface WriterWorkerData {
 
 export type WriterRequest = { type: 'run'; id: number; op: WriteOpName; payload: unknown } | { type: 'close' }
 
-export interface WriterErrorInfo {
-  name: string
-  message: string
-  /** SQLite's extended result code (e.g. SQLITE_CONSTRAINT_CHECK) when SQLite raised it. */
-  code: string | undefined
-}
+/** What crosses the thread of a failed request (worker-result.ts). */
+export type WriterErrorInfo = WorkerErrorInfo
 
 export type WriterResponse =
   | { type: 'ready' }

@@ -12,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { openWriterThreadConnection } from './open'
 import { createWriteOps, type WriteOpName } from './write-ops'
 import type { WriterRequest, WriterResponse, WriterWorkerData } from './writer-protocol'
+import { runTimed } from './worker-result'
 
 const port = parentPort
 if (!port) throw new Error('writer-worker.ts runs only as a worker thread')
@@ -26,24 +27,11 @@ port.on('message', (msg: WriterRequest) => {
     port.close()
     return
   }
-  const started = performance.now()
-  let reply: WriterResponse
-  try {
+  const reply: WriterResponse = runTimed(msg.id, () => {
     const op = Object.hasOwn(ops, msg.op) ? ops[msg.op] : undefined
     if (!op) throw new Error(`Unknown write operation "${String(msg.op)}"`)
-    const result = op(msg.payload)
-    reply = { type: 'result', id: msg.id, ok: true, result, ms: performance.now() - started }
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err))
-    const code = (e as { code?: unknown }).code
-    reply = {
-      type: 'result',
-      id: msg.id,
-      ok: false,
-      error: { name: e.name, message: e.message, code: typeof code === 'string' ? code : undefined },
-      ms: performance.now() - started,
-    }
-  }
+    return op(msg.payload)
+  })
   port.postMessage(reply)
 })
 
