@@ -24,11 +24,12 @@ async function bundle(): Promise<string> {
   const { build } = await import('esbuild')
   const outDir = join(root, 'node_modules', '.cache', 'guard-station-bench')
   mkdirSync(outDir, { recursive: true })
-  // The station's SQLite writer thread is an entry of its own, found next to the bundle at run time.
+  // The station's SQLite writer and reader threads are entries of their own, found next to the bundle.
   await build({
     entryPoints: {
       'station-process': join(root, 'bench', 'station-process.ts'),
       'writer-worker': join(root, 'src', 'main', 'database', 'writer-worker.ts'),
+      'read-worker': join(root, 'src', 'main', 'database', 'read-worker.ts'),
     },
     bundle: true,
     platform: 'node',
