@@ -161,6 +161,7 @@ describe('read queries', () => {
 
   it('all have an interrupt point, so a stopped worker stops at once', () => {
     for (const [name, q] of Object.entries(READ_QUERIES)) expect(q.sql, name).toContain(INTERRUPT_POINT)
+    // One row in 1024 by key, or every row: either way a scan reaches it.
   })
 
   it('restart delays: none after one death, then doubling up to the bound', () => {
