@@ -12,7 +12,7 @@ import type { BuzzerRequest, Device, StationEvent } from '../shared/schemas/enti
 import type { EventSeverity, EventType } from '../shared/constants'
 import type { StationToDevice } from '../shared/schemas/device-protocol'
 import type { DomainCacheRegistry } from './cache/domain-cache'
-import type { VideoStats } from './video/video-stats'
+import type { VideoHub } from './video/video-hub'
 import type { DomainEventStream } from './events/domain-stream'
 import type { WsLiveHub } from './ws/live-hub'
 import type { DeviceHub } from './devices/device-service'
@@ -89,12 +89,6 @@ export interface BuzzerService {
   listForDevice(deviceId: string, limit: number): BuzzerRequest[]
 }
 
-/** Live video (issue 3): one relay channel per camera; see src/main/video. */
-export interface VideoService {
-  /** Per-camera figures: state, fps in/out per viewer class, bytes/s, last frame age, viewers, reconnects. */
-  stats(): VideoStats
-}
-
 /** Every write queue registers here: for stats, and so shutdown flushes them all before the database closes. */
 export interface QueueRegistry {
   add<T>(queue: GroupCommitQueue<T>): GroupCommitQueue<T>
@@ -121,6 +115,7 @@ declare module 'fastify' {
     events: EventService
     devices: DeviceHub
     buzzers: BuzzerService
-    video: VideoService
+    /** Live video: one relay channel per camera (video/video-hub.ts). */
+    video: VideoHub
   }
 }

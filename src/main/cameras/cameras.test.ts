@@ -142,10 +142,10 @@ describe('who sees a camera URL', () => {
       username: 'viewer',
       password: SECRET,
     })
-    expect(st.app.videoHub.channel(camId)?.cam).toMatchObject({ username: 'viewer', password: SECRET })
+    expect(st.app.video.channel(camId)?.cam).toMatchObject({ username: 'viewer', password: SECRET })
     // And the relay's figures, which guards may read, hold none of it.
-    expect(JSON.stringify(st.app.videoHub.stats())).not.toContain(SECRET)
-    expect(JSON.stringify(st.app.videoHub.stats())).not.toContain(HOST)
+    expect(JSON.stringify(st.app.video.stats())).not.toContain(SECRET)
+    expect(JSON.stringify(st.app.video.stats())).not.toContain(HOST)
   })
 })
 
@@ -171,7 +171,7 @@ describe('committed camera facts', () => {
       })
       const id = created.json().data.id as number
       // Published before the answer: the relay already has the camera.
-      expect(st.app.videoHub.channel(id)).toBeDefined()
+      expect(st.app.video.channel(id)).toBeDefined()
       await st.app.inject({ method: 'POST', url: `/api/v1/stream/${id}/push-token`, headers: bearer(admin) })
       await st.app.inject({
         method: 'PUT',
@@ -188,7 +188,7 @@ describe('committed camera facts', () => {
       expect(relayAll).not.toHaveBeenCalled()
       // created and updated reload that one camera; a token change and a deletion need no read.
       expect(relay.mock.calls).toEqual([[id], [id]])
-      expect(st.app.videoHub.channel(id)).toBeUndefined()
+      expect(st.app.video.channel(id)).toBeUndefined()
     } finally {
       relayAll.mockRestore()
       relay.mockRestore()

@@ -23,7 +23,7 @@ afterAll(async () => {
   await s.station.close()
 })
 
-const hub = () => s.station.app.videoHub
+const hub = () => s.station.app.video
 const row = (id: number) =>
   s.station.app.db.prepare('SELECT is_online, last_seen_at FROM cameras WHERE id = ?').get(id) as {
     is_online: number

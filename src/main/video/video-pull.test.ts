@@ -32,7 +32,7 @@ async function camera(opts: ConstructorParameters<typeof SimCameraServer>[0] = {
 }
 
 const auth = () => ({ authorization: `Bearer ${s.guard}` })
-const stats = (id: number) => s.station.app.videoHub.stats().cameras.find((c) => c.id === id)!
+const stats = (id: number) => s.station.app.video.stats().cameras.find((c) => c.id === id)!
 /** The frame the simulated camera sent with the seq written in this frame's COM segment. */
 function original(cam: SimCameraServer, frame: Buffer): Buffer | undefined {
   const seq = Number(/seq=(\d+)/.exec(readComment(frame) ?? '')?.[1])
@@ -85,7 +85,7 @@ describe('MJPEG cameras', () => {
     // Credentials never leave the station: not in the camera list, not in the stats.
     const list = await request(`${s.url}/api/cameras`, 'GET', { authorization: `Bearer ${s.admin}` })
     expect(list.body).not.toContain('s3cret')
-    expect(JSON.stringify(s.station.app.videoHub.stats())).not.toContain('s3cret')
+    expect(JSON.stringify(s.station.app.video.stats())).not.toContain('s3cret')
     v.close()
   })
 

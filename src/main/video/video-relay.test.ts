@@ -35,7 +35,7 @@ describe('push cameras relayed to viewers', () => {
     const w1 = await wsClient(wsUrl(s, `/ws/stream/${id}`), { headers: auth })
     expect([m1.status, m2.status, w1.status]).toEqual([200, 200, 101])
     expect(m1.headers['content-type']).toMatch(/^multipart\/x-mixed-replace; boundary=/)
-    await waitFor(() => s.station.app.videoHub.channel(id)!.viewerCount === 3, '3 viewers')
+    await waitFor(() => s.station.app.video.channel(id)!.viewerCount === 3, '3 viewers')
 
     const sent: Buffer[] = []
     for (let i = 1; i <= 30; i++) {
@@ -92,7 +92,7 @@ describe('push cameras relayed to viewers', () => {
     const fastWs = await wsClient(wsUrl(s, `/ws/stream/${id}`), { headers: auth })
     const stalled = await mjpegViewer(`${s.url}/api/v1/stream/${id}/mjpeg`, { headers: auth, stalled: true })
     const stalledWs = await wsClient(wsUrl(s, `/ws/stream/${id}`), { headers: auth, stalled: true })
-    const ch = s.station.app.videoHub.channel(id)!
+    const ch = s.station.app.video.channel(id)!
     await waitFor(
       () => ch.viewerCount === 4,
       `4 viewers (${ch.viewerCount}; ${[fast, fastWs, stalled, stalledWs].map((c) => c.status)})`,
@@ -137,7 +137,7 @@ describe('push cameras relayed to viewers', () => {
     expect(thumb.frames.length).toBeGreaterThanOrEqual(Math.floor(5 * seconds) - 2)
     expect(thumb.frames.length).toBeLessThanOrEqual(Math.ceil(5 * seconds) + 2)
     expect(i).toBeGreaterThan(thumb.frames.length * 3)
-    const stats = s.station.app.videoHub.stats().cameras.find((c) => c.id === id)!
+    const stats = s.station.app.video.stats().cameras.find((c) => c.id === id)!
     expect(stats.viewers).toMatchObject({ total: 2, full: 1, reduced: 1, mjpeg: 1, ws: 1 })
     thumb.close()
     full.close()

@@ -1,5 +1,5 @@
 /**
- * Live video (`app.video`, `app.videoHub`): the camera relay and stream tokens; push cameras may sign in
+ * Live video (`app.video`): the camera relay and stream tokens; push cameras may sign in
  * with their own token. The relay follows the camera service's committed changes on the domain event
  * stream. Viewer and push routes live in routes/video-*.ts.
  */
@@ -16,13 +16,6 @@ function cameraIdParam(req: FastifyRequest): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The concrete relay behind `app.video`, for the video routes (viewers, push, tokens). */
-    videoHub: VideoHub
-  }
-}
-
 export default fp(
   async (app) => {
     const hub = new VideoHub({
@@ -35,7 +28,6 @@ export default fp(
       observeRelay: app.prometheus.instruments.relay,
     })
     app.decorate('video', hub)
-    app.decorate('videoHub', hub)
     app.metrics.provide('video', () => hub.stats())
 
     // Stream tokens: viewing only, and only while the session that asked for them is valid.

@@ -14,7 +14,7 @@ import type { CameraChannel } from '../../video/camera-channel'
 const CameraParams = Type.Object({ cameraId: Type.Integer({ minimum: 1 }) })
 
 const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const hub = app.videoHub
+  const hub = app.video
   /** When each push request began arriving (for the relay latency figure). */
   const arrivals = new WeakMap<FastifyRequest, number>()
   const maxBytes = hub.config.maxFrameBytes

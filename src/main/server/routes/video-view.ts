@@ -39,7 +39,7 @@ const ViewerQuery = Type.Object({
 const SnapshotQuery = Type.Object({ token: ViewerQuery.properties.token })
 
 const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const hub = app.videoHub
+  const hub = app.video
 
   function viewable(id: number): CameraChannel {
     const ch = hub.channel(id)

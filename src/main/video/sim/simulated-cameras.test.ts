@@ -26,7 +26,7 @@ describe('simulated cameras', () => {
       try {
         expect(run.describe()).toMatch(/4 cameras \(2 push, 1 mjpeg, 1 snapshot\)/)
         const ids = run.fleet.cameras.map((c) => c.id)
-        const states = () => s.station.app.videoHub.stats().cameras.filter((c) => ids.includes(c.id))
+        const states = () => s.station.app.video.stats().cameras.filter((c) => ids.includes(c.id))
         await waitFor(
           () => states().every((c) => c.state === 'online' && c.framesIn >= 3),
           `all online (${transport})`,
@@ -39,6 +39,6 @@ describe('simulated cameras', () => {
       }
     }
     // A second run reuses the cameras (same names) instead of adding more.
-    expect(s.station.app.videoHub.stats().cameras).toHaveLength(4)
+    expect(s.station.app.video.stats().cameras).toHaveLength(4)
   })
 })
