@@ -198,8 +198,9 @@ export const SETTINGS = {
   }),
   wsMaxConnections: int({
     env: 'STATION_WS_MAX',
-    title: 'WebSocket connections',
-    description: 'open WebSockets (devices and UI) across the station',
+    title: 'Device sockets',
+    description:
+      'open device WebSockets across the station (desks and video viewers have budgets of their own, per user and per address)',
     unit: 'connections',
     default: 1000,
     minimum: 1,
