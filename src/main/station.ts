@@ -23,8 +23,8 @@ export function summary(config: StationConfig): string {
     `  • Read pool: ${config.useDb ? `${config.readPoolSize} worker threads, read-only connections, reads stopped after ${config.readTimeoutMs / 1000}s` : 'inline (in-memory database)'}`,
     `  • API response cache: max ${config.cache.maxEntries} entries, ${config.cache.defaultTtlMs / 1000}s TTL (30s for /api/cameras/active)`,
     `  • Write queues (group commit, acknowledged after commit): devices ≤${q.devices.maxWaitMs}ms, readings ≤${q.readings.maxWaitMs}ms, buzzers ≤${q.buzzers.maxWaitMs}ms; bounds ${q.devices.maxPending}/${q.readings.maxPending}/${q.buzzers.maxPending}`,
-    `  • Rate limit: ${config.rateLimitMax} requests/minute per client (signed-in users and devices exempt); logins 5/minute`,
-    `  • WebSockets: max ${config.ws.maxConnections}, maxPayload ${config.ws.maxPayload} bytes, ping every ${config.ws.pingIntervalMs / 1000}s, per-message deflate ${config.ws.perMessageDeflate ? 'on' : 'off'}`,
+    `  • Rate limit: ${config.rateLimitMax} requests/minute per client (signed-in users and devices exempt); failed sign-ins 5/minute per client, slowed per username; failed credentials 100/minute per client`,
+    `  • WebSockets: ${config.ws.maxConnections} device sockets (desks and viewers capped per user and address), maxPayload ${config.ws.maxPayload} bytes, ping every ${config.ws.pingIntervalMs / 1000}s, per-message deflate ${config.ws.perMessageDeflate ? 'on' : 'off'}`,
     `  • Sessions: ${config.sessionTtlMs / 3_600_000}h, expired ones removed every 60s`,
     videoSummary(config.video),
   ]
