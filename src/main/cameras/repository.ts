@@ -5,26 +5,6 @@
 import type { Db } from '../database/open'
 import type { CameraKind } from '../../shared/constants'
 
-/** A camera as stored (credentials included): for the camera service and the relay only. */
-export interface CameraRecord {
-  id: number
-  name: string
-  kind: CameraKind
-  url: string | null
-  username: string | null
-  password: string | null
-  areaId: number | null
-  enabled: boolean
-  isOnline: boolean
-  fps: number
-  stayConnected: boolean
-  allowLocal: boolean
-  hasToken: boolean
-  lastSeenAt: number | null
-  createdAt: number
-  updatedAt: number
-}
-
 /** What an admin writes (the rest belongs to the station). */
 export interface CameraSettings {
   name: string
@@ -38,6 +18,16 @@ export interface CameraSettings {
   stayConnected: boolean
   /** Whether the URL may name this computer (loopback) or the station's own port. */
   allowLocal: boolean
+}
+
+/** A camera as stored (credentials included): for the camera service and the relay only. */
+export interface CameraRecord extends CameraSettings {
+  id: number
+  isOnline: boolean
+  hasToken: boolean
+  lastSeenAt: number | null
+  createdAt: number
+  updatedAt: number
 }
 
 interface Row {

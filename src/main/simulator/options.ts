@@ -1,4 +1,5 @@
 /** Command-line options of `npm run simulate`. */
+import type { RtspCameraOptions } from '../video/sim/cli-rtsp-cameras'
 import { parseArgs } from 'node:util'
 import type { RtspAuthScheme } from '../video/sim/rtsp-auth'
 import type { TestVideoPattern } from '../video/sim/test-video'
@@ -74,18 +75,7 @@ export interface CameraOptions {
   adminPassword: string | undefined
 }
 
-export interface RtspCameraOptions {
-  /** Simulated RTSP cameras (0: none). */
-  count: number
-  port: number
-  auth: RtspAuthScheme
-  username: string
-  password: string
-  width: number
-  height: number
-  fps: number
-  pattern: TestVideoPattern
-}
+export type { RtspCameraOptions }
 
 export interface CliOptions {
   help: boolean

@@ -7,12 +7,9 @@ import { startRtspCameras, type RtspCameras } from './rtsp-cameras'
 import { signInAsAdmin } from './station-api'
 import type { TestVideo, TestVideoPattern } from './test-video'
 
-export interface RtspCliOptions {
-  /** The station's base URL. */
-  url: string
-  adminPassword: string
-  adminUser?: string
-  cameras: number
+export interface RtspCameraOptions {
+  /** Simulated RTSP cameras (0: none). */
+  count: number
   port: number
   auth: RtspAuthScheme
   username: string
@@ -21,6 +18,15 @@ export interface RtspCliOptions {
   height: number
   fps: number
   pattern: TestVideoPattern
+}
+
+/** The simulator's RTSP camera options, with the station to register them with. */
+export type RtspCliOptions = Omit<RtspCameraOptions, 'count'> & {
+  /** The station's base URL. */
+  url: string
+  adminPassword: string
+  adminUser?: string
+  cameras: number
 }
 
 export interface RtspCliRun {
