@@ -20,6 +20,17 @@ export const CLOSE_ROLE_CHANGED = 4403
 
 export type Closer = (code: number, reason: string) => void
 
+/** The credential of a signed-in user's connection: their session. */
+export function sessionCredential(user: { id: number; tokenHash: string; role: string }): Credential {
+  return { kind: 'session', userId: user.id, tokenHash: user.tokenHash, role: user.role }
+}
+
+/** What a tracked connection needs to be: something that closes with a code, and says when it closed. */
+export interface Closable {
+  close(code: number, reason: string): void
+  once(event: 'close', listener: () => void): unknown
+}
+
 interface Tracked {
   cred: Credential
   close: Closer
@@ -86,6 +97,14 @@ export class OpenConnections {
     return () => {
       this.open.delete(t)
     }
+  }
+
+  /** Tracks a socket: closed with the code when its credential goes, untracked when it closes by itself. */
+  trackSocket(cred: Credential, socket: Closable): void {
+    socket.once(
+      'close',
+      this.track(cred, (code, reason) => socket.close(code, reason)),
+    )
   }
 
   startSweep(intervalMs = SESSION_SWEEP_MS): void {

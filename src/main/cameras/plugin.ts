@@ -3,7 +3,6 @@
  * messages, produced from the domain event stream.
  */
 import fp from 'fastify-plugin'
-import { AllowedHosts } from '../server/allowed-hosts'
 import { AreasRepository } from '../areas/areas-repository'
 import { startCameraLive } from './camera-live'
 import { CameraService } from './service'
@@ -17,19 +16,21 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const areas = new AreasRepository(app.db)
-    const ownHosts = new AllowedHosts([])
     const service = new CameraService({
       db: app.db,
       writer: app.writer,
       queues: app.queues,
       events: app.domainEvents,
       areaExists: (id) => areas.exists(id),
-      station: { port: app.config.port, isOwnHost: (host) => ownHosts.allows(host) },
+      station: { port: app.config.port, isOwnHost: (host) => app.stationHosts.allows(host) },
       log: app.log,
     })
     app.decorate('cameras', service)
     const stopLive = startCameraLive(app.domainEvents, app.live)
     app.addHook('onClose', async () => stopLive())
   },
-  { name: 'station-cameras', dependencies: ['station-database', 'station-live'] },
+  {
+    name: 'station-cameras',
+    dependencies: ['station-domain-events', 'station-database', 'station-security', 'station-live'],
+  },
 )

@@ -4,6 +4,7 @@
  * hands messages over in small batches. The pending batch is bounded; past it, messages are dropped and
  * counted, as the hub does for a slow socket.
  */
+import { sessionCredential } from '../auth/open-connections'
 import type { FastifyInstance } from 'fastify'
 import type { LiveBridgeState, LiveMessage } from '../../shared/contract'
 
@@ -72,10 +73,8 @@ export function createLiveBridge(app: Deps, opts: { batchMs?: number } = {}): Li
         if (state) sink.state(state)
       }
       // Ended the moment its session is (sign-out, expiry, user deleted or demoted, new password).
-      const untrack = app.connections.track(
-        { kind: 'session', userId: user.id, tokenHash: user.tokenHash, role: user.role },
-        (code, reason) =>
-          close({ state: 'closed', code, reason: `Session ended (${reason}): sign in again` }),
+      const untrack = app.connections.track(sessionCredential(user), (code, reason) =>
+        close({ state: 'closed', code, reason: `Session ended (${reason}): sign in again` }),
       )
       sink.state({ state: 'open' })
       sink.messages([

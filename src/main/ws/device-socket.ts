@@ -128,12 +128,7 @@ const deviceSocketRoute: FastifyPluginAsyncTypebox = async (app) => {
       )
       socket.on('close', () => hub.disconnect(conn))
       // Opened with the site key: closed the moment it is rotated (a device token is the device service's).
-      if (p.via === 'site-key') {
-        const untrack = app.connections.track({ kind: 'site-key' }, (code, reason) =>
-          socket.close(code, reason),
-        )
-        socket.once('close', untrack)
-      }
+      if (p.via === 'site-key') app.connections.trackSocket({ kind: 'site-key' }, socket)
     },
   )
 }

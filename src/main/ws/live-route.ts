@@ -4,6 +4,7 @@
  * budget (ws/connection-budget.ts): a cap per user and per address (429) and one for the station (503), so
  * neither devices nor viewers can use them up, nor they the devices' sockets.
  */
+import { sessionCredential } from '../auth/open-connections'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { WebSocket } from 'ws'
 import { LiveQuery } from '../../shared/schemas/live'
@@ -70,11 +71,7 @@ const liveRoute: FastifyPluginAsyncTypebox = async (app) => {
       socket.send(JSON.stringify({ type: 'hello', serverTime: Date.now(), user }))
       app.live.add(socket, user)
       // Closed the moment its session ends (sign-out, expiry, user deleted or demoted, new password).
-      const untrack = app.connections.track(
-        { kind: 'session', userId: p.id, tokenHash: p.tokenHash, role: p.role },
-        (code, reason) => socket.close(code, reason),
-      )
-      socket.once('close', untrack)
+      app.connections.trackSocket(sessionCredential(p), socket)
     },
   )
 }

@@ -9,6 +9,13 @@ import fp from 'fastify-plugin'
 import { errors } from '../errors'
 import { AllowedHosts } from '../allowed-hosts'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The station's own names and addresses (allowed-hosts.ts): Host checks, and cameras pointing at it. */
+    stationHosts: AllowedHosts
+  }
+}
+
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** Whether `origin` is the station's own: same scheme (the station speaks plain HTTP), host and port. */
@@ -25,6 +32,7 @@ export function sameOrigin(origin: string, host: string | undefined, scheme = 'h
 export default fp(
   async (app) => {
     const hosts = new AllowedHosts(app.config.allowedHosts)
+    app.decorate('stationHosts', hosts)
     app.addHook('onRequest', (req, _reply, done) => {
       const upgrade = req.headers.upgrade?.toLowerCase() === 'websocket'
       if (SAFE.has(req.method) && !upgrade) return done()

@@ -106,11 +106,10 @@ const videoPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
       push.attach(socket)
       // Closed the moment its credential stops being valid (site key rotated, push token replaced).
       const p = req.principal
-      const untrack = app.connections.track(
+      app.connections.trackSocket(
         p?.kind === 'camera' ? { kind: 'camera-token', cameraId: p.cameraId } : { kind: 'site-key' },
-        (code, reason) => socket.close(code, reason),
+        socket,
       )
-      socket.once('close', untrack)
       let badInARow = 0
       socket.on('message', (data, isBinary) => {
         if (!isBinary || !Buffer.isBuffer(data)) {

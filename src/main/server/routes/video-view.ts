@@ -20,6 +20,7 @@ import { videoErrors } from '../../video/video-errors'
 import { VideoStatsSchema } from '../../video/video-schemas'
 import type { CameraChannel } from '../../video/camera-channel'
 import { errors, type StationError } from '../errors'
+import { sessionCredential, type Closable } from '../../auth/open-connections'
 import { ConnectionBudget, VIEWER_PER_IP, VIEWER_PER_USER } from '../../ws/connection-budget'
 import { guardStats } from '../../cameras/guard-safe'
 
@@ -101,16 +102,9 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   /** Registers a viewer with the session it was opened with: it closes when that session ends. */
-  function trackViewer(
-    req: FastifyRequest,
-    close: (code: number, reason: string) => void,
-    onClosed: (untrack: () => void) => void,
-  ): void {
+  function trackViewer(req: FastifyRequest, viewer: Closable): void {
     const p = req.principal
-    if (p?.kind !== 'user') return
-    onClosed(
-      app.connections.track({ kind: 'session', userId: p.id, tokenHash: p.tokenHash, role: p.role }, close),
-    )
+    if (p?.kind === 'user') app.connections.trackSocket(sessionCredential(p), viewer)
   }
 
   app.get(
@@ -161,11 +155,8 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       req.raw.socket.setNoDelay(true)
       new MjpegViewer(reply.raw, req.query.fps).watch(ch)
       // Ended the moment the session behind it ends (a stream token lives only as long as its session).
-      trackViewer(
-        req,
-        () => reply.raw.destroy(),
-        (close) => reply.raw.once('close', close),
-      )
+      // An HTTP stream has no close code: it ends.
+      trackViewer(req, { close: () => reply.raw.destroy(), once: (e, l) => reply.raw.once(e, l) })
     },
   )
 
@@ -252,11 +243,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       })
       viewer.watch(ch)
-      trackViewer(
-        req,
-        (code, reason) => socket.close(code, reason),
-        (close) => socket.once('close', close),
-      )
+      trackViewer(req, socket)
     },
   )
 
