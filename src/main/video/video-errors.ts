@@ -23,8 +23,4 @@ export const videoErrors = {
       'FORBIDDEN',
       "A device token cannot feed a camera: use the site key or the camera's own push token",
     ),
-  tooManyViewers: (max: number) =>
-    new StationError(503, 'TOO_MANY_VIEWERS', `The station serves at most ${max} live viewers`, {
-      'retry-after': '5',
-    }),
 } as const

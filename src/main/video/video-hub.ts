@@ -72,13 +72,6 @@ export class VideoHub {
     return this.channels.get(id)
   }
 
-  /** Network viewers across the station (the limit counts these, not the station's own consumers). */
-  get viewerCount(): number {
-    let n = 0
-    for (const ch of this.channels.values()) n += ch.viewerCount
-    return n
-  }
-
   /**
    * A committed change of one camera (a `camera.changed` fact), before the write is acknowledged: a viewer
    * or a push camera may use a camera the moment its creation was answered. Reloads that camera only.
