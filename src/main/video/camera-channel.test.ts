@@ -90,7 +90,11 @@ function videoChannel(limits: Partial<PipelineLimits> = {}, cam: Partial<RelayCa
   let source: FakeVideoSource | undefined
   const sources = new SourceRegistry().register(
     'rtsp',
-    (_camera, sink) => (source = new FakeVideoSource(sink)),
+    (_camera, sink, _env, stream) => {
+      const created = new FakeVideoSource(sink)
+      if (stream === 'main') source = created
+      return created
+    },
   )
   const ch = new CameraChannel(
     {

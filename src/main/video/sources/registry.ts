@@ -33,7 +33,20 @@ export function sourceEnv(config: VideoConfig): SourceEnv {
   }
 }
 
-export type SourceFactory = (camera: RelayCamera, sink: SourceSink, env: SourceEnv) => CameraSource
+/**
+ * Which of a camera's streams a source serves: `main` (full resolution), `sub` (the camera's smaller
+ * stream: grid tiles, detectors) or `transcoded` (low-resolution H.264 made by the station from the sub
+ * stream, or the main one: the last resort for viewers that cannot decode the camera's codec). JPEG
+ * cameras have `main` only.
+ */
+export type StreamName = 'main' | 'sub' | 'transcoded'
+
+export type SourceFactory = (
+  camera: RelayCamera,
+  sink: SourceSink,
+  env: SourceEnv,
+  stream: StreamName,
+) => CameraSource
 
 /** Thrown by a factory (or the registry) when the camera cannot have a source: the message says why. */
 export class SourceUnavailableError extends Error {}
@@ -52,11 +65,11 @@ export class SourceRegistry {
   }
 
   /** The camera's source; throws SourceUnavailableError with the reason when it can have none. */
-  create(camera: RelayCamera, sink: SourceSink, env: SourceEnv): CameraSource {
+  create(camera: RelayCamera, sink: SourceSink, env: SourceEnv, stream: StreamName = 'main'): CameraSource {
     const factory = this.factories.get(camera.kind)
     if (!factory) throw new SourceUnavailableError(`${camera.kind.toUpperCase()} cameras are not relayed yet`)
     try {
-      return factory(camera, sink, env)
+      return factory(camera, sink, env, stream)
     } catch (err) {
       if (err instanceof SourceUnavailableError) throw err
       throw new SourceUnavailableError(
