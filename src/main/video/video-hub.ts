@@ -12,6 +12,7 @@ import { publishRelayState, type CameraRelayState } from '../cameras/camera-live
 import { guardStats } from '../cameras/guard-safe'
 import { CameraChannel, sourceKey, type PipelineLimits } from './camera-channel'
 import type { SourceRegistry } from './sources/registry'
+import type { FfmpegLocation } from './ffmpeg/locate'
 import { StreamTokens } from './stream-tokens'
 import type { VideoConfig } from './video-config'
 import { RateMeter, type VideoStats } from './video-stats'
@@ -25,6 +26,8 @@ export interface VideoHubDeps {
   config: VideoConfig
   /** The source factory of each camera kind (sources/index.ts: builtInSources). */
   sources: SourceRegistry
+  /** Where ffmpeg is (RTSP cameras), or why there is none. */
+  ffmpeg?: FfmpegLocation
   /** Bounds of the channels' queues and GOPs (defaults: DEFAULT_PIPELINE_LIMITS). */
   limits?: Partial<PipelineLimits>
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
@@ -103,6 +106,7 @@ export class VideoHub {
         sources: this.deps.sources,
         hooks: { onlineChanged: this.onlineChanged, delivered: this.delivered },
         ...(this.deps.limits ? { limits: this.deps.limits } : {}),
+        env: { ffmpeg: this.deps.ffmpeg, log: this.deps.log },
       })
       this.channels.set(id, created)
       // Not news: the camera list the UI loads already holds it.

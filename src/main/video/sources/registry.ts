@@ -10,6 +10,7 @@
 import type { CameraKind } from '../../../shared/constants'
 import type { RelayCamera } from '../../cameras/views'
 import type { VideoConfig } from '../video-config'
+import type { FfmpegLocation } from '../ffmpeg/locate'
 import type { PullTimings } from './pull-source'
 import type { CameraSource, SourceSink } from './source'
 
@@ -19,6 +20,10 @@ export interface SourceEnv {
   maxFrameBytes: number
   http: { connectTimeoutMs: number; tlsVerify: boolean }
   timings: PullTimings
+  /** Where ffmpeg is (RTSP cameras), or why there is none; undefined when not looked for. */
+  ffmpeg?: FfmpegLocation | undefined
+  /** Sources' own log lines (ffmpeg's stderr, aggregated and redacted). */
+  log?: { warn: (obj: object, msg: string) => void } | undefined
 }
 
 export function sourceEnv(config: VideoConfig): SourceEnv {
@@ -67,7 +72,7 @@ export class SourceRegistry {
   /** The camera's source; throws SourceUnavailableError with the reason when it can have none. */
   create(camera: RelayCamera, sink: SourceSink, env: SourceEnv, stream: StreamName = 'main'): CameraSource {
     const factory = this.factories.get(camera.kind)
-    if (!factory) throw new SourceUnavailableError(`${camera.kind.toUpperCase()} cameras are not relayed yet`)
+    if (!factory) throw new SourceUnavailableError(`${camera.kind.toUpperCase()} cameras are not relayed`)
     try {
       return factory(camera, sink, env, stream)
     } catch (err) {
