@@ -30,9 +30,6 @@ export interface RelayCamera {
   readonly stayConnected: boolean
   readonly isOnline: boolean
   readonly lastSeenAt: number | null
-  /** RTSP: the sub stream (grid tiles), and RTP over the RTSP connection (tcp) or UDP. */
-  readonly subUrl?: string | null
-  readonly transport?: 'tcp' | 'udp'
 }
 
 export function cameraView(r: CameraRecord): CameraView {
