@@ -68,7 +68,7 @@ export interface ChannelOptions {
 
 /** What makes a camera's source differ: a change in any of these restarts it. */
 export function sourceKey(c: RelayCamera): string {
-  return JSON.stringify([c.kind, c.url, c.username, c.password, c.enabled, c.fps])
+  return JSON.stringify([c.kind, c.url, c.subUrl, c.transport, c.username, c.password, c.enabled, c.fps])
 }
 
 interface LaneEntry {
