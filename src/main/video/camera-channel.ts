@@ -240,7 +240,7 @@ export class CameraChannel implements SourceSink, UnitSource, LaneOwner {
       for (const lane of this.lanes.values()) lane.updateSource()
       return
     }
-    for (const lane of this.lanes.values()) lane.close()
+    for (const lane of this.lanes.values()) void lane.close()
     if (!cam.enabled) this.endConsumers('camera disabled')
     if (wasEnabled && !cam.enabled && this.online) this.setOnline(false, 'camera disabled')
     // Consumers move to the new lanes of the same name (their next unit is the new init segment).
@@ -480,9 +480,10 @@ export class CameraChannel implements SourceSink, UnitSource, LaneOwner {
     for (const c of this.laneOf.keys()) c.status?.(msg)
   }
 
-  /** The camera was deleted or the station is stopping. */
-  close(reason: string): void {
-    for (const lane of this.lanes.values()) lane.close()
+  /** The camera was deleted or the station is stopping; resolves once its sources are gone (ffmpeg exited). */
+  close(reason: string): Promise<void> {
+    const gone = [...this.lanes.values()].map((lane) => lane.close())
     this.endConsumers(reason)
+    return Promise.all(gone).then(() => undefined)
   }
 }

@@ -272,13 +272,14 @@ export class StreamLane implements SourceSink {
   }
 
   /** Ends the lane: its source stops, waiting snapshots get nothing. Consumers are ended by the channel. */
-  close(): void {
+  close(): Promise<void> {
     this.closed = true
     this.cancelLinger()
     this.source?.stop()
     this.monitoring = false
     this.resolveJpeg(undefined)
     this.resolveKey(undefined)
+    return this.source?.stopped?.() ?? Promise.resolve()
   }
 }
 

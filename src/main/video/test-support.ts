@@ -50,8 +50,11 @@ const namesUrl = (body: Record<string, unknown>) =>
   (body.url !== undefined && body.url !== null) || (body.subUrl !== undefined && body.subUrl !== null)
 
 /** Starts a station; STATION_VIDEO_* settings in `env` go into its config (`app.config.video`). */
-export async function startVideoStation(env: Record<string, string> = {}): Promise<VideoStation> {
-  const station = await createTestStation(env)
+export async function startVideoStation(
+  env: Record<string, string> = {},
+  opts: Parameters<typeof createTestStation>[1] = {},
+): Promise<VideoStation> {
+  const station = await createTestStation(env, opts)
   const { url } = await station.start()
   const admin = await station.login()
   const guard = await station.guardToken()

@@ -93,7 +93,7 @@ export class VideoHub {
     const ch = this.channels.get(id)
     if (!cam) {
       if (!ch) return
-      ch.close('camera deleted')
+      void ch.close('camera deleted')
       this.channels.delete(id)
       this.keys.delete(id)
       this.published.delete(id)
@@ -271,14 +271,18 @@ export class VideoHub {
       live.publish({ type: 'stats', stats: { video: stats } }, { adminOnly: true })
   }
 
-  /** Closes every viewer and camera connection (before the HTTP server closes). */
-  close(): void {
+  /**
+   * Closes every viewer and camera connection (before the HTTP server closes); resolves once every camera
+   * process (ffmpeg) has exited, which FfmpegProcess bounds (SIGTERM, SIGKILL after its grace).
+   */
+  async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     for (const t of this.timers) clearInterval(t)
     this.timers = []
-    for (const ch of this.channels.values()) ch.close('station stopping')
+    const gone = [...this.channels.values()].map((ch) => ch.close('station stopping'))
     this.channels.clear()
+    await Promise.all(gone)
   }
 }
 

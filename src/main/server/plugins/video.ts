@@ -70,7 +70,7 @@ export default fp(
     // Before the HTTP server closes: MJPEG responses and camera connections would otherwise hold it open.
     app.addHook('preClose', async () => {
       off()
-      hub.close()
+      await hub.close()
     })
   },
   {
