@@ -265,8 +265,11 @@ export class FfmpegProcess {
   }
 }
 
-/** PATH and what Windows needs for sockets; English system messages (the classifier reads them). */
-function childEnv(): NodeJS.ProcessEnv {
+/**
+ * The environment of every ffmpeg the station starts: PATH and what Windows needs for sockets, English
+ * system messages (the classifier reads them); no station setting (passwords, keys) gets through.
+ */
+export function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { LC_ALL: 'C', LANG: 'C' }
   for (const name of ['PATH', 'Path', 'SystemRoot', 'SYSTEMROOT', 'windir', 'TEMP', 'TMP']) {
     const v = process.env[name]
