@@ -88,14 +88,11 @@ afterEach(() => {
 
 function videoChannel(limits: Partial<PipelineLimits> = {}, cam: Partial<RelayCamera> = {}) {
   let source: FakeVideoSource | undefined
-  const sources = new SourceRegistry().register(
-    'rtsp',
-    (_camera, sink, _env, stream) => {
-      const created = new FakeVideoSource(sink)
-      if (stream === 'main') source = created
-      return created
-    },
-  )
+  const sources = new SourceRegistry().register('rtsp', (_camera, sink, _env, stream) => {
+    const created = new FakeVideoSource(sink)
+    if (stream === 'main') source = created
+    return created
+  })
   const ch = new CameraChannel(
     {
       id: 1,

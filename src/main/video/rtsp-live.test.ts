@@ -8,6 +8,7 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jpegDimensions } from './jpeg'
 import { Fmp4Splitter, type Fragment, type InitSegment } from './fmp4/splitter'
 import { RtspSimServer } from './sim/rtsp-server'
 import { rtspCameraVideos } from './sim/rtsp-cameras'
@@ -197,6 +198,20 @@ describe('an RTSP camera', () => {
     const mjpeg = await request(`${s.url}/api/v1/stream/${cam1}/mjpeg`, 'GET', auth())
     expect(mjpeg.status).toBe(409)
     expect(mjpeg.body).toContain('live.mp4')
+  })
+
+  it('answers snapshots with a JPEG of the latest key frame, decoded on demand and shared', async () => {
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => request(`${s.url}/api/v1/stream/${cam1}/snapshot.jpg`, 'GET', auth())),
+    )
+    for (const r of [a!, b!]) {
+      expect(r.status).toBe(200)
+      expect(r.headers['content-type']).toBe('image/jpeg')
+      expect(jpegDimensions(r.raw)).toEqual({ width: 640, height: 360 })
+    }
+    // Two at once: one decode (the same key frame), cached for a second.
+    expect(a!.headers['x-frame-seq']).toBe(b!.headers['x-frame-seq'])
+    expect(s.station.app.video.snapshots!.stats().decodes).toBeLessThanOrEqual(1)
   })
 
   it('wrong credentials are told as such; a source that dies goes offline and comes back', async () => {

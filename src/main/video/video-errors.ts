@@ -15,6 +15,10 @@ export const videoErrors = {
     new StationError(503, 'NO_FRAME', `Camera ${id} has no recent frame (${state}${why ? `: ${why}` : ''})`, {
       'retry-after': '2',
     }),
+  snapshotsBusy: () =>
+    new StationError(503, 'SNAPSHOTS_BUSY', 'Too many snapshots are being made: try again in a moment', {
+      'retry-after': '1',
+    }),
   badFrame: (why: string) => new StationError(400, 'BAD_FRAME', why),
   otherCamera: () => new StationError(403, 'FORBIDDEN', 'This camera token is for another camera'),
   deviceTokenForCamera: () =>

@@ -12,7 +12,8 @@ import { publishRelayState, type CameraRelayState } from '../cameras/camera-live
 import { guardStats } from '../cameras/guard-safe'
 import { CameraChannel, sourceKey, type PipelineLimits } from './camera-channel'
 import type { SourceRegistry } from './sources/registry'
-import type { FfmpegLocation } from './ffmpeg/locate'
+import type { ResolvedFfmpeg } from './ffmpeg/resolve-ffmpeg'
+import { KeyframeSnapshots } from './ffmpeg/keyframe-jpeg'
 import { StreamTokens } from './stream-tokens'
 import type { VideoConfig } from './video-config'
 import { RateMeter, type VideoStats } from './video-stats'
@@ -27,7 +28,7 @@ export interface VideoHubDeps {
   /** The source factory of each camera kind (sources/index.ts: builtInSources). */
   sources: SourceRegistry
   /** Where ffmpeg is (RTSP cameras), or why there is none. */
-  ffmpeg?: FfmpegLocation
+  ffmpeg?: ResolvedFfmpeg
   /** Bounds of the channels' queues and GOPs (defaults: DEFAULT_PIPELINE_LIMITS). */
   limits?: Partial<PipelineLimits>
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
@@ -42,6 +43,8 @@ const TICK_MS = 500
 export class VideoHub {
   readonly config: VideoConfig
   readonly tokens: StreamTokens
+  /** JPEGs of video cameras' key frames (snapshots), while ffmpeg is there to decode them. */
+  readonly snapshots: KeyframeSnapshots | undefined
   private readonly channels = new Map<number, CameraChannel>()
   private readonly keys = new Map<number, string>()
   private readonly rates = new RateMeter()
@@ -60,6 +63,9 @@ export class VideoHub {
   constructor(private readonly deps: VideoHubDeps) {
     this.config = deps.config
     this.tokens = new StreamTokens(deps.config.streamTokenTtlMs)
+    const ffmpeg = deps.ffmpeg
+    this.snapshots =
+      ffmpeg && 'path' in ffmpeg ? new KeyframeSnapshots({ ffmpegPath: ffmpeg.path }) : undefined
   }
 
   start(): void {
@@ -280,6 +286,7 @@ export class VideoHub {
     this.closed = true
     for (const t of this.timers) clearInterval(t)
     this.timers = []
+    this.snapshots?.close()
     const gone = [...this.channels.values()].map((ch) => ch.close('station stopping'))
     this.channels.clear()
     await Promise.all(gone)

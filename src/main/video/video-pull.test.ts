@@ -206,12 +206,15 @@ describe('misbehaving cameras do not affect others', () => {
     for (const b of bad) b.close()
   })
 
-  it('refuses camera URLs it cannot pull, with a clear state', async () => {
+  it('refuses MJPEG for a camera that sends video, saying where to watch it', async () => {
     const id = await s.createCamera({ name: 'Rtsp', kind: 'rtsp', url: 'rtsp://127.0.0.1:554/stream' })
-    expect(stats(id)).toMatchObject({ state: 'unavailable', lastError: expect.stringMatching(/RTSP/) })
     const res = await request(`${s.url}/api/v1/stream/${id}/mjpeg`, 'GET', auth())
     expect(res.status).toBe(409)
-    expect(JSON.parse(res.body)).toMatchObject({ success: false, code: 'CAMERA_UNAVAILABLE' })
+    expect(JSON.parse(res.body)).toMatchObject({
+      success: false,
+      code: 'CAMERA_UNAVAILABLE',
+      message: expect.stringContaining(`/api/v1/stream/${id}/live.mp4`),
+    })
   })
 })
 

@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify'
 import { hashToken } from '../../auth/tokens'
 import { VideoHub } from '../../video/video-hub'
 import { builtInSources } from '../../video/sources'
-import { locateFfmpeg } from '../../video/ffmpeg/locate'
+import { resolveFfmpeg } from '../../video/ffmpeg/resolve-ffmpeg'
 
 /** The camera id in a route's params, if it has one. */
 function cameraIdParam(req: FastifyRequest): number | undefined {
@@ -20,14 +20,7 @@ function cameraIdParam(req: FastifyRequest): number | undefined {
 export default fp(
   async (app) => {
     // RTSP cameras need ffmpeg; without one they say so, and everything else works.
-    const ffmpeg = await locateFfmpeg({
-      configured: process.env.STATION_FFMPEG,
-      resourcesPath: process.env.STATION_RESOURCES_PATH,
-      pathEnv: process.env.PATH,
-    })
-    if (ffmpeg.found)
-      app.log.info({ ffmpeg: ffmpeg.path, version: ffmpeg.version, licence: ffmpeg.licence }, 'ffmpeg found')
-    else app.log.warn({ searched: ffmpeg.searched }, `${ffmpeg.message}: RTSP cameras cannot be shown`)
+    const ffmpeg = await resolveFfmpeg(app.config.video, { log: app.log })
     const hub = new VideoHub({
       ffmpeg,
       cameras: app.cameras,

@@ -17,6 +17,8 @@ import {
 import { newToken, hashToken } from '../../auth/tokens'
 import { MjpegViewer, Mp4Viewer, WsViewer } from '../../video/viewers'
 import { firstChoice } from '../../video/stream-choice'
+import { SnapshotError } from '../../video/ffmpeg/keyframe-jpeg'
+import { FFMPEG_MISSING } from '../../video/ffmpeg/resolve-ffmpeg'
 import { videoErrors } from '../../video/video-errors'
 import { VideoStatsSchema } from '../../video/video-schemas'
 import type { CameraChannel } from '../../video/camera-channel'
@@ -78,6 +80,27 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw videoErrors.unavailable(id, `it sends JPEG frames: watch it at /api/v1/stream/${id}/mjpeg`)
     }
     return ch
+  }
+
+  const snapshotWaitMs = hub.config.connectTimeoutMs + 2000
+
+  /**
+   * A video camera's snapshot: its latest key frame (connecting its sub stream for one if nothing runs),
+   * decoded to JPEG on demand; decodes are shared and cached for a second (ffmpeg/keyframe-jpeg.ts).
+   */
+  async function videoSnapshot(ch: CameraChannel) {
+    const snapshots = hub.snapshots
+    if (!snapshots) throw videoErrors.unavailable(ch.id, FFMPEG_MISSING)
+    const key = await ch.keyframe(snapshotWaitMs)
+    if (!key) return undefined
+    try {
+      const data = await snapshots.get(ch.id, key.init, key.unit)
+      return { data, wallAt: key.unit.wallAt, seq: key.unit.seq, receivedAt: key.unit.receivedAt }
+    } catch (err) {
+      if (err instanceof SnapshotError && err.reason === 'busy') throw videoErrors.snapshotsBusy()
+      app.log.warn({ err, cameraId: ch.id }, 'snapshot decode failed')
+      return undefined
+    }
   }
 
   /** Viewers have their own budget, with caps per user and per address (ws/connection-budget.ts). */
@@ -226,7 +249,8 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: 'guard', tokenScope: 'stream' },
       schema: {
         tags: ['video'],
-        summary: "The camera's latest frame as a JPEG (connects a pull camera briefly if needed)",
+        summary:
+          "The camera's latest frame as a JPEG (connects a pull camera briefly if needed; RTSP cameras: the latest key frame, decoded on demand and cached for a second)",
         params: CameraParams,
         querystring: SnapshotQuery,
         response: {
@@ -248,7 +272,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const id = req.params.cameraId
       const ch = viewable(id)
-      const frame = await ch.snapshot(hub.config.connectTimeoutMs + 2000)
+      const frame = ch.media === 'video' ? await videoSnapshot(ch) : await ch.snapshot(snapshotWaitMs)
       if (!frame) throw videoErrors.noFrame(id, ch.state(), ch.sourceInfo().lastError ?? ch.lastProblem)
       ch.totals.snapshotsServed++
       return reply

@@ -10,7 +10,7 @@
 import type { CameraKind } from '../../../shared/constants'
 import type { RelayCamera } from '../../cameras/views'
 import type { VideoConfig } from '../video-config'
-import type { FfmpegLocation } from '../ffmpeg/locate'
+import type { ResolvedFfmpeg } from '../ffmpeg/resolve-ffmpeg'
 import type { PullTimings } from './pull-source'
 import type { CameraSource, SourceSink } from './source'
 
@@ -21,7 +21,7 @@ export interface SourceEnv {
   http: { connectTimeoutMs: number; tlsVerify: boolean }
   timings: PullTimings
   /** Where ffmpeg is (RTSP cameras), or why there is none; undefined when not looked for. */
-  ffmpeg?: FfmpegLocation | undefined
+  ffmpeg?: ResolvedFfmpeg | undefined
   /** Sources' own log lines (ffmpeg's stderr, aggregated and redacted). */
   log?: { warn: (obj: object, msg: string) => void } | undefined
 }

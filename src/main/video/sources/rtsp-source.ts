@@ -19,6 +19,7 @@ import { FfmpegProcess } from '../ffmpeg/ffmpeg-process'
 import { RtspAuthProxy, explainRun } from '../ffmpeg/rtsp-auth-proxy'
 import { rtspRemuxArgs, rtspTranscodeArgs, type RtspInput } from '../ffmpeg/rtsp-remux-args'
 import { createRedactor } from '../ffmpeg/stderr-reasons'
+import { FFMPEG_MISSING } from '../ffmpeg/resolve-ffmpeg'
 import type { Fragment, InitSegment as SplitInit } from '../fmp4/splitter'
 import type { InitSegment } from '../pipeline/units'
 import { PullSource, type PullTimings } from './pull-source'
@@ -49,11 +50,8 @@ export function streamUrl(camera: RelayCamera, stream: StreamName): string | nul
 }
 
 export const rtspSource: SourceFactory = (camera, sink, env, stream) => {
-  if (!env.ffmpeg?.found) {
-    throw new SourceUnavailableError(
-      env.ffmpeg?.message ?? 'ffmpeg not found (install ffmpeg or set STATION_FFMPEG)',
-    )
-  }
+  const ffmpeg = env.ffmpeg ?? { missing: FFMPEG_MISSING }
+  if ('missing' in ffmpeg) throw new SourceUnavailableError(ffmpeg.missing)
   const url = streamUrl(camera, stream)
   if (!url) throw new SourceUnavailableError('camera URL unusable: no URL configured')
   if (!/^rtsps?:\/\//i.test(url)) throw new SourceUnavailableError('camera URL unusable: not an rtsp:// URL')
@@ -67,7 +65,7 @@ export const rtspSource: SourceFactory = (camera, sink, env, stream) => {
   return new RtspSource(
     target,
     {
-      ffmpegPath: env.ffmpeg.path,
+      ffmpegPath: ffmpeg.path,
       mode: stream === 'transcoded' ? 'transcode' : 'remux',
       maxBoxBytes: env.maxFrameBytes,
       connectTimeoutMs: env.http.connectTimeoutMs,
