@@ -95,6 +95,10 @@ describe('loadConfig', () => {
   it('reads every catalog default when nothing is set, and the words of flags and choices', () => {
     expect(loadConfig({}).cache.defaultTtlMs).toBe(30_000)
     expect(loadConfig({}).video.tlsVerify).toBe(true)
+    expect(loadConfig({}).video.ffmpegPath).toBeUndefined()
+    expect(loadConfig({ STATION_FFMPEG: '/opt/ffmpeg/bin/ffmpeg' }).video.ffmpegPath).toBe(
+      '/opt/ffmpeg/bin/ffmpeg',
+    )
     const c = loadConfig({ STATION_WS_DEFLATE: 'On', STATION_DB_SYNCHRONOUS: 'normal', LOG_LEVEL: 'DEBUG' })
     expect(c).toMatchObject({ ws: { perMessageDeflate: true }, dbSynchronous: 'NORMAL', logLevel: 'debug' })
     expect(() => loadConfig({ STATION_DB_SYNCHRONOUS: 'OFF' })).toThrow(

@@ -47,7 +47,7 @@ export interface StationConfig {
   metricsAllow: string[]
   /** Mean event-loop delay (ms, over 1 s) past which new device sockets and HTTP readings are refused. */
   overloadDelayMs: number
-  /** Live video (STATION_VIDEO_*): frame limit, offline delay, reconnect backoff, viewers. */
+  /** Live video (STATION_VIDEO_*): frame limit, offline delay, reconnect backoff, viewers; ffmpeg (STATION_FFMPEG). */
   video: VideoConfig
   logLevel: string
   /** Folder of the built renderer to serve in browser mode (optional). */

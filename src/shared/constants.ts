@@ -7,7 +7,10 @@ export type Role = (typeof ROLES)[number]
 export const CAMERA_KINDS = ['push', 'mjpeg', 'snapshot', 'rtsp'] as const
 export type CameraKind = (typeof CAMERA_KINDS)[number]
 /** URL schemes a camera may point at; anything else (file:, exec:, javascript:...) is refused. */
-export const CAMERA_URL_SCHEMES = ['http:', 'https:', 'rtsp:'] as const
+export const CAMERA_URL_SCHEMES = ['http:', 'https:', 'rtsp:', 'rtsps:'] as const
+/** How an RTSP camera's video travels: RTP interleaved in the RTSP TCP connection (default), or UDP. */
+export const RTSP_TRANSPORTS = ['tcp', 'udp'] as const
+export type RtspTransport = (typeof RTSP_TRANSPORTS)[number]
 
 export const BUZZER_STATUSES = ['queued', 'sent', 'acknowledged', 'expired', 'failed'] as const
 export type BuzzerStatus = (typeof BUZZER_STATUSES)[number]

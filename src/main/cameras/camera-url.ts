@@ -1,6 +1,7 @@
 /**
- * Which URL a camera may have. Pull cameras (mjpeg, snapshot: http/https; rtsp: rtsp) need one; push
- * cameras send their video to the station and have none. Anything else (file:, exec:, javascript:,
+ * Which URL a camera may have. Pull cameras (mjpeg, snapshot: http/https; rtsp: rtsp/rtsps, for the main
+ * stream `url` and the optional sub stream `subUrl`) need one; push cameras send their video to the station
+ * and have none. Anything else (file:, exec:, javascript:,
  * data:...) is refused: the station must never be talked into reading local files or running things.
  * Credentials embedded in the URL are moved out of it, so the stored URL never carries a secret.
  */
@@ -12,7 +13,7 @@ export { MAX_CAMERA_URL }
 const SCHEMES_FOR: Record<Exclude<CameraKind, 'push'>, readonly string[]> = {
   mjpeg: ['http:', 'https:'],
   snapshot: ['http:', 'https:'],
-  rtsp: ['rtsp:'],
+  rtsp: ['rtsp:', 'rtsps:'],
 }
 
 function decode(s: string): string {
@@ -26,35 +27,46 @@ function decode(s: string): string {
 export type CameraUrlCheck =
   { ok: true; url: string | null; username?: string; password?: string } | { ok: false; problem: string }
 
-export function checkCameraUrl(kind: CameraKind, url: string | null | undefined): CameraUrlCheck {
+/**
+ * Checks a camera's `url` (or, with `field`, another URL of it such as `subUrl`, named so in the problem)
+ * for its kind and moves credentials out of it.
+ */
+export function checkCameraUrl(
+  kind: CameraKind,
+  url: string | null | undefined,
+  field: 'url' | 'subUrl' = 'url',
+): CameraUrlCheck {
   const raw = url?.trim() ?? ''
   if (kind === 'push') {
     if (raw !== '') {
-      return { ok: false, problem: 'A push camera sends its video to the station: it takes no url' }
+      return { ok: false, problem: `A push camera sends its video to the station: it takes no ${field}` }
     }
     return { ok: true, url: null }
   }
-  if (raw === '') return { ok: false, problem: `A ${kind} camera needs a url` }
+  if (raw === '') return { ok: false, problem: `A ${kind} camera needs a ${field}` }
   if (raw.length > MAX_CAMERA_URL)
-    return { ok: false, problem: `The url is longer than ${MAX_CAMERA_URL} characters` }
+    return { ok: false, problem: `The ${field} is longer than ${MAX_CAMERA_URL} characters` }
   let parsed: URL
   try {
     parsed = new URL(raw)
   } catch {
-    return { ok: false, problem: `The url "${raw.slice(0, 100)}" is not a valid absolute URL` }
+    return { ok: false, problem: `The ${field} "${raw.slice(0, 100)}" is not a valid absolute URL` }
   }
   const scheme = parsed.protocol.toLowerCase()
   if (!(CAMERA_URL_SCHEMES as readonly string[]).includes(scheme)) {
     return {
       ok: false,
-      problem: `The url scheme "${scheme}" is not allowed: cameras use ${CAMERA_URL_SCHEMES.join(', ')}`,
+      problem: `The ${field} scheme "${scheme}" is not allowed: cameras use ${CAMERA_URL_SCHEMES.join(', ')}`,
     }
   }
   const allowed = SCHEMES_FOR[kind]
   if (!allowed.includes(scheme)) {
-    return { ok: false, problem: `A ${kind} camera needs a ${allowed.join(' or ')} url, not ${scheme}` }
+    return {
+      ok: false,
+      problem: `A ${kind} camera needs a ${allowed.join(' or ')} ${field}, not ${scheme}`,
+    }
   }
-  if (!parsed.hostname) return { ok: false, problem: 'The url has no host' }
+  if (!parsed.hostname) return { ok: false, problem: `The ${field} has no host` }
   const out: CameraUrlCheck = { ok: true, url: raw }
   if (parsed.username || parsed.password) {
     out.username = decode(parsed.username)
@@ -97,6 +109,8 @@ export function sameAsStored(given: string | null | undefined, stored: string | 
   return given !== undefined && given !== null && stored !== null && given === redactCameraUrl(stored)
 }
 
+const DEFAULT_PORT: Readonly<Record<string, number>> = { 'https:': 443, 'rtsp:': 554, 'rtsps:': 322 }
+
 /**
  * Whether a camera URL names this computer (localhost, 127.0.0.0/8, ::1, 0.0.0.0) or the station itself
  * (one of its addresses, on its port): what it is, or undefined. Admins may point cameras at any host on the LAN, but not, without
@@ -113,7 +127,7 @@ export function localTarget(
     return undefined
   }
   const host = u.hostname.toLowerCase().replace(/^\[|\]$/g, '')
-  const defaultPort = u.protocol === 'https:' ? 443 : u.protocol.startsWith('rtsp') ? 554 : 80
+  const defaultPort = DEFAULT_PORT[u.protocol] ?? 80
   const port = u.port ? Number(u.port) : defaultPort
   if (
     host === 'localhost' ||

@@ -3,20 +3,24 @@
  * they are mapped into answers only through ./views.ts, which never includes them.
  */
 import type { Db } from '../database/open'
-import type { CameraKind } from '../../shared/constants'
+import type { CameraKind, RtspTransport } from '../../shared/constants'
 
 /** What an admin writes (the rest belongs to the station). */
 export interface CameraSettings {
   name: string
   kind: CameraKind
   url: string | null
+  /** rtsp cameras: the sub stream (grid tiles); null: none (and always for other kinds). */
+  subUrl: string | null
+  /** rtsp cameras: how RTP travels ('tcp' for other kinds). */
+  transport: RtspTransport
   username: string | null
   password: string | null
   areaId: number | null
   enabled: boolean
   fps: number
   stayConnected: boolean
-  /** Whether the URL may name this computer (loopback) or the station's own port. */
+  /** Whether the URLs may name this computer (loopback) or the station's own port. */
   allowLocal: boolean
 }
 
@@ -35,6 +39,8 @@ interface Row {
   name: string
   kind: CameraKind
   url: string | null
+  sub_url: string | null
+  transport: RtspTransport
   username: string | null
   password: string | null
   area_id: number | null
@@ -49,8 +55,8 @@ interface Row {
   updated_at: number
 }
 
-const COLUMNS = `id, name, kind, url, username, password, area_id, enabled, is_online, fps, stay_connected,
-  allow_local, token_hash IS NOT NULL AS has_token, last_seen_at, created_at, updated_at`
+const COLUMNS = `id, name, kind, url, sub_url, transport, username, password, area_id, enabled, is_online, fps,
+  stay_connected, allow_local, token_hash IS NOT NULL AS has_token, last_seen_at, created_at, updated_at`
 
 function toRecord(r: Row): CameraRecord {
   return {
@@ -58,6 +64,8 @@ function toRecord(r: Row): CameraRecord {
     name: r.name,
     kind: r.kind,
     url: r.url,
+    subUrl: r.sub_url,
+    transport: r.transport,
     username: r.username,
     password: r.password,
     areaId: r.area_id,
@@ -78,6 +86,8 @@ function params(c: CameraSettings, now: number) {
     name: c.name,
     kind: c.kind,
     url: c.url,
+    subUrl: c.subUrl,
+    transport: c.transport,
     username: c.username,
     password: c.password,
     areaId: c.areaId,
@@ -98,13 +108,14 @@ export class CamerasRepository {
       enabled: db.prepare<[], Row>(`SELECT ${COLUMNS} FROM cameras WHERE enabled = 1 ORDER BY name, id`),
       byId: db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM cameras WHERE id = ?`),
       insert: db.prepare(
-        `INSERT INTO cameras (name, kind, url, username, password, area_id, enabled, fps, stay_connected,
-                              allow_local, created_at, updated_at)
-         VALUES (@name, @kind, @url, @username, @password, @areaId, @enabled, @fps, @stayConnected,
-                 @allowLocal, @now, @now)`,
+        `INSERT INTO cameras (name, kind, url, sub_url, transport, username, password, area_id, enabled, fps,
+                              stay_connected, allow_local, created_at, updated_at)
+         VALUES (@name, @kind, @url, @subUrl, @transport, @username, @password, @areaId, @enabled, @fps,
+                 @stayConnected, @allowLocal, @now, @now)`,
       ),
       update: db.prepare(
-        `UPDATE cameras SET name = @name, kind = @kind, url = @url, username = @username, password = @password,
+        `UPDATE cameras SET name = @name, kind = @kind, url = @url, sub_url = @subUrl, transport = @transport,
+                username = @username, password = @password,
                 area_id = @areaId, enabled = @enabled, fps = @fps, stay_connected = @stayConnected,
                 allow_local = @allowLocal,
                 is_online = CASE WHEN @enabled = 0 THEN 0 ELSE is_online END, updated_at = @now

@@ -141,7 +141,7 @@ describe('cameras, areas and live endpoints', () => {
     expect(repo.get(cam.id)?.url).toBe('http://192.168.1.41/snapshot.cgi?pwd=other-secret')
   })
 
-  it('refuses URLs that are not http(s) or rtsp, or do not fit the kind', async () => {
+  it('refuses URLs that are not http(s) or rtsp(s), or do not fit the kind', async () => {
     const cases: [object, RegExp][] = [
       [{ kind: 'mjpeg', url: 'file:///etc/passwd' }, /scheme "file:" is not allowed/],
       [{ kind: 'snapshot', url: 'exec:/bin/sh -c reboot' }, /scheme "exec:" is not allowed/],
@@ -151,7 +151,7 @@ describe('cameras, areas and live endpoints', () => {
       [{ kind: 'rtsp', url: 'FILE:///etc/shadow' }, /scheme "file:" is not allowed/],
       [{ kind: 'mjpeg', url: 'not a url' }, /not a valid absolute URL/],
       [{ kind: 'mjpeg', url: 'rtsp://192.168.1.2/s' }, /mjpeg camera needs a http: or https: url/],
-      [{ kind: 'rtsp', url: 'http://192.168.1.2/s' }, /rtsp camera needs a rtsp: url/],
+      [{ kind: 'rtsp', url: 'http://192.168.1.2/s' }, /rtsp camera needs a rtsp: or rtsps: url/],
       [{ kind: 'snapshot' }, /needs a url/],
       [{ kind: 'snapshot', url: '' }, /needs a url/],
       [{ kind: 'push', url: 'http://192.168.1.2/x' }, /push camera .* takes no url/],

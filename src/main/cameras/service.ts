@@ -20,7 +20,8 @@ import type {
   NewCameraBody,
   StreamEndpoints,
 } from '../../shared/schemas/cameras'
-import { checkCameraUrl, localTarget, sameAsStored } from './camera-url'
+import { mergeCredentials } from './camera-credentials'
+import { checkCameraUrl, localTarget, sameAsStored, type CameraUrlCheck } from './camera-url'
 import { CamerasRepository, type CameraSettings } from './repository'
 import { adminView, cameraView, relayView, streamEndpoints, viewFor, type RelayCamera } from './views'
 
@@ -52,6 +53,8 @@ export interface CameraServiceDeps {
 
 const DEFAULTS: Omit<CameraSettings, 'name' | 'kind'> = {
   url: null,
+  subUrl: null,
+  transport: 'tcp',
   username: null,
   password: null,
   areaId: null,
@@ -60,10 +63,6 @@ const DEFAULTS: Omit<CameraSettings, 'name' | 'kind'> = {
   stayConnected: false,
   allowLocal: false,
 }
-
-/** A credential from the body (null or '' clears it), else from the url's userinfo, else what is stored. */
-const credential = (given: string | null | undefined, fromUrl: string | undefined, stored: string | null) =>
-  given !== undefined ? given || null : fromUrl !== undefined ? fromUrl || null : stored
 
 export class CameraService {
   private readonly repo: CamerasRepository
@@ -194,17 +193,29 @@ export class CameraService {
           : base.url
     const checked = checkCameraUrl(kind, url)
     if (!checked.ok) throw errors.badRequest(checked.problem)
+    const rtsp = this.rtspStreams(kind, input, base)
     const allowLocal = input.allowLocal ?? base.allowLocal
-    const local = checked.url === null ? undefined : localTarget(checked.url, this.deps.station)
-    if (local && !allowLocal) {
-      throw errors.badRequest(
-        `The url points at ${local}: set allowLocal (admins) if this camera really is there`,
-      )
+    for (const [field, target] of [
+      ['url', checked.url],
+      ['subUrl', rtsp.sub.url],
+    ] as const) {
+      const local = target === null ? undefined : localTarget(target, this.deps.station)
+      if (local && !allowLocal) {
+        throw errors.badRequest(
+          `The ${field} points at ${local}: set allowLocal (admins) if this camera really is there`,
+        )
+      }
     }
     // Push cameras have nothing to sign in to: a camera turned into one drops its stored credentials.
     const keep = !(kind === 'push' && base.kind !== 'push')
-    const username = credential(input.username, checked.username, keep ? base.username : null)
-    const password = credential(input.password, checked.password, keep ? base.password : null)
+    const credentials = mergeCredentials({
+      given: { username: input.username, password: input.password },
+      url: checked,
+      subUrl: rtsp.sub,
+      stored: keep ? base : { username: null, password: null },
+    })
+    if (!credentials.ok) throw errors.badRequest(credentials.problem)
+    const { username, password } = credentials
     const areaId = input.areaId !== undefined ? input.areaId : base.areaId
     if (areaId !== null && !this.deps.areaExists(areaId)) {
       throw errors.badRequest(`Area ${areaId} does not exist`)
@@ -213,6 +224,8 @@ export class CameraService {
       name: input.name?.trim() || base.name,
       kind,
       url: checked.url,
+      subUrl: rtsp.sub.url,
+      transport: rtsp.transport,
       username,
       password,
       areaId,
@@ -221,5 +234,31 @@ export class CameraService {
       stayConnected: input.stayConnected ?? base.stayConnected,
       allowLocal,
     }
+  }
+
+  /**
+   * The sub stream and transport after a write: rtsp cameras only (sending either for another kind is
+   * refused; a camera that stops being rtsp drops its sub stream). The redacted sub URL sent back keeps
+   * the stored one, as for `url`; null or '' removes it.
+   */
+  private rtspStreams(
+    kind: CameraSettings['kind'],
+    input: CameraChangeBody,
+    base: CameraSettings,
+  ): { sub: Extract<CameraUrlCheck, { ok: true }>; transport: CameraSettings['transport'] } {
+    if (kind !== 'rtsp') {
+      if (input.subUrl?.trim()) {
+        throw errors.badRequest(`subUrl is for rtsp cameras only: a ${kind} camera has a single stream`)
+      }
+      if (input.transport !== undefined) {
+        throw errors.badRequest(`transport is for rtsp cameras only: this is a ${kind} camera`)
+      }
+      return { sub: { ok: true, url: null }, transport: 'tcp' }
+    }
+    const given = input.subUrl !== undefined && !sameAsStored(input.subUrl, base.subUrl)
+    const raw = given ? input.subUrl : base.kind === 'rtsp' ? base.subUrl : null
+    const sub: CameraUrlCheck = raw?.trim() ? checkCameraUrl('rtsp', raw, 'subUrl') : { ok: true, url: null }
+    if (!sub.ok) throw errors.badRequest(sub.problem)
+    return { sub, transport: input.transport ?? (base.kind === 'rtsp' ? base.transport : 'tcp') }
   }
 }

@@ -1,13 +1,14 @@
 /**
  * The three views of a stored camera, the only way a row leaves the camera domain:
  *
- * - `cameraView`: every signed-in user (guards): name, area, kind, state. No URL.
- * - `adminView`: admins: the view plus the URL (secret-looking query values masked), whether credentials
+ * - `cameraView`: every signed-in user (guards): name, area, kind, state, whether there is a sub stream.
+ *   No URL.
+ * - `adminView`: admins: the view plus the URLs (secret-looking query values masked), whether credentials
  *   are stored, and the settings. Never the credentials.
  * - `relayView`: the video relay, in the main process only: everything it needs to connect, credentials
  *   included. Never serialized.
  */
-import type { CameraKind, Role } from '../../shared/constants'
+import type { CameraKind, Role, RtspTransport } from '../../shared/constants'
 import type { AdminCamera, Camera, CameraView, StreamEndpoints } from '../../shared/schemas/cameras'
 import { redactCameraUrl } from './camera-url'
 import type { CameraRecord } from './repository'
@@ -18,6 +19,10 @@ export interface RelayCamera {
   readonly name: string
   readonly kind: CameraKind
   readonly url: string | null
+  /** rtsp cameras: the sub stream (grid tiles); null: none. */
+  readonly subUrl: string | null
+  /** rtsp cameras: how RTP travels (RTSP over TCP unless 'udp'). */
+  readonly transport: RtspTransport
   readonly username: string | null
   readonly password: string | null
   readonly enabled: boolean
@@ -36,15 +41,19 @@ export function cameraView(r: CameraRecord): CameraView {
     enabled: r.enabled,
     isOnline: r.isOnline,
     lastSeenAt: r.lastSeenAt,
+    hasSubStream: r.kind === 'rtsp' && r.subUrl !== null,
   }
 }
 
 export function adminView(r: CameraRecord): AdminCamera {
   const url = redactCameraUrl(r.url)
+  const subUrl = redactCameraUrl(r.subUrl)
   return {
     ...cameraView(r),
     url,
-    hasCredentials: r.username !== null || r.password !== null || url !== r.url,
+    subUrl,
+    transport: r.transport,
+    hasCredentials: r.username !== null || r.password !== null || url !== r.url || subUrl !== r.subUrl,
     fps: r.fps,
     stayConnected: r.stayConnected,
     allowLocal: r.allowLocal,
@@ -63,6 +72,7 @@ export function viewOf(c: AdminCamera | CameraView): CameraView {
     enabled: c.enabled,
     isOnline: c.isOnline,
     lastSeenAt: c.lastSeenAt,
+    hasSubStream: c.hasSubStream,
   }
 }
 
@@ -77,6 +87,8 @@ export function relayView(r: CameraRecord): RelayCamera {
     name: r.name,
     kind: r.kind,
     url: r.url,
+    subUrl: r.subUrl,
+    transport: r.transport,
     username: r.username,
     password: r.password,
     enabled: r.enabled,
@@ -87,9 +99,13 @@ export function relayView(r: CameraRecord): RelayCamera {
   }
 }
 
-/** The station's own live endpoints for a camera (the same for every role: no camera URL in them). */
+/**
+ * The station's own live endpoints for a camera (the same for every role: no camera URL in them). RTSP
+ * cameras also play as fragmented MP4: `live.mp4` and the WebSocket per stream (`wsSub` only with a sub
+ * stream).
+ */
 export function streamEndpoints(c: CameraView): StreamEndpoints {
-  const base = {
+  const base: StreamEndpoints = {
     cameraId: c.id,
     name: c.name,
     kind: c.kind,
@@ -98,7 +114,16 @@ export function streamEndpoints(c: CameraView): StreamEndpoints {
     snapshot: `/api/v1/stream/${c.id}/snapshot.jpg`,
     ws: `/ws/stream/${c.id}`,
   }
-  return c.kind === 'push'
-    ? { ...base, ingest: { http: `/api/v1/stream/fast/${c.id}`, ws: `/ws/camera/${c.id}` } }
-    : base
+  if (c.kind === 'push') {
+    return { ...base, ingest: { http: `/api/v1/stream/fast/${c.id}`, ws: `/ws/camera/${c.id}` } }
+  }
+  if (c.kind === 'rtsp') {
+    return {
+      ...base,
+      liveMp4: `/api/v1/stream/${c.id}/live.mp4`,
+      wsMain: `/ws/stream/${c.id}?stream=main`,
+      ...(c.hasSubStream ? { wsSub: `/ws/stream/${c.id}?stream=sub` } : {}),
+    }
+  }
+  return base
 }

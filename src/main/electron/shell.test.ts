@@ -77,6 +77,8 @@ describe('the desktop shell', () => {
     expect(shell).toBeDefined()
     const s = shell!
     expect(s.station.app.config.dataDir).toBe(join(home, 'userData'))
+    // Development: the bundled ffmpeg is looked for in the project's resources/ (installers: resourcesPath).
+    expect(s.station.app.config.video.ffmpegResourcesDir).toBe(join(electron.app.getAppPath(), 'resources'))
     expect(existsSync(join(home, 'userData', 'station.db'))).toBe(true)
     expect(electron.windows).toHaveLength(1)
     const win = electron.windows[0]!
@@ -268,5 +270,7 @@ describe('the desktop shell', () => {
     shell!.station.app.log.warn('hello from the test')
     const log = readFileSync(join(electron.app.getPath('logs'), 'station.log'), 'utf8')
     expect(log).toContain('hello from the test')
+    // Packaged without a resourcesPath (this double): no bundled ffmpeg to look for.
+    expect(shell!.station.app.config.video.ffmpegResourcesDir).toBeUndefined()
   })
 })

@@ -42,7 +42,7 @@ export interface ShellDeps {
   platform: NodeJS.Platform
   arch: string
   execPath: string
-  /** process.resourcesPath (where installers put native/better_sqlite3.node). */
+  /** process.resourcesPath (where installers put native/better_sqlite3.node and ffmpeg/). */
   resourcesPath: string | undefined
   versions: NodeJS.ProcessVersions
   signals: QuitSequenceOptions['signals']
@@ -107,6 +107,9 @@ export async function createShell(electron: ElectronLike, deps: ShellDeps): Prom
   try {
     const { config, notes } = loadEffectiveConfig(deps.env, { defaultDataDir: userData, nativeBinding })
     config.rendererDir ??= join(deps.outDir, 'renderer')
+    // The bundled ffmpeg sits in <resources>/ffmpeg/<platform>-<arch>/ (docs/ffmpeg.md).
+    const ffmpegResources = app.isPackaged ? deps.resourcesPath : join(app.getAppPath(), 'resources')
+    if (ffmpegResources) config.video.ffmpegResourcesDir = ffmpegResources
     dataDir = config.dataDir
     host = config.host
     firstRunPassword = chooseFirstRunPassword(config)

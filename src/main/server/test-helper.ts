@@ -2,6 +2,7 @@
  * Test helper: builds a real station on a temp SQLite folder (or in memory), with a known admin password
  * and device key, and removes it afterwards. Tests that need sockets call `listen()` on 127.0.0.1:0.
  */
+import type { FastifyServerOptions } from 'fastify'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,7 +22,10 @@ export interface TestStation extends Station {
   close(): Promise<void>
 }
 
-export async function createTestStation(env: Record<string, string> = {}): Promise<TestStation> {
+export async function createTestStation(
+  env: Record<string, string> = {},
+  opts: { logger?: FastifyServerOptions['logger'] } = {},
+): Promise<TestStation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'station-test-'))
   const config = loadConfig({
     STATION_DATA_DIR: dataDir,
@@ -36,7 +40,7 @@ export async function createTestStation(env: Record<string, string> = {}): Promi
     STATION_OVERLOAD_DELAY_MS: '10000',
     ...env,
   })
-  const station = await createStation(config, { logger: false })
+  const station = await createStation(config, { logger: opts.logger ?? false })
   const login = async (username = 'admin', password = TEST_ADMIN_PASSWORD) => {
     const res = await station.app.inject({
       method: 'POST',

@@ -90,7 +90,11 @@ function videoChannel(limits: Partial<PipelineLimits> = {}, cam: Partial<RelayCa
   let source: FakeVideoSource | undefined
   const sources = new SourceRegistry().register(
     'rtsp',
-    (_camera, sink) => (source = new FakeVideoSource(sink)),
+    (_camera, sink, _env, stream) => {
+      const created = new FakeVideoSource(sink)
+      if (stream === 'main') source = created
+      return created
+    },
   )
   const ch = new CameraChannel(
     {
@@ -98,6 +102,8 @@ function videoChannel(limits: Partial<PipelineLimits> = {}, cam: Partial<RelayCa
       name: 'Fake',
       kind: 'rtsp',
       url: 'rtsp://127.0.0.1/fake',
+      subUrl: null,
+      transport: 'tcp',
       username: null,
       password: null,
       enabled: true,
@@ -319,6 +325,8 @@ describe('a JPEG channel', () => {
         name: 'Push',
         kind: 'push',
         url: null,
+        subUrl: null,
+        transport: 'tcp',
         username: null,
         password: null,
         enabled: true,

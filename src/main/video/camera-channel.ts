@@ -13,10 +13,10 @@
 import { jpegDimensions } from './jpeg'
 import type { RelayCamera } from '../cameras/views'
 import type { VideoConfig } from './video-config'
-import type { CameraSource, SourceInfo, SourceSink } from './sources/source'
+import type { SourceInfo, SourceSink } from './sources/source'
 import { PushSource } from './sources/push-source'
-import { sourceEnv, SourceUnavailableError, type SourceEnv, type SourceRegistry } from './sources/registry'
-import { Attachment } from './pipeline/attachment'
+import { sourceEnv, type SourceEnv, type SourceRegistry } from './sources/registry'
+import type { Attachment } from './pipeline/attachment'
 import {
   newCounters,
   type AttachOptions,
@@ -26,8 +26,8 @@ import {
   type Detach,
   type UnitSource,
 } from './pipeline/consumer'
-import { GopCache } from './pipeline/gop'
 import type { InitSegment, JpegUnit, VideoFragment, VideoUnit } from './pipeline/units'
+import { StreamLane, type LaneOwner, type StreamName } from './stream-lane'
 import type { CameraState, StreamStatusMessage } from '../../shared/schemas/video'
 
 /** disabled · unavailable (no usable source: RTSP, bad URL) · idle (pull, nobody watching) · connecting · online · offline */
@@ -62,29 +62,35 @@ export interface ChannelOptions {
   sources: SourceRegistry
   hooks: ChannelHooks
   limits?: Partial<PipelineLimits>
+  /** What sources get besides the video settings (ffmpeg for RTSP cameras). */
+  env?: Partial<SourceEnv>
 }
 
 /** What makes a camera's source differ: a change in any of these restarts it. */
 export function sourceKey(c: RelayCamera): string {
-  return JSON.stringify([c.kind, c.url, c.username, c.password, c.enabled, c.fps])
+  return JSON.stringify([c.kind, c.url, c.subUrl, c.transport, c.username, c.password, c.enabled, c.fps])
 }
 
-export class CameraChannel implements SourceSink, UnitSource {
+interface LaneEntry {
+  lane: StreamLane
+  a: Attachment
+}
+
+/** Attaching to one of the camera's streams (default: main). */
+export interface ChannelAttachOptions extends AttachOptions {
+  stream?: StreamName
+}
+
+export class CameraChannel implements SourceSink, UnitSource, LaneOwner {
   readonly id: number
   cam: RelayCamera
-  private source: CameraSource | null = null
-  private unavailable: string | null = null
-  private readonly attachments = new Map<Consumer, Attachment>()
+  private lanes = new Map<StreamName, StreamLane>()
+  /** Which lane each consumer is attached to. */
+  private readonly laneOf = new Map<Consumer, LaneEntry>()
   private viewerTotal = 0
-  /** The latest JPEG (snapshots, joiners). */
-  latest: JpegUnit | undefined
-  /** The video stream's current init segment, and its GOP from the latest key frame. */
-  private initSegment: InitSegment | undefined
-  private readonly gop: GopCache
-  private seq = 0
-  /** performance.now() when the latest unit arrived. */
+  /** performance.now() when the latest unit (of any stream) arrived. */
   lastUnitAt: number | null = null
-  /** Health as the relay sees it (units arriving). */
+  /** Health as the relay sees it (units arriving on any stream). */
   online: boolean
   /** What the database holds (the health reports keep it in step). */
   persistedOnline: boolean
@@ -92,10 +98,6 @@ export class CameraChannel implements SourceSink, UnitSource {
   persisting = false
   private lastFrameAt = performance.now()
   lastFrameWall: number | null
-  private monitoring = false
-  private lingerTimer: NodeJS.Timeout | undefined
-  private holds = 0
-  private readonly waiters = new Set<(f: JpegUnit | undefined) => void>()
   dimensions: { width: number; height: number } | undefined
   readonly totals = {
     framesIn: 0,
@@ -109,164 +111,56 @@ export class CameraChannel implements SourceSink, UnitSource {
   lastProblem: string | null = null
   private offlineReason = ''
   private readonly config: VideoConfig
-  private readonly sources: SourceRegistry
-  private readonly env: SourceEnv
+  readonly sources: SourceRegistry
+  readonly env: SourceEnv
   private readonly hooks: ChannelHooks
-  private readonly limits: PipelineLimits
+  readonly limits: PipelineLimits
 
   constructor(cam: RelayCamera, opts: ChannelOptions) {
     this.id = cam.id
     this.cam = cam
     this.config = opts.config
     this.sources = opts.sources
-    this.env = sourceEnv(opts.config)
+    this.env = { ...sourceEnv(opts.config), ...opts.env }
     this.hooks = opts.hooks
     this.limits = { ...DEFAULT_PIPELINE_LIMITS, ...opts.limits }
-    this.gop = new GopCache(this.limits.maxGopBytes, this.limits.maxGopUnits)
     this.online = cam.isOnline
     this.persistedOnline = cam.isOnline
     this.persistedSeenAt = cam.lastSeenAt
     this.lastFrameWall = cam.lastSeenAt
-    this.createSource()
+    this.createLanes()
   }
 
   get kind() {
     return this.cam.kind
   }
 
-  get isPush(): boolean {
-    return this.source instanceof PushSource
+  // --- LaneOwner -----------------------------------------------------------------------------------
+
+  get idleLingerMs(): number {
+    return this.config.idleLingerMs
   }
 
-  get pushSource(): PushSource | undefined {
-    return this.source instanceof PushSource ? this.source : undefined
+  get out(): Record<string, ConsumerCounters> {
+    return this.totals.out
   }
 
-  /** What the source produces (undefined without one). */
-  get media(): 'jpeg' | 'video' | undefined {
-    return this.source?.media
+  get delivered(): (ms: number) => void {
+    return this.hooks.delivered
   }
 
-  /** Why consumers may not attach (the camera is disabled, or has no usable source); null when they may. */
-  get usable(): string | null {
-    if (!this.cam.enabled) return 'camera is disabled'
-    return this.unavailable
-  }
-
-  private createSource(): void {
-    this.unavailable = null
-    this.source = null
-    try {
-      this.source = this.sources.create(this.cam, this, this.env)
-    } catch (err) {
-      this.unavailable = err instanceof SourceUnavailableError ? err.message : String(err)
-    }
-    this.updateSource()
-  }
-
-  /** Applies a changed camera row; `restart` when the source settings changed. */
-  update(cam: RelayCamera, restart: boolean): void {
-    const wasEnabled = this.cam.enabled
-    const media = this.source?.media
-    this.cam = cam
-    if (!restart) {
-      this.updateSource()
-      return
-    }
-    this.source?.stop()
-    this.source = null
-    this.monitoring = false
-    this.resetStream()
-    if (!cam.enabled) this.endConsumers('camera disabled')
-    if (wasEnabled && !cam.enabled && this.online) this.setOnline(false, 'camera disabled')
-    this.createSource()
-    if (!cam.enabled) return
-    if (this.unavailable) this.endConsumers('camera unavailable')
-    else if (media !== undefined && this.media !== media) this.endConsumers('camera kind changed')
-  }
-
-  /** Does this channel want its pull source connected right now? */
-  private get wanted(): boolean {
-    if (!this.cam.enabled || !this.source) return false
-    if (!this.source.pull) return true
-    return (
-      this.cam.stayConnected || this.attachments.size > 0 || this.holds > 0 || this.lingerTimer !== undefined
-    )
-  }
-
-  private updateSource(): void {
-    const want = this.wanted
-    if (want && !this.monitoring) {
-      this.monitoring = true
-      // Give the camera the full offline delay from now before judging it.
-      this.lastFrameAt = performance.now()
-      this.source?.start()
-    } else if (!want && this.monitoring) {
-      this.monitoring = false
-      this.source?.stop()
-      // The next connection sends its own init segment; an old GOP is no start for anyone.
-      this.resetStream()
-    }
-  }
-
-  private resetStream(): void {
-    this.initSegment = undefined
-    this.gop.clear()
-  }
-
-  // --- The source's sink -------------------------------------------------------------------------
-
-  /**
-   * A JPEG from the source (pull) or the push routes. `receivedAt` (performance.now()) is when its
-   * request began arriving, for push over HTTP: the relay latency then counts the station's whole share.
-   */
-  jpeg(data: Buffer, receivedAt?: number): void {
-    const now = performance.now()
-    const u: JpegUnit = {
-      kind: 'jpeg',
-      data,
-      seq: ++this.seq,
-      receivedAt: receivedAt ?? now,
-      wallAt: Date.now(),
-    }
-    if (this.latest === undefined || u.seq % 250 === 0) this.dimensions = jpegDimensions(data)
-    this.latest = u
-    this.arrived(u, now)
-    for (const a of this.attachments.values()) a.offer(u)
-    if (this.waiters.size > 0) this.resolveWaiters(u)
-  }
-
-  init(segment: InitSegment): void {
-    this.initSegment = segment
-    this.gop.clear()
-    if (segment.width && segment.height) this.dimensions = { width: segment.width, height: segment.height }
-    for (const a of this.attachments.values()) a.init(segment)
-  }
-
-  video(fragment: VideoFragment, receivedAt?: number): void {
-    if (!this.initSegment) {
-      this.problem('video fragment before its init segment')
-      return
-    }
-    const now = performance.now()
-    const u: VideoUnit = {
-      ...fragment,
-      kind: 'video',
-      seq: ++this.seq,
-      receivedAt: receivedAt ?? now,
-      wallAt: Date.now(),
-    }
-    this.gop.add(u)
-    this.arrived(u, now)
-    for (const a of this.attachments.values()) a.offer(u)
-  }
-
-  private arrived(u: JpegUnit | VideoUnit, now: number): void {
+  arrived(lane: StreamLane, u: JpegUnit | VideoUnit, now: number): void {
     this.lastFrameAt = now
     this.lastUnitAt = u.receivedAt
     this.lastFrameWall = u.wallAt
     this.totals.framesIn++
     this.totals.bytesIn += u.data.length
+    if (u.kind === 'jpeg' && (this.dimensions === undefined || lane.lastSeq % 250 === 0)) {
+      this.dimensions = jpegDimensions(u.data)
+    } else if (u.kind === 'video' && u.keyframe && lane === this.primary && lane.initSegment?.width) {
+      const { width, height = 0 } = lane.initSegment
+      if (this.dimensions?.width !== width) this.dimensions = { width, height }
+    }
     if (!this.online) this.setOnline(true, 'frames arriving')
   }
 
@@ -275,159 +169,249 @@ export class CameraChannel implements SourceSink, UnitSource {
     this.lastProblem = message
   }
 
-  statusChanged(): void {
-    // A failed connection attempt: whoever waits for a snapshot gets the answer now, not at the timeout.
-    if (this.waiters.size > 0 && this.source?.info().status === 'waiting') this.resolveWaiters(undefined)
+  laneChanged(_lane: StreamLane, started?: boolean): void {
+    // A stream that starts gets the full offline delay from now before the camera is judged.
+    if (started) this.lastFrameAt = performance.now()
     this.broadcastStatus()
   }
 
-  private resolveWaiters(f: JpegUnit | undefined): void {
-    for (const w of this.waiters) w(f)
-    this.waiters.clear()
+  status(): StreamStatusMessage {
+    return this.statusMessage()
+  }
+
+  // --- Lanes -----------------------------------------------------------------------------------------
+
+  /** The streams a camera has: main; for RTSP, sub (with a sub-stream URL) and the transcoded fallback. */
+  private laneNames(): StreamName[] {
+    if (this.cam.kind !== 'rtsp') return ['main']
+    return this.cam.subUrl ? ['main', 'sub', 'transcoded'] : ['main', 'transcoded']
+  }
+
+  private createLanes(): void {
+    this.lanes = new Map(this.laneNames().map((n) => [n, new StreamLane(n, this)]))
+    for (const lane of this.lanes.values()) lane.createSource()
+  }
+
+  private get main(): StreamLane {
+    return this.lanes.get('main')!
+  }
+
+  /** The lane serving `stream`: sub falls back to main for a camera without a sub stream. */
+  lane(stream: StreamName = 'main'): StreamLane | undefined {
+    return this.lanes.get(stream) ?? (stream === 'sub' ? this.main : undefined)
+  }
+
+  /** Whether the camera has a stream of its own for `stream` (sub: a sub-stream URL). */
+  hasStream(stream: StreamName): boolean {
+    return this.lanes.has(stream)
+  }
+
+  get isPush(): boolean {
+    return this.main.source instanceof PushSource
+  }
+
+  get pushSource(): PushSource | undefined {
+    const s = this.main.source
+    return s instanceof PushSource ? s : undefined
+  }
+
+  /** What the source produces (undefined without one). */
+  get media(): 'jpeg' | 'video' | undefined {
+    return this.main.source?.media
+  }
+
+  /** Why consumers may not attach (the camera is disabled, or has no usable source); null when they may. */
+  get usable(): string | null {
+    if (!this.cam.enabled) return 'camera is disabled'
+    return this.main.unavailable
+  }
+
+  /** The latest JPEG (JPEG cameras). */
+  get latest(): JpegUnit | undefined {
+    return this.main.latest
+  }
+
+  /** Applies a changed camera row; `restart` when the source settings changed. */
+  update(cam: RelayCamera, restart: boolean): void {
+    const wasEnabled = this.cam.enabled
+    const media = this.media
+    this.cam = cam
+    if (!restart) {
+      for (const lane of this.lanes.values()) lane.updateSource()
+      return
+    }
+    for (const lane of this.lanes.values()) void lane.close()
+    if (!cam.enabled) this.endConsumers('camera disabled')
+    if (wasEnabled && !cam.enabled && this.online) this.setOnline(false, 'camera disabled')
+    // Consumers move to the new lanes of the same name (their next unit is the new init segment).
+    this.createLanes()
+    if (!cam.enabled) return
+    if (this.usable) return this.endConsumers('camera unavailable')
+    if (media !== undefined && this.media !== media) return this.endConsumers('camera kind changed')
+    for (const [consumer, entry] of [...this.laneOf]) {
+      const next = this.lanes.get(entry.lane.name)
+      if (!next) {
+        this.endConsumer(consumer, 'camera stream removed')
+        continue
+      }
+      const { needs, group } = entry.a.info()
+      entry.lane.remove(consumer, entry.a)
+      this.join(next, consumer, { needs, group }, entry)
+      next.prime(consumer, entry.a, this.config.offlineAfterMs)
+    }
+  }
+
+  // --- The main stream's sink (push routes feed it) -----------------------------------------------
+
+  jpeg(data: Buffer, receivedAt?: number): void {
+    this.main.jpeg(data, receivedAt)
+  }
+
+  init(segment: InitSegment): void {
+    this.main.init(segment)
+  }
+
+  video(fragment: VideoFragment, receivedAt?: number): void {
+    this.main.video(fragment, receivedAt)
+  }
+
+  statusChanged(): void {
+    this.main.statusChanged()
   }
 
   get lastSeq(): number {
-    return this.seq
+    return this.main.lastSeq
   }
 
   // --- Consumers ----------------------------------------------------------------------------------
 
   /**
-   * Attaches a consumer (a viewer, a recorder, a detector): it gets the camera's status, then what it
-   * needs to start at once (the latest JPEG if recent, or the init segment and the current GOP), then every
-   * unit. Keeps a pull camera connected while attached. Answers the function that detaches it.
+   * Attaches a consumer (a viewer, a recorder, a detector) to one of the camera's streams (default main):
+   * it gets the camera's status, then what it needs to start at once (the latest JPEG if recent, or the
+   * init segment and the current GOP), then every unit. Keeps a pull stream connected while attached.
+   * Answers the function that detaches it.
    */
-  attach(consumer: Consumer, opts: AttachOptions = {}): Detach {
-    if (this.attachments.has(consumer)) throw new Error('this consumer is already attached')
-    const group = opts.group ?? consumer.role
-    const needs = opts.needs ?? 'live'
-    const a = new Attachment(consumer, {
-      needs,
-      group,
-      totals: (this.totals.out[group] ??= newCounters()),
-      maxQueueBytes: opts.maxQueueBytes ?? this.limits.maxQueueBytes,
-      maxQueueUnits: opts.maxQueueUnits ?? this.limits.maxQueueUnits,
-      onDelivered: consumer.role === 'viewer' ? this.hooks.delivered : undefined,
-      onFailed: () => this.endConsumer(consumer, 'consumer failed'),
-    })
-    this.attachments.set(consumer, a)
+  attach(consumer: Consumer, opts: ChannelAttachOptions = {}): Detach {
+    if (this.laneOf.has(consumer)) throw new Error('this consumer is already attached')
+    const lane = this.lane(opts.stream ?? 'main')
+    if (!lane) throw new Error(`camera ${this.id} has no ${opts.stream} stream`)
+    return this.attachTo(lane, consumer, opts)
+  }
+
+  private attachTo(lane: StreamLane, consumer: Consumer, opts: AttachOptions): Detach {
+    const entry = this.join(lane, consumer, opts)
     if (consumer.role === 'viewer') this.viewerTotal++
-    this.cancelLinger()
-    this.updateSource()
-    consumer.status?.(this.statusMessage())
-    if (this.initSegment) {
-      a.init(this.initSegment)
-      for (const u of this.gop.units) a.offer(u)
-    }
-    if (this.latest && performance.now() - this.latest.receivedAt < this.config.offlineAfterMs) {
-      a.offer(this.latest)
-    }
+    lane.prime(consumer, entry.a, this.config.offlineAfterMs)
     return () => {
-      this.remove(consumer, a)
+      if (this.laneOf.get(consumer) !== entry) return
+      this.laneOf.delete(consumer)
+      if (consumer.role === 'viewer') this.viewerTotal--
+      entry.lane.remove(consumer, entry.a)
     }
+  }
+
+  /** Adds the consumer to a lane and notes where it is (before anything is delivered to it). */
+  private join(lane: StreamLane, consumer: Consumer, opts: AttachOptions, entry?: LaneEntry): LaneEntry {
+    const a = lane.add(consumer, opts, () => this.endConsumer(consumer, 'consumer failed'))
+    const e = Object.assign(entry ?? { lane, a }, { lane, a })
+    this.laneOf.set(consumer, e)
+    return e
+  }
+
+  /** The stream a consumer is attached to. */
+  streamOf(consumer: Consumer): StreamName | undefined {
+    return this.laneOf.get(consumer)?.lane.name
   }
 
   /** Consumers attached now, with their figures. */
   consumers(): ConsumerInfo[] {
-    return [...this.attachments.values()].map((a) => a.info())
+    return [...this.laneOf.values()].map(({ a }) => a.info())
   }
 
   get consumerCount(): number {
-    return this.attachments.size
+    return this.laneOf.size
   }
 
   get viewerCount(): number {
     return this.viewerTotal
   }
 
-  /** The GOP a consumer joining now would start with (tests and figures). */
+  /** The GOP a consumer joining the main stream now would start with (tests and figures). */
   get gopBytes(): number {
-    return this.gop.bytes
-  }
-
-  private remove(consumer: Consumer, a: Attachment): boolean {
-    if (this.attachments.get(consumer) !== a) return false
-    this.attachments.delete(consumer)
-    a.detach()
-    if (consumer.role === 'viewer') this.viewerTotal--
-    if (this.attachments.size === 0) this.linger()
-    return true
+    return this.main.gop.bytes
   }
 
   /** Lets go of a consumer and tells it why. */
   private endConsumer(consumer: Consumer, reason: string): void {
-    const a = this.attachments.get(consumer)
-    if (a && this.remove(consumer, a)) consumer.end?.(reason)
+    const entry = this.laneOf.get(consumer)
+    if (!entry) return
+    this.laneOf.delete(consumer)
+    if (consumer.role === 'viewer') this.viewerTotal--
+    entry.lane.remove(consumer, entry.a)
+    consumer.end?.(reason)
   }
 
   private endConsumers(reason: string): void {
-    for (const c of [...this.attachments.keys()]) this.endConsumer(c, reason)
-  }
-
-  private linger(): void {
-    if (!this.source?.pull || this.cam.stayConnected || this.holds > 0 || this.attachments.size > 0) return
-    this.cancelLinger()
-    if (this.config.idleLingerMs === 0) {
-      this.updateSource()
-      return
-    }
-    this.lingerTimer = setTimeout(() => {
-      this.lingerTimer = undefined
-      this.updateSource()
-    }, this.config.idleLingerMs)
-  }
-
-  private cancelLinger(): void {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer)
-    this.lingerTimer = undefined
+    for (const c of [...this.laneOf.keys()]) this.endConsumer(c, reason)
   }
 
   /**
    * The latest JPEG if recent, otherwise the next one (connecting a pull camera for it), within `waitMs`.
-   * A video camera has none (a snapshot of it needs a decoder).
+   * A video camera has none: see `keyframe`.
    */
   async snapshot(waitMs: number): Promise<JpegUnit | undefined> {
-    if (this.latest && performance.now() - this.latest.receivedAt < this.config.offlineAfterMs)
-      return this.latest
-    if (this.usable || this.source?.media !== 'jpeg') return undefined
-    this.holds++
-    this.cancelLinger()
-    this.updateSource()
-    try {
-      // Already failing and waiting to retry: no point in waiting here.
-      if (this.source?.info().status === 'waiting') return undefined
-      return await new Promise<JpegUnit | undefined>((resolve) => {
-        const timer = setTimeout(() => {
-          this.waiters.delete(done)
-          resolve(undefined)
-        }, waitMs)
-        const done = (f: JpegUnit | undefined) => {
-          clearTimeout(timer)
-          resolve(f)
-        }
-        this.waiters.add(done)
-      })
-    } finally {
-      this.holds--
-      this.linger()
+    const latest = this.main.latest
+    if (latest && performance.now() - latest.receivedAt < this.config.offlineAfterMs) return latest
+    if (this.usable || this.media !== 'jpeg') return undefined
+    return this.main.nextJpeg(waitMs)
+  }
+
+  /**
+   * A video camera's latest key frame with its init segment (for a snapshot): from a stream that runs now
+   * (the main one first: the best picture), else the next one of the sub stream (cheaper to connect),
+   * within `waitMs`.
+   */
+  async keyframe(waitMs: number): Promise<{ init: InitSegment; unit: VideoUnit } | undefined> {
+    if (this.usable || this.media !== 'video') return undefined
+    const fresh = (u: VideoUnit | undefined) =>
+      u !== undefined && performance.now() - u.receivedAt < this.config.offlineAfterMs
+    for (const name of ['main', 'sub'] as const) {
+      const lane = this.lanes.get(name)
+      const key = lane?.gop.units[0]
+      if (lane?.initSegment && fresh(key)) return { init: lane.initSegment, unit: key! }
     }
+    const lane = this.lanes.get('sub') ?? this.main
+    const unit = await lane.nextKeyframe(waitMs)
+    return unit && lane.initSegment ? { init: lane.initSegment, unit } : undefined
   }
 
   /** Health and consumer checks; called about twice a second for every camera. */
   tick(now: number): void {
     if (this.monitoring && this.online && now - this.lastFrameAt > this.config.offlineAfterMs) {
-      const why = this.source?.info().lastError ?? this.lastProblem
+      const why = this.sourceInfo().lastError ?? this.lastProblem
       this.setOnline(
         false,
         `no frame for ${Math.round(this.config.offlineAfterMs / 1000)} s${why ? ` (${why})` : ''}`,
       )
     }
-    for (const [consumer, a] of [...this.attachments]) {
+    for (const [consumer, { a }] of [...this.laneOf]) {
       if (a.stalledFor(now) > this.config.viewerStallMs) {
         if (consumer.role === 'viewer') this.totals.stalledViewersDropped++
         this.endConsumer(consumer, `${consumer.role} stalled`)
       } else consumer.tick?.(now)
     }
+  }
+
+  /** Some stream of the camera is connected or trying to be. */
+  private get monitoring(): boolean {
+    for (const lane of this.lanes.values()) if (lane.monitoring) return true
+    return false
+  }
+
+  /** The lane whose source speaks for the camera: the first that runs (main, sub, transcoded), else main. */
+  private get primary(): StreamLane {
+    for (const lane of this.lanes.values()) if (lane.monitoring) return lane
+    return this.main
   }
 
   private setOnline(online: boolean, reason: string): void {
@@ -439,24 +423,42 @@ export class CameraChannel implements SourceSink, UnitSource {
 
   state(): CameraState {
     if (!this.cam.enabled) return 'disabled'
-    if (this.unavailable) return 'unavailable'
-    if (this.source?.pull && !this.monitoring) return 'idle'
+    if (this.main.unavailable) return 'unavailable'
+    if (this.main.pull && !this.monitoring) return 'idle'
     if (this.online) return 'online'
-    const s = this.source?.info().status
+    const s = this.primary.source?.info().status
     if (s === 'connecting' || s === 'connected') return 'connecting'
     return 'offline'
   }
 
   sourceInfo(): SourceInfo {
-    return (
-      this.source?.info() ?? {
-        status: 'stopped',
-        lastError: this.unavailable,
-        nextRetryAt: null,
-        reconnects: 0,
-        connections: 0,
-      }
-    )
+    const primary = this.primary
+    const info = primary.source?.info() ?? {
+      status: 'stopped' as const,
+      lastError: primary.unavailable,
+      nextRetryAt: null,
+      reconnects: 0,
+      connections: 0,
+    }
+    if (this.lanes.size === 1) return info
+    let connections = 0
+    let reconnects = 0
+    for (const lane of this.lanes.values()) {
+      const i = lane.source?.info()
+      connections += i?.connections ?? 0
+      reconnects += i?.reconnects ?? 0
+    }
+    return { ...info, connections, reconnects }
+  }
+
+  /** Sources of every stream (figures). */
+  streams(): { stream: StreamName; monitoring: boolean; info: SourceInfo | null; codec: string | null }[] {
+    return [...this.lanes.values()].map((l) => ({
+      stream: l.name,
+      monitoring: l.monitoring,
+      info: l.source?.info() ?? null,
+      codec: l.initSegment?.codecString ?? null,
+    }))
   }
 
   statusMessage(): StreamStatusMessage {
@@ -473,17 +475,15 @@ export class CameraChannel implements SourceSink, UnitSource {
   }
 
   private broadcastStatus(): void {
-    if (this.attachments.size === 0) return
+    if (this.laneOf.size === 0) return
     const msg = this.statusMessage()
-    for (const c of this.attachments.keys()) c.status?.(msg)
+    for (const c of this.laneOf.keys()) c.status?.(msg)
   }
 
-  /** The camera was deleted or the station is stopping. */
-  close(reason: string): void {
-    this.cancelLinger()
-    this.source?.stop()
-    this.monitoring = false
+  /** The camera was deleted or the station is stopping; resolves once its sources are gone (ffmpeg exited). */
+  close(reason: string): Promise<void> {
+    const gone = [...this.lanes.values()].map((lane) => lane.close())
     this.endConsumers(reason)
-    this.resolveWaiters(undefined)
+    return Promise.all(gone).then(() => undefined)
   }
 }

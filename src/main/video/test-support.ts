@@ -45,9 +45,16 @@ export interface VideoStation {
   push(id: number, frame: Buffer, headers?: Record<string, string>): Promise<{ status: number; body: string }>
 }
 
+/** Whether a camera body names a URL (`url`, or an rtsp camera's `subUrl`). */
+const namesUrl = (body: Record<string, unknown>) =>
+  (body.url !== undefined && body.url !== null) || (body.subUrl !== undefined && body.subUrl !== null)
+
 /** Starts a station; STATION_VIDEO_* settings in `env` go into its config (`app.config.video`). */
-export async function startVideoStation(env: Record<string, string> = {}): Promise<VideoStation> {
-  const station = await createTestStation(env)
+export async function startVideoStation(
+  env: Record<string, string> = {},
+  opts: Parameters<typeof createTestStation>[1] = {},
+): Promise<VideoStation> {
+  const station = await createTestStation(env, opts)
   const { url } = await station.start()
   const admin = await station.login()
   const guard = await station.guardToken()
@@ -67,8 +74,8 @@ export async function startVideoStation(env: Record<string, string> = {}): Promi
     admin,
     guard,
     async createCamera(body) {
-      // Test cameras serve on 127.0.0.1, which the station refuses unless a camera allows it.
-      const local = body.url !== undefined && body.url !== null ? { allowLocal: true } : {}
+      // Test cameras (main and sub streams) serve on 127.0.0.1, which the station refuses unless allowed.
+      const local = namesUrl(body) ? { allowLocal: true } : {}
       return (await call('POST', '/api/cameras', { enabled: true, ...local, ...body })).data.id
     },
     async events(cameraId) {
@@ -92,7 +99,7 @@ export async function startVideoStation(env: Record<string, string> = {}): Promi
       }
     },
     async updateCamera(id, body) {
-      const local = body.url !== undefined && body.url !== null ? { allowLocal: true } : {}
+      const local = namesUrl(body) ? { allowLocal: true } : {}
       await call('PUT', `/api/cameras/${id}`, { ...local, ...body })
     },
     async deleteCamera(id) {

@@ -2,6 +2,7 @@
  * Live-video limits and timings, from environment variables (STATION_VIDEO_*), with defaults that serve;
  * each variable's limits and default are its entry in the settings catalog (`src/shared/settings/video.ts`).
  */
+import { SETTINGS } from '../../shared/settings/catalog'
 import { settingReader } from '../../shared/settings/define'
 import { VIDEO_SETTINGS as V } from '../../shared/settings/video'
 
@@ -27,6 +28,13 @@ export interface VideoConfig {
   tlsVerify: boolean
   /** How often per-camera stats go out on the live channel. */
   liveStatsIntervalMs: number
+  /** The ffmpeg to run (STATION_FFMPEG); unset: the bundled copy, then PATH (`ffmpeg/resolve.ts`). */
+  ffmpegPath: string | undefined
+  /**
+   * The folder holding the desktop app's bundled ffmpeg (`ffmpeg/<platform>-<arch>/ffmpeg[.exe]` inside
+   * it): Electron's `process.resourcesPath`. Set by the desktop shell, never from the environment.
+   */
+  ffmpegResourcesDir?: string
 }
 
 export function loadVideoConfig(env: NodeJS.ProcessEnv = process.env): VideoConfig {
@@ -50,6 +58,7 @@ export function loadVideoConfig(env: NodeJS.ProcessEnv = process.env): VideoConf
     streamTokenTtlMs: read(V.streamTokenTtlMs),
     tlsVerify: read(V.tlsVerify),
     liveStatsIntervalMs: read(V.liveStatsIntervalMs),
+    ffmpegPath: read(SETTINGS.ffmpeg),
   }
 }
 

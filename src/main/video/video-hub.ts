@@ -12,6 +12,7 @@ import { publishRelayState, type CameraRelayState } from '../cameras/camera-live
 import { guardStats } from '../cameras/guard-safe'
 import { CameraChannel, sourceKey, type PipelineLimits } from './camera-channel'
 import type { SourceRegistry } from './sources/registry'
+import type { FfmpegLocation } from './ffmpeg/locate'
 import { StreamTokens } from './stream-tokens'
 import type { VideoConfig } from './video-config'
 import { RateMeter, type VideoStats } from './video-stats'
@@ -25,6 +26,8 @@ export interface VideoHubDeps {
   config: VideoConfig
   /** The source factory of each camera kind (sources/index.ts: builtInSources). */
   sources: SourceRegistry
+  /** Where ffmpeg is (RTSP cameras), or why there is none. */
+  ffmpeg?: FfmpegLocation
   /** Bounds of the channels' queues and GOPs (defaults: DEFAULT_PIPELINE_LIMITS). */
   limits?: Partial<PipelineLimits>
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
@@ -90,7 +93,7 @@ export class VideoHub {
     const ch = this.channels.get(id)
     if (!cam) {
       if (!ch) return
-      ch.close('camera deleted')
+      void ch.close('camera deleted')
       this.channels.delete(id)
       this.keys.delete(id)
       this.published.delete(id)
@@ -103,6 +106,7 @@ export class VideoHub {
         sources: this.deps.sources,
         hooks: { onlineChanged: this.onlineChanged, delivered: this.delivered },
         ...(this.deps.limits ? { limits: this.deps.limits } : {}),
+        env: { ffmpeg: this.deps.ffmpeg, log: this.deps.log },
       })
       this.channels.set(id, created)
       // Not news: the camera list the UI loads already holds it.
@@ -267,14 +271,18 @@ export class VideoHub {
       live.publish({ type: 'stats', stats: { video: stats } }, { adminOnly: true })
   }
 
-  /** Closes every viewer and camera connection (before the HTTP server closes). */
-  close(): void {
+  /**
+   * Closes every viewer and camera connection (before the HTTP server closes); resolves once every camera
+   * process (ffmpeg) has exited, which FfmpegProcess bounds (SIGTERM, SIGKILL after its grace).
+   */
+  async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     for (const t of this.timers) clearInterval(t)
     this.timers = []
-    for (const ch of this.channels.values()) ch.close('station stopping')
+    const gone = [...this.channels.values()].map((ch) => ch.close('station stopping'))
     this.channels.clear()
+    await Promise.all(gone)
   }
 }
 

@@ -58,7 +58,7 @@ export class RateMeter {
   cameraStats(ch: CameraChannel, now: number): CameraVideoStats {
     const r = this.rates.get(ch.id)
     const info = ch.sourceInfo()
-    const viewers = { total: ch.viewerCount, full: 0, reduced: 0, mjpeg: 0, ws: 0 }
+    const viewers = { total: ch.viewerCount, full: 0, reduced: 0, mjpeg: 0, ws: 0, mp4: 0 }
     for (const { consumer: v } of ch.consumers()) {
       if (!(v instanceof Viewer)) continue
       viewers[v.cls]++
@@ -89,6 +89,7 @@ export class RateMeter {
       badFrames: t.badFrames,
       lastProblem: ch.lastProblem,
       viewers,
+      streams: ch.streams().map((l) => ({ stream: l.stream, connected: l.monitoring, codec: l.codec })),
       fpsOut: {
         full: round(viewers.full ? (r?.out.full ?? 0) / viewers.full : 0),
         reduced: round(viewers.reduced ? (r?.out.reduced ?? 0) / viewers.reduced : 0),

@@ -2,19 +2,26 @@
  * Cameras as the station answers and accepts them: TypeBox schemas (validation, serialization, OpenAPI)
  * and the types derived from them. Two views of one camera:
  *
- * - `CameraView`: what every signed-in user sees (guards' screens): name, area, kind, state. Never how
- *   the station reaches the camera: guards watch through the station's own endpoints (`CameraStreams`).
- * - `AdminCamera`: the view plus what only admins see: the URL (secret-looking query values masked), whether
- *   credentials are stored (they never leave the station), and the camera's settings.
+ * - `CameraView`: what every signed-in user sees (guards' screens): name, area, kind, state, whether it has
+ *   a sub stream. Never how the station reaches the camera: guards watch through the station's own
+ *   endpoints (`CameraStreams`).
+ * - `AdminCamera`: the view plus what only admins see: the URLs (secret-looking query values masked),
+ *   whether credentials are stored (they never leave the station), and the camera's settings.
  *
  * API names are camelCase. `is_online` was the pre-0.2 name of `isOnline`: still recognized on input
  * (refused like `isOnline`: the station owns it) for one release.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { CAMERA_KINDS, type CameraKind } from '../constants'
+import { CAMERA_KINDS, RTSP_TRANSPORTS, type CameraKind, type RtspTransport } from '../constants'
 import { EpochMs, Nullable } from './common'
 
 export const CameraKindSchema = Type.Unsafe<CameraKind>(Type.String({ enum: [...CAMERA_KINDS] }))
+export const RtspTransportSchema = Type.Unsafe<RtspTransport>(
+  Type.String({
+    enum: [...RTSP_TRANSPORTS],
+    description: 'rtsp cameras only: RTP over the RTSP TCP connection (tcp, the default) or over udp',
+  }),
+)
 
 /** The largest camera URL the station stores. */
 export const MAX_CAMERA_URL = 2048
@@ -28,12 +35,20 @@ export const CameraView = Type.Object({
   enabled: Type.Boolean(),
   isOnline: Type.Boolean({ description: 'Managed by the station (frames arriving)' }),
   lastSeenAt: Nullable(EpochMs),
+  hasSubStream: Type.Boolean({
+    description:
+      'An rtsp camera with a sub stream: grid tiles may watch it (stream=sub), fullscreen the main',
+  }),
 })
 export type CameraView = Static<typeof CameraView>
 
 /** What only admins see besides the view. */
 export const CameraAdminFields = Type.Object({
   url: Nullable(Type.String({ description: 'Admins only. Secret-looking query values are answered as ***' })),
+  subUrl: Nullable(
+    Type.String({ description: 'Admins only: the rtsp sub stream (null: none). Masked like url' }),
+  ),
+  transport: RtspTransportSchema,
   hasCredentials: Type.Boolean({ description: 'Credentials are write-only: never answered' }),
   fps: Type.Integer(),
   stayConnected: Type.Boolean(),
@@ -61,6 +76,17 @@ export const CameraStreams = Type.Object({
   mjpeg: Type.String({ description: 'multipart/x-mixed-replace MJPEG stream (?fps= for a lower rate)' }),
   snapshot: Type.String({ description: 'The latest frame as JPEG' }),
   ws: Type.String({ description: 'Frames over WebSocket' }),
+  liveMp4: Type.Optional(
+    Type.String({ description: 'rtsp cameras: the main stream as fragmented MP4 over chunked HTTP' }),
+  ),
+  wsMain: Type.Optional(
+    Type.String({ description: 'rtsp cameras: the main stream as fMP4 over WebSocket (fullscreen)' }),
+  ),
+  wsSub: Type.Optional(
+    Type.String({
+      description: 'rtsp cameras with a sub stream: the sub stream over WebSocket (grid tiles)',
+    }),
+  ),
   ingest: Type.Optional(
     Type.Object({
       http: Type.String({ description: 'Push cameras POST frames here' }),
@@ -77,9 +103,18 @@ const writable = {
     Type.String({
       maxLength: MAX_CAMERA_URL,
       description:
-        'Pull cameras only: http(s) for mjpeg/snapshot, rtsp for rtsp. Credentials in it are moved out.',
+        'Pull cameras only: http(s) for mjpeg/snapshot, rtsp(s) for rtsp. Credentials in it are moved out.',
     }),
   ),
+  subUrl: Nullable(
+    Type.String({
+      maxLength: MAX_CAMERA_URL,
+      description:
+        'rtsp cameras only: the sub stream (rtsp: or rtsps:; null or empty: none). Grid tiles use it. ' +
+        'Credentials in it are moved out and must be the camera’s own (one set per camera).',
+    }),
+  ),
+  transport: RtspTransportSchema,
   username: Nullable(Type.String({ maxLength: 256, description: 'Write-only (null or empty clears)' })),
   password: Nullable(Type.String({ maxLength: 256, description: 'Write-only (null or empty clears)' })),
   areaId: Nullable(Type.Integer({ minimum: 1 })),

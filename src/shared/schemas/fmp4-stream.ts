@@ -27,6 +27,11 @@ export interface Fmp4InitMessage {
   /** RFC 6381 codec string, e.g. `avc1.640028` (H.264) or `hvc1.1.6.L93.B0` (H.265). */
   codec: string
   stream: CameraStreamKind
+  /**
+   * direct: the stream asked for, as the camera sends it · sub: the camera's sub stream instead (its main
+   * stream is H.265 and this client cannot decode it) · transcoded: the station's low-resolution H.264.
+   */
+  mode?: 'direct' | 'sub' | 'transcoded'
   width?: number
   height?: number
   /** Absent from stations that never fall back: `direct`. */

@@ -44,7 +44,16 @@ export const CameraVideoStatsSchema = Type.Object({
     reduced: Type.Integer(),
     mjpeg: Type.Integer(),
     ws: Type.Integer(),
+    mp4: Type.Integer({ description: 'live.mp4 responses' }),
   }),
+  streams: Type.Array(
+    Type.Object({
+      stream: Type.Union([Type.Literal('main'), Type.Literal('sub'), Type.Literal('transcoded')]),
+      connected: Type.Boolean({ description: 'Its source is connected or connecting now' }),
+      codec: Nullable(Type.String({ description: 'RFC 6381 codec string of its current stream' })),
+    }),
+    { description: "The camera's streams (RTSP: main, sub, transcoded; others: main)" },
+  ),
   fpsOut: Type.Object(
     { full: Type.Number(), reduced: Type.Number() },
     { description: 'Frames per second per viewer, by viewer class (full rate or reduced with ?fps=)' },

@@ -271,6 +271,14 @@ export const SETTINGS = {
     defaultNote: 'none',
     maxLength: 4096,
   }),
+  // Never an admin-editable setting: a program path that the web could change would run anything.
+  ffmpeg: text({
+    env: 'STATION_FFMPEG',
+    title: 'ffmpeg program',
+    description: 'path to the ffmpeg executable RTSP cameras run; when set, only it is tried',
+    defaultNote: "the desktop app's bundled copy, then `ffmpeg` on the `PATH`",
+    maxLength: 4096,
+  }),
 } satisfies Record<string, Setting>
 
 export type SettingKey = keyof typeof SETTINGS

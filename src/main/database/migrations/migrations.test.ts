@@ -9,8 +9,25 @@ describe('migrations', () => {
     db.prepare(
       "INSERT INTO cameras (name, kind, url, created_at, updated_at) VALUES ('Old', 'mjpeg', 'http://10.0.0.9/v', 1, 1)",
     ).run()
-    expect(runMigrations(db)).toEqual([2])
+    expect(runMigrations(db, MIGRATIONS.slice(0, 2))).toEqual([2])
     expect(db.prepare('SELECT name, allow_local FROM cameras').get()).toEqual({ name: 'Old', allow_local: 0 })
+  })
+
+  it('003 gives existing cameras no sub stream and RTSP over TCP, and takes only tcp or udp', () => {
+    const db = new Database(':memory:')
+    runMigrations(db, MIGRATIONS.slice(0, 2))
+    db.prepare(
+      "INSERT INTO cameras (name, kind, url, created_at, updated_at) VALUES ('Yard', 'rtsp', 'rtsp://10.0.0.9/s', 1, 1)",
+    ).run()
+    expect(runMigrations(db)).toEqual([3])
+    expect(db.prepare('SELECT name, url, sub_url, transport FROM cameras').get()).toEqual({
+      name: 'Yard',
+      url: 'rtsp://10.0.0.9/s',
+      sub_url: null,
+      transport: 'tcp',
+    })
+    db.prepare("UPDATE cameras SET sub_url = 'rtsp://10.0.0.9/sub', transport = 'udp'").run()
+    expect(() => db.prepare("UPDATE cameras SET transport = 'http'").run()).toThrow(/CHECK/)
   })
 
   it('apply in order on an empty database and record the schema version', () => {

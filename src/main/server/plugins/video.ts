@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify'
 import { hashToken } from '../../auth/tokens'
 import { VideoHub } from '../../video/video-hub'
 import { builtInSources } from '../../video/sources'
+import { locateFfmpeg } from '../../video/ffmpeg/locate'
 
 /** The camera id in a route's params, if it has one. */
 function cameraIdParam(req: FastifyRequest): number | undefined {
@@ -18,7 +19,17 @@ function cameraIdParam(req: FastifyRequest): number | undefined {
 
 export default fp(
   async (app) => {
+    // RTSP cameras need ffmpeg; without one they say so, and everything else works.
+    const ffmpeg = await locateFfmpeg({
+      configured: process.env.STATION_FFMPEG,
+      resourcesPath: process.env.STATION_RESOURCES_PATH,
+      pathEnv: process.env.PATH,
+    })
+    if (ffmpeg.found)
+      app.log.info({ ffmpeg: ffmpeg.path, version: ffmpeg.version, licence: ffmpeg.licence }, 'ffmpeg found')
+    else app.log.warn({ searched: ffmpeg.searched }, `${ffmpeg.message}: RTSP cameras cannot be shown`)
     const hub = new VideoHub({
+      ffmpeg,
       cameras: app.cameras,
       events: app.events,
       live: app.live,
@@ -59,7 +70,7 @@ export default fp(
     // Before the HTTP server closes: MJPEG responses and camera connections would otherwise hold it open.
     app.addHook('preClose', async () => {
       off()
-      hub.close()
+      await hub.close()
     })
   },
   {

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { Ok } from '../../../shared/schemas/common'
 import {
   CameraIdParams,
@@ -15,7 +15,8 @@ import {
   StreamTokenBody,
 } from '../../../shared/schemas/cameras'
 import { newToken, hashToken } from '../../auth/tokens'
-import { MjpegViewer, WsViewer } from '../../video/viewers'
+import { MjpegViewer, Mp4Viewer, WsViewer } from '../../video/viewers'
+import { firstChoice } from '../../video/stream-choice'
 import { videoErrors } from '../../video/video-errors'
 import { VideoStatsSchema } from '../../video/video-schemas'
 import type { CameraChannel } from '../../video/camera-channel'
@@ -37,18 +38,45 @@ const ViewerQuery = Type.Object({
     Type.String({ maxLength: 200, description: 'Stream token (POST /api/v1/stream/token)' }),
   ),
 })
+const StreamQuery = Type.Object({
+  stream: Type.Optional(
+    Type.Union([Type.Literal('main'), Type.Literal('sub')], {
+      description:
+        'RTSP cameras: main (full resolution, the default) or sub (the smaller stream for grid tiles; main if the camera has none)',
+    }),
+  ),
+  token: ViewerQuery.properties.token,
+})
+const WsQuery = Type.Object({
+  ...ViewerQuery.properties,
+  ...StreamQuery.properties,
+  hevc: Type.Optional(
+    Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')], {
+      description:
+        'RTSP cameras: the client can decode H.265 (MediaSource.isTypeSupported). Without it, an H.265 camera is served from its sub stream, or transcoded to H.264',
+    }),
+  ),
+})
 const SnapshotQuery = Type.Object({ token: ViewerQuery.properties.token })
 
 const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const hub = app.video
 
-  function viewable(id: number): CameraChannel {
+  /** The camera's channel if it can be watched; `as` says how (JPEG frames, or fMP4 video). */
+  function viewable(id: number, as?: 'jpeg' | 'video'): CameraChannel {
     const ch = hub.channel(id)
     if (!ch) throw videoErrors.unknownCamera(id)
     const unusable = ch.usable
     if (unusable) throw videoErrors.unavailable(id, unusable)
-    // Viewers get JPEG frames; a video (H.264/H.265) camera needs its own viewer path (fMP4 over WebSocket).
-    if (ch.media === 'video') throw videoErrors.unavailable(id, 'its video is not served to viewers yet')
+    if (as === 'jpeg' && ch.media === 'video') {
+      throw videoErrors.unavailable(
+        id,
+        `it sends H.264/H.265 video: watch it at /ws/stream/${id} or /api/v1/stream/${id}/live.mp4`,
+      )
+    }
+    if (as === 'video' && ch.media !== 'video') {
+      throw videoErrors.unavailable(id, `it sends JPEG frames: watch it at /api/v1/stream/${id}/mjpeg`)
+    }
     return ch
   }
 
@@ -148,7 +176,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const ch = viewable(req.params.cameraId)
+      const ch = viewable(req.params.cameraId, 'jpeg')
       const refused = takeViewerPlace(req, (release) => reply.raw.once('close', release))
       if (refused) throw refused
       reply.hijack()
@@ -156,6 +184,38 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       new MjpegViewer(reply.raw, req.query.fps).watch(ch)
       // Ended the moment the session behind it ends (a stream token lives only as long as its session).
       // An HTTP stream has no close code: it ends.
+      trackViewer(req, { close: () => reply.raw.destroy(), once: (e, l) => reply.raw.once(e, l) })
+    },
+  )
+
+  app.get(
+    '/api/v1/stream/:cameraId/live.mp4',
+    {
+      exposeHeadRoute: false,
+      config: { auth: 'guard', tokenScope: 'stream' },
+      schema: {
+        tags: ['video'],
+        summary:
+          "Live fragmented MP4 (RTSP cameras) over chunked HTTP: the camera's H.264/H.265 as is, one fragment per frame, for <video>, VLC or ffprobe",
+        params: CameraParams,
+        querystring: StreamQuery,
+        response: {
+          200: {
+            description: 'The init segment (ftyp+moov), then one moof+mdat per frame',
+            content: {
+              'video/mp4': { schema: Type.String({ format: 'binary', description: 'fragmented MP4' }) },
+            },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const ch = viewable(req.params.cameraId, 'video')
+      const refused = takeViewerPlace(req, (release) => reply.raw.once('close', release))
+      if (refused) throw refused
+      reply.hijack()
+      req.raw.socket.setNoDelay(true)
+      new Mp4Viewer(reply.raw).watch(ch, firstChoice(req.query.stream ?? 'main'))
       trackViewer(req, { close: () => reply.raw.destroy(), once: (e, l) => reply.raw.once(e, l) })
     },
   )
@@ -209,9 +269,9 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['video'],
         summary:
-          'Live frames as binary WebSocket messages (JPEG bytes); JSON text messages carry camera status. Send {"fps":N} to change the rate.',
+          'Live video as binary WebSocket messages: JPEG frames (JPEG cameras; send {"fps":N} to change the rate), or for RTSP cameras a text {"type":"init",codec,stream,mode} then the fMP4 init segment and one fragment per frame. JSON text messages carry camera status.',
         params: CameraParams,
-        querystring: ViewerQuery,
+        querystring: WsQuery,
       },
       preHandler: async (req) => {
         viewable((req.params as { cameraId: number }).cameraId)
@@ -220,7 +280,7 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     (socket, req) => {
       const { cameraId } = req.params as { cameraId: number }
-      const { fps } = req.query as { fps?: number }
+      const { fps, stream, hevc } = req.query as Static<typeof WsQuery>
       const ch = hub.channel(cameraId)
       if (!ch || ch.usable) {
         socket.close(1008, 'camera unavailable')
@@ -229,6 +289,13 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const refused = takeViewerPlace(req, (release) => socket.once('close', release))
       if (refused) {
         socket.close(1013, refused.message)
+        return
+      }
+      if (ch.media === 'video') {
+        const abilities = { hevc: hevc === '1' || hevc === 'true' }
+        const viewer = new WsViewer(socket, undefined, app.config.ws.pingIntervalMs, abilities)
+        viewer.watch(ch, firstChoice(stream ?? 'main'))
+        trackViewer(req, socket)
         return
       }
       const viewer = new WsViewer(socket, fps, app.config.ws.pingIntervalMs)

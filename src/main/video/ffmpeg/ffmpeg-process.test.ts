@@ -49,6 +49,20 @@ describe('FfmpegProcess', () => {
     expect(proc.stats().lastOutputAt).not.toBeNull()
   })
 
+  it('writes its input to stdin, then closes it, and hands raw output out as it comes', async () => {
+    const chunks: Buffer[] = []
+    const proc = FfmpegProcess.start(
+      {
+        ...node('process.stdin.pipe(process.stdout)'),
+        output: 'raw',
+        input: [Buffer.from('ftyp'), Buffer.from('moof')],
+      },
+      { data: (c) => chunks.push(c) },
+    )
+    expect(await proc.exited).toMatchObject({ code: 0, reason: 'ended' })
+    expect(Buffer.concat(chunks).toString()).toBe('ftypmoof')
+  })
+
   it('stops with SIGTERM, and with SIGKILL after the grace when SIGTERM is ignored', async () => {
     const polite = start({ ...node('setInterval(() => {}, 1000)') })
     await new Promise((r) => setTimeout(r, 200))

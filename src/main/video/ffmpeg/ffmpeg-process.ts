@@ -25,6 +25,11 @@ export interface FfmpegProcessOptions {
   args: readonly string[]
   /** `fmp4`: stdout goes through the splitter (init, fragment); `raw`: stdout chunks as they come (data). */
   output: 'fmp4' | 'raw'
+  /**
+   * Bytes written to ffmpeg's stdin, which is then closed (`-i pipe:0`: a snapshot's init segment and
+   * keyframe). Without it stdin is never written (camera runs use `-nostdin`).
+   */
+  input?: readonly Uint8Array[]
   /** Limit on one fMP4 box (default 8 MiB). */
   maxBoxBytes?: number
   /** Applied to every stderr line before it is logged or put in a problem. */
@@ -135,8 +140,13 @@ export class FfmpegProcess {
       fragments: 0,
       lastOutputAt: null,
     }
-    // Never written: ffmpeg runs with -nostdin. Errors (EPIPE once ffmpeg is gone) mean nothing.
+    // Errors (EPIPE once ffmpeg is gone) mean nothing: ffmpeg's exit says what happened.
     this.child.stdin?.on('error', () => {})
+    // Without input, never written: ffmpeg runs with -nostdin.
+    if (options.input) {
+      for (const chunk of options.input) this.child.stdin?.write(chunk)
+      this.child.stdin?.end()
+    }
     this.child.stdout?.on('data', (chunk: Buffer) => this.stdout(chunk))
     this.child.stderr?.on('data', (chunk: Buffer) => this.stderr(this.decoder.write(chunk)))
     this.child.on('error', (err) => {
@@ -265,8 +275,11 @@ export class FfmpegProcess {
   }
 }
 
-/** PATH and what Windows needs for sockets; English system messages (the classifier reads them). */
-function childEnv(): NodeJS.ProcessEnv {
+/**
+ * The environment of every ffmpeg the station starts: PATH and what Windows needs for sockets, English
+ * system messages (the classifier reads them); no station setting (passwords, keys) gets through.
+ */
+export function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { LC_ALL: 'C', LANG: 'C' }
   for (const name of ['PATH', 'Path', 'SystemRoot', 'SYSTEMROOT', 'windir', 'TEMP', 'TMP']) {
     const v = process.env[name]

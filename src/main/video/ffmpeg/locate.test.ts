@@ -25,7 +25,7 @@ describe('locateFfmpeg', () => {
 
   it('prefers the setting, then the bundled copy, then the PATH', async () => {
     const bundled = fake(
-      path.join(dir, 'resources', 'ffmpeg'),
+      path.join(dir, 'resources', 'ffmpeg', `${process.platform}-${process.arch}`),
       'ffmpeg version 7.1-static Copyright',
       '--enable-version3',
     )
@@ -85,6 +85,32 @@ describe('locateFfmpeg', () => {
     writeFileSync(noExec, '')
     const denied = await locateFfmpeg({ configured: noExec })
     expect(!denied.found && denied.searched[0]!.problem).toBe('not executable')
+  })
+
+  it('gives up on a candidate that does not answer -version in time', async () => {
+    const hung = path.join(dir, 'hung', 'ffmpeg')
+    mkdirSync(path.dirname(hung), { recursive: true })
+    // exec: the kill reaches the sleeping process itself, which holds the output pipe.
+    writeFileSync(hung, '#!/bin/sh\nexec sleep 30\n')
+    chmodSync(hung, 0o755)
+    const started = performance.now()
+    const found = await locateFfmpeg({ configured: hung, timeoutMs: 300 })
+    expect(performance.now() - started).toBeLessThan(5000)
+    expect(!found.found && found.searched[0]!.problem).toMatch(/no answer within 300 ms/)
+  })
+
+  it('runs -version without the station environment', async () => {
+    const envDump = path.join(dir, 'env', 'ffmpeg')
+    mkdirSync(path.dirname(envDump), { recursive: true })
+    // Answers like ffmpeg, with whether it can see a station secret in its version string.
+    writeFileSync(envDump, '#!/bin/sh\necho "ffmpeg version secret=${STATION_ADMIN_PASSWORD:-none}"\n')
+    chmodSync(envDump, 0o755)
+    process.env.STATION_ADMIN_PASSWORD = 'do-not-leak-this'
+    try {
+      expect(await locateFfmpeg({ configured: envDump })).toMatchObject({ version: 'secret=none' })
+    } finally {
+      delete process.env.STATION_ADMIN_PASSWORD
+    }
   })
 
   it('reads the licence from the configuration line', () => {

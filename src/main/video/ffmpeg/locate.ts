@@ -2,15 +2,17 @@
  * Finds the ffmpeg the station runs for RTSP cameras, in this order:
  * 1. the `STATION_FFMPEG` setting (a path): when set, only it is tried, so a wrong setting is reported
  *    instead of silently running another ffmpeg;
- * 2. the copy bundled with the desktop app (`<resources>/ffmpeg/ffmpeg[.exe]`);
+ * 2. the copy bundled with the desktop app (`<resources>/ffmpeg/<platform>-<arch>/ffmpeg[.exe]`);
  * 3. `ffmpeg` on the PATH.
  * Each candidate must run `ffmpeg -version`; the answer says where it was found and which version it is,
- * or plainly that there is none, with every place searched.
+ * or plainly that there is none, with every place searched. `resolve-ffmpeg.ts` runs this once per
+ * station (cached) and logs the answer.
  */
 import { execFile } from 'node:child_process'
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { childEnv } from './ffmpeg-process'
 
 export type FfmpegSource = 'setting' | 'bundled' | 'path'
 
@@ -43,24 +45,33 @@ export type FfmpegLocation = FfmpegFound | FfmpegNotFound
 export interface LocateOptions {
   /** The STATION_FFMPEG setting, if set. */
   configured?: string | undefined
-  /** Where the desktop app keeps its resources (Electron's `process.resourcesPath`), if bundled. */
+  /**
+   * Where the desktop app keeps its resources (Electron's `process.resourcesPath`; the project's
+   * `resources/` in development): the bundled copy is `ffmpeg/<platform>-<arch>/ffmpeg[.exe]` in it.
+   */
   resourcesPath?: string | undefined
   /** The PATH to search (the caller passes `process.env.PATH`). */
   pathEnv?: string | undefined
   platform?: NodeJS.Platform
-  /** Bound on `ffmpeg -version`. */
+  /** Node's name for the CPU (`x64`, `arm64`), as electron-builder's `${arch}`. */
+  arch?: string
+  /** Bound on `ffmpeg -version` (default 5 s); past it the candidate is killed and counts as failed. */
   timeoutMs?: number
 }
 
 export async function locateFfmpeg(options: LocateOptions): Promise<FfmpegLocation> {
   const platform = options.platform ?? process.platform
+  const arch = options.arch ?? process.arch
   const exe = platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg'
   const candidates: { source: FfmpegSource; path: string }[] = []
   if (options.configured?.trim()) {
     candidates.push({ source: 'setting', path: options.configured.trim() })
   } else {
     if (options.resourcesPath)
-      candidates.push({ source: 'bundled', path: path.join(options.resourcesPath, 'ffmpeg', exe) })
+      candidates.push({
+        source: 'bundled',
+        path: path.join(options.resourcesPath, 'ffmpeg', `${platform}-${arch}`, exe),
+      })
     const delimiter = platform === 'win32' ? ';' : ':'
     for (const dir of (options.pathEnv ?? '').split(delimiter)) {
       // An empty PATH entry means the current directory: never run an ffmpeg from there.
@@ -110,8 +121,10 @@ async function unusable(file: string, platform: NodeJS.Platform): Promise<string
 
 function run(file: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, ['-hide_banner', '-version'], { timeout: timeoutMs, windowsHide: true }, (err, stdout) => {
-      if (err) reject(err)
+    const opts = { timeout: timeoutMs, killSignal: 'SIGKILL' as const, windowsHide: true, env: childEnv() }
+    execFile(file, ['-hide_banner', '-version'], opts, (err, stdout) => {
+      if (err?.killed) reject(new Error(`no answer within ${timeoutMs} ms`))
+      else if (err) reject(err)
       else if (!/^ffmpeg version /m.test(stdout)) reject(new Error('it does not say "ffmpeg version"'))
       else resolve(stdout)
     })

@@ -59,11 +59,7 @@ export async function startRtspCameraSimulation(o: RtspCliOptions): Promise<Rtsp
     fleet,
     describe() {
       const auth = o.auth === 'none' ? 'no authentication' : `${o.auth} authentication, user "${o.username}"`
-      const subs = !sub
-        ? ''
-        : cameras.every((c) => c.subUrlRegistered)
-          ? `; sub streams ${video(sub)} registered as subUrl`
-          : `; sub streams ${video(sub)} served (this station's API does not take subUrl yet)`
+      const subs = sub ? `; sub streams ${video(sub)} registered as subUrl` : ''
       const first = cameras[0]
       return (
         `Simulating ${cameras.length} RTSP cameras on ${server.origin} (${auth}): main ${video(main)}${subs}\n` +

@@ -20,6 +20,7 @@ interface ListedCamera {
   url: string | null
   hasCredentials: boolean
   subUrl?: string | null
+  transport?: string
 }
 
 async function listed(): Promise<ListedCamera[]> {
@@ -32,7 +33,7 @@ async function listed(): Promise<ListedCamera[]> {
 }
 
 describe('simulated RTSP cameras at a station', () => {
-  it('registers rtsp cameras (main URL, credentials, sub URL when the API takes it) that play', async () => {
+  it('registers one rtsp camera per simulated camera (main URL, sub URL, credentials) that plays', async () => {
     const run = await startRtspCameraSimulation({
       url: s.url,
       adminPassword: TEST_ADMIN_PASSWORD,
@@ -58,13 +59,14 @@ describe('simulated RTSP cameras at a station', () => {
           name: `Sim RTSP camera 0${i + 1}`,
           kind: 'rtsp',
           url: server.url(`/cam${i + 1}/main`),
+          subUrl: server.url(`/cam${i + 1}/sub`),
+          transport: 'tcp',
           hasCredentials: true,
         })
         expect(c.subUrl).toBe(server.url(`/cam${i + 1}/sub`))
-        // Whichever the station's API is: it either kept the sub URL or registered the camera without it.
-        if (c.subUrlRegistered) expect(cam.subUrl).toBe(c.subUrl)
-        else expect(cam.subUrl ?? undefined).toBeUndefined()
       }
+      // Main and sub are one camera each, not two.
+      expect(stored.filter((x) => x.kind === 'rtsp')).toHaveLength(2)
       const creds = { username: 'viewer', password: 'simulator' }
       const play = await readFrames(server.url('/cam2/main', creds), 5)
       expect(play.code, play.stderr).toBe(0)

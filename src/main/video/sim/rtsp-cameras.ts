@@ -1,13 +1,13 @@
 /**
  * Simulated RTSP/H.264 cameras at a station: one RTSP server on 127.0.0.1 serving `/camN/main` and
  * `/camN/sub` for each camera (every main path loops the same test video, every sub path the small one,
- * each path on its own clock), registered (or reused, by name) through the admin API as `rtsp` cameras with
- * the main URL, the credentials when the server asks for them, and the sub stream URL (`subUrl`) when the
- * station's API takes it: a station that refuses `subUrl` (400) gets the camera without it.
+ * each path on its own clock), registered (or reused, by name) through the admin API as one `rtsp` camera
+ * each: the main URL as `url`, the sub stream (when served) as `subUrl`, and the credentials when the server
+ * asks for them.
  */
 import type { RtspAuthOptions } from './rtsp-auth'
 import { RtspSimServer } from './rtsp-server'
-import { StationApiError, stationApi, type ApiCamera } from './station-api'
+import { stationApi, type ApiCamera } from './station-api'
 import {
   defaultBitrateKbps,
   makeTestVideo,
@@ -38,9 +38,8 @@ export interface RtspCamera {
   id: number
   name: string
   url: string
+  /** The sub stream, registered as the camera's `subUrl` (undefined: no sub stream served). */
   subUrl: string | undefined
-  /** The station took the sub stream URL (its API knows `subUrl`). */
-  subUrlRegistered: boolean
 }
 
 export interface RtspCameras {
@@ -141,8 +140,6 @@ async function register(
   const existing = await call<ApiCamera[]>('GET', '/api/cameras')
   const prefix = o.namePrefix ?? 'Sim RTSP camera'
   const secured = o.auth && o.auth.scheme !== 'none'
-  // Until the station refuses it once, the sub stream URL goes along.
-  let subAccepted = true
   const cameras: RtspCamera[] = []
   for (let i = 1; i <= o.cameras; i++) {
     const name = `${prefix} ${String(i).padStart(2, '0')}`
@@ -151,6 +148,7 @@ async function register(
     const body = {
       kind: 'rtsp',
       url,
+      subUrl: subUrl ?? null,
       username: secured ? o.auth!.username! : null,
       password: secured ? o.auth!.password! : null,
       fps: Math.min(60, Math.max(1, Math.round(fps))),
@@ -160,23 +158,10 @@ async function register(
       allowLocal: true,
     }
     const found = existing.find((c) => c.name === name)
-    const save = (b: object) =>
-      found
-        ? call<ApiCamera>('PUT', `/api/cameras/${found.id}`, b)
-        : call<ApiCamera>('POST', '/api/cameras', { name, ...b })
-    let cam: ApiCamera | undefined
-    let subUrlRegistered = false
-    if (subUrl && subAccepted) {
-      try {
-        cam = await save({ ...body, subUrl })
-        subUrlRegistered = true
-      } catch (err) {
-        if (!(err instanceof StationApiError && err.status === 400)) throw err
-        subAccepted = false // a station without sub streams: register the main stream alone
-      }
-    }
-    cam ??= await save(body)
-    cameras.push({ id: cam.id, name, url, subUrl, subUrlRegistered })
+    const cam = found
+      ? await call<ApiCamera>('PUT', `/api/cameras/${found.id}`, body)
+      : await call<ApiCamera>('POST', '/api/cameras', { name, ...body })
+    cameras.push({ id: cam.id, name, url, subUrl })
   }
   return cameras
 }

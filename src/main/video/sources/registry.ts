@@ -10,6 +10,7 @@
 import type { CameraKind } from '../../../shared/constants'
 import type { RelayCamera } from '../../cameras/views'
 import type { VideoConfig } from '../video-config'
+import type { FfmpegLocation } from '../ffmpeg/locate'
 import type { PullTimings } from './pull-source'
 import type { CameraSource, SourceSink } from './source'
 
@@ -19,6 +20,10 @@ export interface SourceEnv {
   maxFrameBytes: number
   http: { connectTimeoutMs: number; tlsVerify: boolean }
   timings: PullTimings
+  /** Where ffmpeg is (RTSP cameras), or why there is none; undefined when not looked for. */
+  ffmpeg?: FfmpegLocation | undefined
+  /** Sources' own log lines (ffmpeg's stderr, aggregated and redacted). */
+  log?: { warn: (obj: object, msg: string) => void } | undefined
 }
 
 export function sourceEnv(config: VideoConfig): SourceEnv {
@@ -33,7 +38,20 @@ export function sourceEnv(config: VideoConfig): SourceEnv {
   }
 }
 
-export type SourceFactory = (camera: RelayCamera, sink: SourceSink, env: SourceEnv) => CameraSource
+/**
+ * Which of a camera's streams a source serves: `main` (full resolution), `sub` (the camera's smaller
+ * stream: grid tiles, detectors) or `transcoded` (low-resolution H.264 made by the station from the sub
+ * stream, or the main one: the last resort for viewers that cannot decode the camera's codec). JPEG
+ * cameras have `main` only.
+ */
+export type StreamName = 'main' | 'sub' | 'transcoded'
+
+export type SourceFactory = (
+  camera: RelayCamera,
+  sink: SourceSink,
+  env: SourceEnv,
+  stream: StreamName,
+) => CameraSource
 
 /** Thrown by a factory (or the registry) when the camera cannot have a source: the message says why. */
 export class SourceUnavailableError extends Error {}
@@ -52,11 +70,11 @@ export class SourceRegistry {
   }
 
   /** The camera's source; throws SourceUnavailableError with the reason when it can have none. */
-  create(camera: RelayCamera, sink: SourceSink, env: SourceEnv): CameraSource {
+  create(camera: RelayCamera, sink: SourceSink, env: SourceEnv, stream: StreamName = 'main'): CameraSource {
     const factory = this.factories.get(camera.kind)
-    if (!factory) throw new SourceUnavailableError(`${camera.kind.toUpperCase()} cameras are not relayed yet`)
+    if (!factory) throw new SourceUnavailableError(`${camera.kind.toUpperCase()} cameras are not relayed`)
     try {
-      return factory(camera, sink, env)
+      return factory(camera, sink, env, stream)
     } catch (err) {
       if (err instanceof SourceUnavailableError) throw err
       throw new SourceUnavailableError(

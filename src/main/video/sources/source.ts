@@ -50,4 +50,6 @@ export interface CameraSource {
   start(): void
   stop(): void
   info(): SourceInfo
+  /** Resolves once what `stop()` ended is gone (a child process has exited); absent when nothing lingers. */
+  stopped?(): Promise<void>
 }

@@ -14,6 +14,8 @@ const camera = (id: number, over: Partial<AdminCamera> = {}): AdminCamera => ({
   name: `Cam ${id}`,
   kind: 'push',
   url: null,
+  subUrl: null,
+  transport: 'tcp',
   hasCredentials: false,
   areaId: null,
   enabled: true,
@@ -22,6 +24,7 @@ const camera = (id: number, over: Partial<AdminCamera> = {}): AdminCamera => ({
   stayConnected: false,
   allowLocal: false,
   lastSeenAt: 1000,
+  hasSubStream: false,
   createdAt: 1,
   updatedAt: 1,
   ...over,
@@ -273,6 +276,8 @@ describe('station store', () => {
     st.store.getState().applyCameraConfig(camera(1, { kind: 'mjpeg', url: 'http://cam-1/video' }))
     const {
       url: _url,
+      subUrl: _sub,
+      transport: _t,
       hasCredentials: _h,
       fps: _f,
       stayConnected: _s,

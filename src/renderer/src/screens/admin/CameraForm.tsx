@@ -1,6 +1,6 @@
 /** Create or edit a camera: kind-specific fields, write-only credentials, validation before sending. */
 import { useState, type FormEvent } from 'react'
-import { CAMERA_KINDS } from '../../../../shared/constants'
+import { CAMERA_KINDS, RTSP_TRANSPORTS } from '../../../../shared/constants'
 import type { Area, Camera } from '../../../../shared/schemas/entities'
 import { Button, ErrorText, Field } from '../../components/ui'
 import { useStationShallow } from '../../store/context'
@@ -8,6 +8,7 @@ import {
   draftOf,
   emptyDraft,
   KIND_HELP,
+  SUB_STREAM_HELP,
   toCameraInput,
   validateCamera,
   type CameraDraft,
@@ -85,6 +86,31 @@ export function CameraForm({
               data-testid="camera-url"
             />
           </Field>
+          {d.kind === 'rtsp' ? (
+            <>
+              <Field label="Sub stream URL" error={errors.subUrl} hint={`Optional. ${SUB_STREAM_HELP}`}>
+                <input
+                  value={d.subUrl}
+                  onChange={(e) => set('subUrl', e.target.value)}
+                  placeholder="rtsp://192.168.1.20:554/substream"
+                  data-testid="camera-sub-url"
+                />
+              </Field>
+              <Field label="Transport" hint="TCP unless the camera only streams over UDP">
+                <select
+                  value={d.transport}
+                  onChange={(e) => set('transport', e.target.value as CameraDraft['transport'])}
+                  data-testid="camera-transport"
+                >
+                  {RTSP_TRANSPORTS.map((t) => (
+                    <option key={t} value={t}>
+                      {t.toUpperCase()}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            </>
+          ) : null}
           <Field
             label="Username"
             error={errors.username}

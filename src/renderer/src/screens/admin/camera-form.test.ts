@@ -36,4 +36,22 @@ describe('camera form', () => {
     expect(toCameraInput({ ...base, kind: 'push', username: 'u' }, false)).toMatchObject({ url: null })
     expect(toCameraInput({ ...base, kind: 'push', username: 'u' }, false)).not.toHaveProperty('username')
   })
+
+  it('takes a sub stream URL and a transport for rtsp cameras only', () => {
+    const rtsp = { ...emptyDraft(), name: 'Yard', kind: 'rtsp' as const, url: 'rtsps://cam/main' }
+    expect(validateCamera(rtsp)).toEqual({})
+    expect(validateCamera({ ...rtsp, subUrl: 'http://cam/sub' }).subUrl).toMatch(/rtsp or rtsps/)
+    expect(validateCamera({ ...rtsp, subUrl: 'nope' }).subUrl).toMatch(/not a valid URL/)
+    expect(toCameraInput({ ...rtsp, subUrl: ' rtsp://cam/sub ', transport: 'udp' }, false)).toMatchObject({
+      subUrl: 'rtsp://cam/sub',
+      transport: 'udp',
+    })
+    expect(toCameraInput({ ...rtsp, subUrl: ' ' }, true)).toMatchObject({ subUrl: null, transport: 'tcp' })
+    const mjpeg = toCameraInput(
+      { ...emptyDraft(), name: 'G', url: 'http://cam/v', subUrl: 'rtsp://x/s' },
+      false,
+    )
+    expect(mjpeg).not.toHaveProperty('subUrl')
+    expect(mjpeg).not.toHaveProperty('transport')
+  })
 })

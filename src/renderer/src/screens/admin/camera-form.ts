@@ -1,12 +1,16 @@
 /** The camera form's draft, its validation (before sending) and what it sends. */
 import type { CameraInput } from '../../../../shared/contract'
-import type { CameraKind } from '../../../../shared/constants'
+import type { CameraKind, RtspTransport } from '../../../../shared/constants'
 import type { Camera } from '../../../../shared/schemas/entities'
 
 export interface CameraDraft {
   name: string
   kind: CameraKind
   url: string
+  /** rtsp only: the sub stream URL ('' for none). */
+  subUrl: string
+  /** rtsp only. */
+  transport: RtspTransport
   username: string
   password: string
   /** Edit only: drop the stored credentials. */
@@ -19,27 +23,31 @@ export interface CameraDraft {
   allowLocal: boolean
 }
 
-export type CameraErrors = Partial<Record<'name' | 'url' | 'fps' | 'username', string>>
+export type CameraErrors = Partial<Record<'name' | 'url' | 'subUrl' | 'fps' | 'username', string>>
 
 export const KIND_HELP: Record<CameraKind, string> = {
   push: 'The camera sends JPEG frames to the station (HTTP POST or WebSocket); no URL needed.',
   mjpeg: 'The station pulls a multipart MJPEG stream from the URL.',
   snapshot: 'The station polls a JPEG snapshot URL at the camera’s frame rate.',
-  rtsp: 'RTSP/H.264: stored now, streamed in a later version.',
+  rtsp: 'The station pulls the camera’s RTSP stream (H.264/H.265) and relays it without transcoding.',
 }
 
 export const URL_SCHEMES: Record<CameraKind, string[]> = {
   push: [],
   mjpeg: ['http:', 'https:'],
   snapshot: ['http:', 'https:'],
-  rtsp: ['rtsp:'],
+  rtsp: ['rtsp:', 'rtsps:'],
 }
+
+export const SUB_STREAM_HELP = 'Grid tiles use the sub stream; fullscreen uses the main stream.'
 
 export function emptyDraft(): CameraDraft {
   return {
     name: '',
     kind: 'mjpeg',
     url: '',
+    subUrl: '',
+    transport: 'tcp',
     username: '',
     password: '',
     clearCredentials: false,
@@ -56,6 +64,8 @@ export function draftOf(c: Camera): CameraDraft {
     name: c.name,
     kind: c.kind as CameraKind,
     url: c.url ?? '',
+    subUrl: c.subUrl ?? '',
+    transport: c.transport ?? 'tcp',
     username: '',
     password: '',
     clearCredentials: false,
@@ -76,20 +86,32 @@ export function validateCamera(d: CameraDraft): CameraErrors {
     const url = d.url.trim()
     if (!url) e.url = `A ${d.kind} camera needs its URL.`
     else {
-      let parsed: URL | null = null
-      try {
-        parsed = new URL(url)
-      } catch {
-        e.url = 'This is not a valid URL.'
-      }
-      if (parsed && !schemes.includes(parsed.protocol))
-        e.url = `Use ${schemes.map((s) => s.replace(':', '')).join(' or ')} for a ${d.kind} camera.`
+      const problem = urlProblem(url, d.kind)
+      if (problem) e.url = problem
     }
+  }
+  const subUrl = d.subUrl.trim()
+  if (d.kind === 'rtsp' && subUrl) {
+    const problem = urlProblem(subUrl, d.kind)
+    if (problem) e.subUrl = problem
   }
   const fps = Number(d.fps)
   if (!Number.isInteger(fps) || fps < 1 || fps > 60) e.fps = 'A whole number from 1 to 60.'
   if (d.password && !d.username && d.kind !== 'push') e.username = 'A password needs a username.'
   return e
+}
+
+function urlProblem(url: string, kind: CameraKind): string | undefined {
+  const schemes = URL_SCHEMES[kind]
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return 'This is not a valid URL.'
+  }
+  if (!schemes.includes(parsed.protocol))
+    return `Use ${schemes.map((s) => s.replace(':', '')).join(' or ')} for a ${kind} camera.`
+  return undefined
 }
 
 /** What the form sends. Credentials are write-only: blank keeps what is stored (when editing). */
@@ -104,6 +126,10 @@ export function toCameraInput(d: CameraDraft, editing: boolean): CameraInput {
     fps: Number(d.fps),
     stayConnected: d.stayConnected,
     allowLocal: d.allowLocal,
+  }
+  if (d.kind === 'rtsp') {
+    input.subUrl = d.subUrl.trim() || null
+    input.transport = d.transport
   }
   if (editing && d.clearCredentials) {
     input.username = null
