@@ -30,12 +30,11 @@ export interface Fmp4InitMessage {
   /**
    * direct: the stream asked for, as the camera sends it · sub: the camera's sub stream instead (its main
    * stream is H.265 and this client cannot decode it) · transcoded: the station's low-resolution H.264.
+   * Absent (older stations): direct.
    */
-  mode?: 'direct' | 'sub' | 'transcoded'
+  mode?: Fmp4StreamMode
   width?: number
   height?: number
-  /** Absent from stations that never fall back: `direct`. */
-  mode?: Fmp4StreamMode
 }
 
 export interface Fmp4ErrorMessage {
