@@ -1,8 +1,9 @@
 /**
  * The MSE player (src/renderer/src/video/mse) in Debian's Chromium against a stand-in for the station's
  * fMP4 endpoint (e2e/mse/fmp4-server.ts: real ffmpeg H.264, one fragment per frame): live playback near the
- * edge, the "cannot be decoded here" status for H.265, release and reconnect around a hidden tile, and the
- * station's error messages. Needs no station: the test server serves its own page.
+ * edge, the "cannot be decoded here" status for H.265, release and reconnect around a hidden tile, the
+ * station's error messages and fallback mode, the `hevc=1` query, and a fresh token after a refused one.
+ * Needs no station: the test server serves its own page.
  */
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
@@ -15,6 +16,7 @@ interface TileState {
     socket: string
     paused: boolean
     stream: string | null
+    mode: string | null
     size: { width: number; height: number } | null
     error: string | null
     closed: { code: number; reason: string } | null
@@ -46,11 +48,16 @@ test.afterAll(async () => {
   await server?.close()
 })
 
-async function openTile(page: Page, cameraId: number, player: object = {}): Promise<void> {
+async function openTile(
+  page: Page,
+  cameraId: number,
+  player: object = {},
+  opts: { tokens?: boolean; hevc?: boolean } = {},
+): Promise<void> {
   await page.goto(server.url)
   // Polled from here (page.evaluate): the page's CSP forbids the eval a string waitForFunction needs.
   await expect.poll(() => page.evaluate('window.harnessReady === true')).toBe(true)
-  await page.evaluate(`harness.start(${cameraId}, ${JSON.stringify(player)})`)
+  await page.evaluate(`harness.start(${cameraId}, ${JSON.stringify(player)}, ${JSON.stringify(opts)})`)
 }
 
 const state = (page: Page) => page.evaluate('harness.state()') as Promise<TileState>
@@ -67,7 +74,12 @@ test('plays a live H.264 stream near the live edge', async ({ page }) => {
   await expectPlaying(page)
   const s = await state(page)
   expect(s.status.player.codec).toMatch(/^avc1\.42[0-9a-f]{4}$/)
-  expect(s.status).toMatchObject({ socket: 'open', stream: 'main', size: { width: 640, height: 360 } })
+  expect(s.status).toMatchObject({
+    socket: 'open',
+    stream: 'main',
+    mode: 'direct',
+    size: { width: 640, height: 360 },
+  })
   expect(s.stats).toMatchObject({ width: 640, height: 360 })
 
   // The picture moves: two draws of the video onto a canvas differ.
@@ -178,4 +190,29 @@ test("the station's error message and close code reach the caller", async ({ pag
       return { error: s.error, code: s.closed?.code, retrying: s.retryAt !== null }
     })
     .toEqual({ error: 'camera offline', code: 4404, retrying: true })
+})
+
+test("the station's fallback mode reaches the caller", async ({ page }) => {
+  await openTile(page, 4)
+  await expectPlaying(page)
+  expect((await state(page)).status).toMatchObject({ stream: 'sub', mode: 'sub' })
+})
+
+test('asks for H.265 as is (hevc=1) only where the page decodes it', async ({ page }) => {
+  // Debian's Chromium decodes no H.265 through MSE: no flag.
+  await openTile(page, 1)
+  await expect.poll(() => server.queries(1).length).toBeGreaterThan(0)
+  expect(new URLSearchParams(server.queries(1).at(-1)).get('stream')).toBe('main')
+  expect(new URLSearchParams(server.queries(1).at(-1)).has('hevc')).toBe(false)
+  // Where it does (forced here), the flag goes along.
+  await openTile(page, 1, {}, { hevc: true })
+  await expect.poll(() => new URLSearchParams(server.queries(1).at(-1)).get('hevc')).toBe('1')
+})
+
+test('a token the station refused is handed back, and the retry gets a fresh one', async ({ page }) => {
+  await openTile(page, 5, {}, { tokens: true })
+  await expectPlaying(page)
+  const tokens = server.queries(5).map((q) => new URLSearchParams(q).get('token'))
+  expect(tokens).toEqual(['stale-token', 'fresh-token'])
+  expect(await page.evaluate('harness.tokenCalls()')).toEqual([null, 'stale-token'])
 })

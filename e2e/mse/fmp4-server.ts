@@ -7,7 +7,10 @@
  *   output split into the init segment and fragments with the player's own box reader; the text init
  *   first, its codec string read from the avcC box;
  * - camera 2: announces H.265 (`hvc1`), which Debian's Chromium cannot decode, and sends nothing else;
- * - camera 3: an `error` message, then a close with code 4404.
+ * - camera 3: an `error` message, then a close with code 4404;
+ * - camera 4: as camera 1, announced as the H.264 sub stream the station fell back to (`mode: 'sub'`);
+ * - camera 5: as camera 1, but the upgrade is refused (401) for the token `stale-token`.
+ * Every upgrade's query is recorded (`queries`).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -31,6 +34,8 @@ export interface Fmp4TestServer {
   url: string
   /** Open viewer sockets for a camera. */
   open(cameraId: number): number
+  /** The query strings of every upgrade asked for a camera, in order. */
+  queries(cameraId: number): string[]
   close(): Promise<void>
 }
 
@@ -93,7 +98,11 @@ function ffmpegLive(): ChildProcess {
   )
 }
 
-function relayFfmpeg(ws: WebSocket, children: Set<ChildProcess>): void {
+function relayFfmpeg(
+  ws: WebSocket,
+  children: Set<ChildProcess>,
+  announce: Pick<Fmp4InitMessage, 'stream' | 'mode'> = { stream: 'main' },
+): void {
   const ff = ffmpegLive()
   children.add(ff)
   const split = new Fmp4Splitter()
@@ -105,7 +114,7 @@ function relayFfmpeg(ws: WebSocket, children: Set<ChildProcess>): void {
         const init: Fmp4InitMessage = {
           type: 'init',
           codec: video?.codec ?? 'unknown',
-          stream: 'main',
+          ...announce,
           ...(video?.width && video.height ? { width: video.width, height: video.height } : {}),
         }
         ws.send(JSON.stringify(init))
@@ -130,6 +139,7 @@ export async function startFmp4Server(): Promise<Fmp4TestServer> {
   const bundle = await bundlePlayer()
   const children = new Set<ChildProcess>()
   const sockets = new Map<number, Set<WebSocket>>()
+  const queries = new Map<number, string[]>()
 
   const http: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
@@ -144,14 +154,21 @@ export async function startFmp4Server(): Promise<Fmp4TestServer> {
   })
   const wss = new WebSocketServer({ noServer: true })
   http.on('upgrade', (req, socket, head) => {
-    const m = /^\/ws\/stream\/(\d+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname)
+    const url = new URL(req.url ?? '/', 'http://x')
+    const m = /^\/ws\/stream\/(\d+)$/.exec(url.pathname)
     if (!m) return socket.destroy()
+    const id = Number(m[1])
+    queries.set(id, [...(queries.get(id) ?? []), url.search])
+    if (id === 5 && url.searchParams.get('token') === 'stale-token') {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const id = Number(m[1])
       const set = sockets.get(id) ?? new Set<WebSocket>()
       sockets.set(id, set.add(ws))
       ws.on('close', () => set.delete(ws))
-      if (id === 1) relayFfmpeg(ws, children)
+      if (id === 1 || id === 5) relayFfmpeg(ws, children)
+      else if (id === 4) relayFfmpeg(ws, children, { stream: 'sub', mode: 'sub' })
       else if (id === 2) ws.send(JSON.stringify({ type: 'init', codec: H265_CODEC, stream: 'sub' }))
       else {
         ws.send(JSON.stringify({ type: 'error', reason: 'camera offline' }))
@@ -164,6 +181,7 @@ export async function startFmp4Server(): Promise<Fmp4TestServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     open: (id) => sockets.get(id)?.size ?? 0,
+    queries: (id) => queries.get(id) ?? [],
     async close() {
       for (const ff of children) ff.kill('SIGKILL')
       for (const ws of wss.clients) ws.terminate()

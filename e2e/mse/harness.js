@@ -12,18 +12,34 @@ const ctx = canvas.getContext('2d', { willReadFrequently: true })
 let stream = null
 let latency = []
 let sampler = null
+/** What the stream's token function was called with (the refused token, or undefined), in order. */
+const tokenCalls = []
 
 window.harness = {
-  start(cameraId, player = {}) {
+  /**
+   * `opts.tokens`: hand out `stale-token`, and `fresh-token` once the stream gave a refused one back;
+   * `opts.hevc`: the stream's own `hevc` option.
+   */
+  start(cameraId, player = {}, opts = {}) {
     stream = createMseStream({
       video,
       cameraId,
       wsBaseUrl: `ws://${location.host}`,
       hideDelayMs: 0,
       player,
+      ...(opts.tokens
+        ? {
+            token: async (refused) => {
+              tokenCalls.push(refused ?? null)
+              return refused ? 'fresh-token' : 'stale-token'
+            },
+          }
+        : {}),
+      ...(opts.hevc !== undefined ? { hevc: opts.hevc } : {}),
     })
     stream.start()
   },
+  tokenCalls: () => tokenCalls,
   state() {
     return {
       status: stream.status(),

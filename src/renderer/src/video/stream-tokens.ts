@@ -31,7 +31,11 @@ export class StreamTokens {
     return this.pending
   }
 
-  forget(): void {
-    this.current = null
+  /**
+   * Drops the cached token; with `token`, only if it is still that one (a viewer the station refused it: one
+   * tile's refusal does not throw away the fresh token another tile already fetched).
+   */
+  forget(token?: string): void {
+    if (token === undefined || this.current?.token === token) this.current = null
   }
 }

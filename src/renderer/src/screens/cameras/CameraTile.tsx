@@ -1,15 +1,19 @@
 /**
- * One camera: its frames drawn on a canvas by a FrameStream (never through React state; in the video
- * worker where the browser allows), with name, online badge, fps and frame age. Offline: the last frame
- * stays, dimmed, with when it was last seen.
+ * One camera: its video (JPEG frames on a canvas, JpegVideo; RTSP cameras' H.264/H.265 through MSE,
+ * MseVideo; never through React state), with name, online badge, fps and frame age, and for RTSP cameras
+ * the codec and how the station sends it, or why the video cannot be shown. Offline: the last frame stays,
+ * dimmed, with when it was last seen.
  */
-import { memo, useEffect, useRef, useState } from 'react'
+import { memo, useCallback, useRef, useState } from 'react'
 import type { Camera } from '../../../../shared/schemas/entities'
 import { Badge } from '../../components/ui'
 import { useNow } from '../../hooks/useNow'
-import { useDeps, useStation } from '../../store/context'
+import { useStation } from '../../store/context'
 import { ago } from '../../util/format'
-import { FrameStream } from '../../video/frame-stream'
+import type { FrameStats } from '../../video/frame-stream'
+import { playsThroughMse, tileStream, type RtspTileView } from '../../video/rtsp-tile'
+import { JpegVideo } from './JpegVideo'
+import { MseVideo } from './MseVideo'
 
 export interface CameraTileProps {
   camera: Camera
@@ -19,6 +23,11 @@ export interface CameraTileProps {
   draggable?: boolean
   onDropCamera?: (draggedId: number, ontoId: number) => void
   large?: boolean
+  /**
+   * The tile fills the screen (fullscreen, a one-tile grid): RTSP cameras play their main stream. Grid
+   * tiles play the sub stream when the camera has one. Default: `large`.
+   */
+  fullSize?: boolean
 }
 
 export const CameraTile = memo(function CameraTile({
@@ -28,50 +37,40 @@ export const CameraTile = memo(function CameraTile({
   draggable,
   onDropCamera,
   large,
+  fullSize = large ?? false,
 }: CameraTileProps) {
-  const deps = useDeps()
-  const host = useRef<HTMLDivElement>(null)
   const fpsText = useRef<HTMLSpanElement>(null)
   const ageText = useRef<HTMLSpanElement>(null)
-  const stream = useRef<FrameStream | null>(null)
   const [hasFrame, setHasFrame] = useState(false)
+  /** RTSP tiles: the codec label and any reason the video cannot be shown. */
+  const [rtsp, setRtsp] = useState<RtspTileView | null>(null)
   /** When this tile last received a frame: fresher than the station's lastSeenAt while we watched. */
   const lastFrameAt = useRef<number | null>(null)
   const now = useNow(5000)
   /** The relay's view (connecting, last error, next retry), when the live channel sent one. */
   const health = useStation((s) => s.cameraHealth[camera.id])
 
-  useEffect(() => {
-    const video = deps.video
-    if (!video || !host.current || !camera.enabled) return
-    const s = new FrameStream({
-      cameraId: camera.id,
-      fps,
-      host: host.current,
-      wsBaseUrl: video.wsBaseUrl,
-      token: () => video.tokens.get(),
-      onStats: (st) => {
-        if (fpsText.current) fpsText.current.textContent = `${st.fps} fps`
-        if (ageText.current) {
-          ageText.current.textContent =
-            st.lastFrameAt === null
-              ? 'no frame yet'
-              : `frame ${((Date.now() - st.lastFrameAt) / 1000).toFixed(1)} s old`
-        }
-        lastFrameAt.current = st.lastFrameAt
-        if (st.frames > 0) setHasFrame(true)
-      },
-    })
-    stream.current = s
-    s.start()
-    return () => {
-      s.stop()
-      stream.current = null
+  const onStats = useCallback((st: FrameStats) => {
+    if (fpsText.current) fpsText.current.textContent = `${st.fps} fps`
+    if (ageText.current) {
+      ageText.current.textContent =
+        st.lastFrameAt === null
+          ? 'no frame yet'
+          : `frame ${((Date.now() - st.lastFrameAt) / 1000).toFixed(1)} s old`
     }
-    // `fps` is left out on purpose: a rate change goes through setFps below, without reconnecting.
-  }, [deps.video, camera.id, camera.enabled])
+    lastFrameAt.current = st.lastFrameAt
+    if (st.frames > 0) setHasFrame(true)
+  }, [])
 
-  useEffect(() => stream.current?.setFps(fps), [fps])
+  const mse = playsThroughMse(camera.kind)
+  const video = !camera.enabled ? null : mse ? (
+    <MseVideo cameraId={camera.id} stream={tileStream(camera, fullSize)} onView={setRtsp} onStats={onStats} />
+  ) : (
+    <JpegVideo cameraId={camera.id} fps={fps} onStats={onStats} />
+  )
+  // An MSE tile's picture goes when its MediaSource is released (hidden, reconnecting): only while playing.
+  const picture = mse ? rtsp?.playing === true : hasFrame
+  const problem = mse ? (rtsp?.problem ?? null) : null
 
   const online = camera.isOnline
   return (
@@ -96,13 +95,24 @@ export const CameraTile = memo(function CameraTile({
         if (dragged && dragged !== camera.id) onDropCamera?.(dragged, camera.id)
       }}
     >
-      <div ref={host} className="tile-video-host" />
-      {!hasFrame ? (
+      {video}
+      {problem ? (
+        <div className="tile-placeholder tile-problem" role="status" data-testid="tile-problem">
+          {problem}
+        </div>
+      ) : !picture ? (
         <div className="tile-placeholder">{online ? 'Waiting for video…' : 'No video'}</div>
       ) : null}
       <figcaption className="tile-top">
         <span className="tile-name">{camera.name}</span>
-        <Badge tone={online ? 'ok' : 'bad'}>{online ? 'Online' : 'Offline'}</Badge>
+        <span className="tile-tags">
+          {rtsp?.label && mse ? (
+            <span className="tile-codec" data-testid="tile-codec">
+              {rtsp.label}
+            </span>
+          ) : null}
+          <Badge tone={online ? 'ok' : 'bad'}>{online ? 'Online' : 'Offline'}</Badge>
+        </span>
       </figcaption>
       <div className="tile-bottom">
         {online ? (

@@ -114,6 +114,7 @@ export function CamerasScreen() {
               key={c.id}
               camera={c}
               fps={GRID_FPS[s.layout]}
+              fullSize={s.layout === 1}
               onOpen={s.openFullscreen}
               draggable
               onDropCamera={(dragged, onto) => s.moveCamera(dragged, ids.indexOf(onto), ids)}

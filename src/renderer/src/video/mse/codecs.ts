@@ -21,3 +21,14 @@ export function unsupportedMessage(codec: string): string {
 export function canPlay(codec: string): boolean {
   return typeof MediaSource !== 'undefined' && MediaSource.isTypeSupported(mimeFor(codec))
 }
+
+/** What the page is asked about H.265: a Main-profile level 3.1 stream, tagged either way (hvc1, hev1). */
+export const HEVC_PROBES = ['hvc1.1.6.L93.B0', 'hev1.1.6.L93.B0'] as const
+
+/**
+ * Whether this page decodes H.265 itself (Electron on Windows and macOS, some browsers): then the station may
+ * send an H.265 camera as is (`hevc=1`) rather than a sub stream or a transcode.
+ */
+export function canPlayHevc(can: (codec: string) => boolean = canPlay): boolean {
+  return HEVC_PROBES.some((c) => can(c))
+}

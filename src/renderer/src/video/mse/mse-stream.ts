@@ -5,10 +5,18 @@
  * closed, never a silent black tile), binary messages go to the player. Reconnects with backoff after a close
  * or a decode error. While the video is off screen or the window is hidden (built-in watcher, or the
  * caller's pause()/resume()), the socket is closed and the MediaSource released; shown again, it reconnects.
+ * The query says `hevc=1` when this page decodes H.265, so the station may send it as is. A token the
+ * station refused (the socket closed before it opened, or with 4401) is handed back on the next attempt so
+ * that the caller fetches a fresh one.
  */
-import type { CameraStreamKind } from '../../../../shared/schemas/fmp4-stream'
+import {
+  HEVC_QUERY_FLAG,
+  type CameraStreamKind,
+  type Fmp4StreamMode,
+} from '../../../../shared/schemas/fmp4-stream'
 import type { StreamStatusMessage } from '../../../../shared/schemas/video'
 import { backoffDelay } from '../../transport/live-channel'
+import { canPlayHevc } from './codecs'
 import {
   createLivePlayer,
   type LivePlayer,
@@ -28,6 +36,8 @@ export interface MseStreamStatus {
   paused: boolean
   /** What the last init announced. */
   stream: CameraStreamKind | null
+  /** How the station makes that stream (`direct` when the init does not say). */
+  mode: Fmp4StreamMode | null
   size: { width: number; height: number } | null
   /** The station's last error message (text `error`), until video flows again. */
   error: string | null
@@ -48,8 +58,13 @@ export interface MseStreamOptions {
   stream?: CameraStreamKind
   /** ws:// or wss:// origin of the station. */
   wsBaseUrl: string
-  /** A stream token for `?token=` (browsers cannot send headers on a WebSocket). */
-  token?: () => Promise<string>
+  /**
+   * A stream token for `?token=` (browsers cannot send headers on a WebSocket). `refused`: the token the
+   * station did not take on the last attempt (expired, revoked): do not answer it again.
+   */
+  token?: (refused?: string) => Promise<string>
+  /** Ask for H.265 as is (`hevc=1`); default: whether the player's codec check takes H.265. */
+  hevc?: boolean
   /** 'auto' (default): pause while the video (or `observe`) is off screen or the window hidden. */
   visibility?: 'auto' | 'manual'
   observe?: Element
@@ -76,6 +91,8 @@ export function createMseStream(o: MseStreamOptions): MseStream {
 }
 
 const OPEN = 1
+/** The credential the socket was opened with is no longer valid (src/main/auth/open-connections.ts). */
+const CLOSE_REVOKED = 4401
 
 class Fmp4Stream implements MseStream {
   private readonly player: LivePlayer
@@ -93,6 +110,8 @@ class Fmp4Stream implements MseStream {
   private connects = 0
   private generation = 0
   private stream: CameraStreamKind | null = null
+  private mode: Fmp4StreamMode | null = null
+  private refused: string | undefined = undefined
   private size: MseStreamStatus['size'] = null
   private error: string | null = null
   private closed: MseStreamStatus['closed'] = null
@@ -152,6 +171,7 @@ class Fmp4Stream implements MseStream {
       socket: this.socketState,
       paused: this.started && !this.running,
       stream: this.stream,
+      mode: this.mode,
       size: this.size,
       error: this.error,
       closed: this.closed,
@@ -184,19 +204,26 @@ class Fmp4Stream implements MseStream {
     this.setSocket('connecting')
     let token: string | null
     try {
-      token = this.o.token ? await this.o.token() : null
+      const refused = this.refused
+      this.refused = undefined
+      token = this.o.token ? await this.o.token(refused) : null
     } catch (e) {
       this.error = `no stream token: ${e instanceof Error ? e.message : String(e)}`
       return this.scheduleRetry(gen)
     }
     if (gen !== this.generation || !this.running) return
     const q = new URLSearchParams({ stream: this.o.stream ?? 'main' })
+    if (this.o.hevc ?? canPlayHevc(this.o.player?.canPlay)) q.set(HEVC_QUERY_FLAG, '1')
     if (token) q.set('token', token)
     const s = new WebSocket(`${this.o.wsBaseUrl}/ws/stream/${this.o.cameraId}?${q}`)
     s.binaryType = 'arraybuffer'
     this.socket = s
     this.connects++
-    s.onopen = () => this.setSocket('open')
+    let opened = false
+    s.onopen = () => {
+      opened = true
+      this.setSocket('open')
+    }
     s.onmessage = (ev: MessageEvent<unknown>) => {
       if (typeof ev.data === 'string') this.text(ev.data)
       else if (ev.data instanceof ArrayBuffer) {
@@ -212,6 +239,8 @@ class Fmp4Stream implements MseStream {
       if (this.socket !== s) return
       this.socket = null
       this.closed = { code: ev.code, reason: ev.reason }
+      // Refused at the upgrade (a browser sees only a close) or revoked later: the next try needs a new token.
+      if (token && (!opened || ev.code === CLOSE_REVOKED)) this.refused = token
       this.setSocket('closed')
       if (this.player.status().mode !== 'unsupported') this.scheduleRetry(gen)
     }
@@ -226,6 +255,7 @@ class Fmp4Stream implements MseStream {
       return this.emit()
     }
     this.stream = m.stream
+    this.mode = m.mode ?? 'direct'
     this.size = m.width && m.height ? { width: m.width, height: m.height } : null
     // Unsupported: no point in receiving what cannot be shown. Shown again later, the tile asks again.
     if (!this.player.setCodec(m.codec)) this.disconnect('codec unsupported')

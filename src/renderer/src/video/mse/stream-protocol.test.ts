@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { codecName, mimeFor, unsupportedMessage } from './codecs'
+import { canPlayHevc, codecName, mimeFor, unsupportedMessage } from './codecs'
 import { parseStreamText } from './stream-protocol'
 
 describe('parseStreamText', () => {
@@ -13,6 +13,16 @@ describe('parseStreamText', () => {
       stream: 'sub',
     })
     expect(parseStreamText('{"type":"init","stream":"sub"}')).toBeNull()
+  })
+
+  it("reads the station's mode, leaving out one it does not know", () => {
+    for (const mode of ['direct', 'sub', 'transcoded'])
+      expect(
+        parseStreamText(JSON.stringify({ type: 'init', codec: 'avc1.4d401f', stream: 'sub', mode })),
+      ).toEqual({ type: 'init', codec: 'avc1.4d401f', stream: 'sub', mode })
+    expect(
+      parseStreamText('{"type":"init","codec":"avc1.4d401f","stream":"main","mode":"upscaled"}'),
+    ).toEqual({ type: 'init', codec: 'avc1.4d401f', stream: 'main' })
   })
 
   it('reads errors and status, ignores the rest', () => {
@@ -37,5 +47,14 @@ describe('codecs', () => {
     expect(codecName('mystery')).toBe('mystery')
     expect(unsupportedMessage('hvc1.1.6.L93.B0')).toBe("this camera's codec (H.265) cannot be decoded here")
     expect(mimeFor('avc1.640028')).toBe('video/mp4; codecs="avc1.640028"')
+  })
+
+  it('asks for H.265 as is when the page decodes either tagging of it', () => {
+    expect(canPlayHevc(() => false)).toBe(false)
+    expect(canPlayHevc((c) => c.startsWith('avc1'))).toBe(false)
+    expect(canPlayHevc((c) => c === 'hvc1.1.6.L93.B0')).toBe(true)
+    expect(canPlayHevc((c) => c === 'hev1.1.6.L93.B0')).toBe(true)
+    // No MediaSource at all (this test runs under Node): no H.265.
+    expect(canPlayHevc()).toBe(false)
   })
 })
