@@ -45,7 +45,7 @@ export interface BuzzerDeps {
   /** Recent committed statuses ('buzzer-statuses'). */
   cache: DomainCache<string, BuzzerRequest>
   /** Sends commands to connected devices; its presence facts (on the stream) trigger pushes. */
-  devices: Pick<DeviceService, 'send' | 'isConnected' | 'isOnline'>
+  devices: Pick<DeviceService, 'send' | 'isConnected' | 'isOnline' | 'known'>
   queueConfig: QueueConfig
   timeoutMs: number
   log: Log
@@ -185,7 +185,8 @@ export class StationBuzzerService implements BuzzerService {
    */
   async create(input: NewBuzzerRequest): Promise<BuzzerRequest> {
     const { deviceId } = input
-    if (!this.deps.repo.deviceExists(deviceId)) throw errors.notFound(`Device ${deviceId}`)
+    // A device the station is talking to is known, even while its row is still being written.
+    if (!(await this.deps.devices.known(deviceId))) throw errors.notFound(`Device ${deviceId}`)
     const { devices } = this.deps
     if (!devices.isConnected(deviceId) && !devices.isOnline(deviceId)) {
       throw errors.deviceOffline(deviceId)

@@ -264,6 +264,16 @@ describe('buzzers pushed over the device WebSocket', () => {
     dev.ws.close()
   })
 
+  it('buzzes a device right after its first connection (its row is still being written)', async () => {
+    const dev = await connectDevice('siren-new')
+    await waitFor(() => t.st.app.devices.isConnected('siren-new'), 'the device socket')
+    const res = await t.trigger('siren-new', { action: 'on', durationMs: 500 })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().data.status).toBe('sent')
+    await waitFor(() => dev.received.find((m) => m.op === 'buzzer'), 'the pushed command')
+    dev.ws.close()
+  })
+
   it('pushes what waited as soon as the device connects', async () => {
     await t.addDevice('siren-late')
     const { requestId, status } = (await t.trigger('siren-late', { action: 'off' })).json().data

@@ -163,6 +163,23 @@ export class DeviceHub implements DeviceService {
     return this.presence.isOnline(deviceId)
   }
 
+  /**
+   * A device the station is talking to (connected, or heard from) is known even before its row, written
+   * through the device queue, has committed: wait for that commit rather than answer "unknown".
+   */
+  async known(deviceId: string): Promise<boolean> {
+    if (this.get(deviceId)) return true
+    if (!this.presence.isConnected(deviceId) && !this.presence.isOnline(deviceId)) return false
+    const written = await this.writes.written(deviceId)
+    this.deviceCache.delete(deviceId)
+    if (written && this.get(deviceId)) return true
+    // Its write was dropped (device queue full) or failed: ask for the row once more.
+    this.writes.touch(deviceId, this.presence.lastSeen(deviceId) ?? Date.now(), null)
+    await this.writes.written(deviceId)
+    this.deviceCache.delete(deviceId)
+    return this.get(deviceId) !== undefined
+  }
+
   get(deviceId: string): Device | undefined {
     const row = this.deviceCache.getOrLoad(deviceId, () => this.repo.get(deviceId))
     return row && this.toDevice(row)
