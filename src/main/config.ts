@@ -38,6 +38,8 @@ export interface StationConfig {
   sessionTtlMs: number
   deviceOfflineAfterMs: number
   buzzerTimeoutMs: number
+  /** Device times accepted on readings: at most this far behind / ahead of the station's clock. */
+  readingTimeWindow: { maxAgeMs: number; maxAheadMs: number }
   ws: { maxConnections: number; maxPayload: number; pingIntervalMs: number; perMessageDeflate: boolean }
   bodyLimit: number
   /**
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
     sessionTtlMs: read(S.sessionTtlMs),
     deviceOfflineAfterMs: read(S.deviceOfflineAfterMs),
     buzzerTimeoutMs: read(S.buzzerTimeoutMs),
+    readingTimeWindow: { maxAgeMs: read(S.readingMaxAgeMs), maxAheadMs: read(S.readingMaxAheadMs) },
     ws: {
       maxConnections: read(S.wsMaxConnections),
       maxPayload: read(S.wsMaxPayload),

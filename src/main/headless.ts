@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url'
 import { loadEffectiveConfig } from './settings/effective-config'
 import { createStation } from './station'
+import { STOP_DEADLINE_MS, stopWithin } from './stop-deadline'
 
 async function main() {
   // Environment variables over the settings admins saved in the station, over the defaults.
@@ -22,8 +23,11 @@ async function main() {
       process.exit(1)
     }
     station.app.log.info({ signal }, 'shutting down')
-    station.stop().then(
-      () => process.exit(0),
+    stopWithin(() => station.stop(), STOP_DEADLINE_MS).then(
+      (how) => {
+        if (how === 'timeout') station.app.log.error({}, 'the station did not stop in time: exiting')
+        process.exit(how === 'stopped' ? 0 : 1)
+      },
       (err) => {
         station.app.log.error({ err }, 'shutdown failed')
         process.exit(1)

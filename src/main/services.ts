@@ -64,6 +64,11 @@ export interface DeviceService {
   /** Sends a message to a device's open WebSocket; false when it holds none (or it is too slow). */
   send(deviceId: string, msg: StationToDevice): boolean
   isConnected(deviceId: string): boolean
+  /**
+   * Whether the device exists, counting one the station is talking to whose row is still being written:
+   * resolves once that row is committed (so a write referring to the device may follow).
+   */
+  known(deviceId: string): Promise<boolean>
   isOnline(deviceId: string): boolean
   get(deviceId: string): Device | undefined
   /** Records that a device was heard from (coalesced through the device write queue). */

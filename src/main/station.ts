@@ -2,6 +2,7 @@
  * The station core: the same code runs headless under Node and inside Electron's main process.
  * It never imports electron.
  */
+import type { Socket } from 'node:net'
 import type { FastifyServerOptions } from 'fastify'
 import type { StationConfig } from './config'
 import { buildApp, type App } from './server/app'
@@ -14,6 +15,13 @@ export interface Station {
   /** Stops accepting, flushes every write queue, closes the database. Safe to call twice. */
   stop(): Promise<void>
 }
+
+/**
+ * How long connections get to finish once the station stops; then every one still open is destroyed.
+ * Node stops enforcing its request and header timeouts once the server closes, so without this a
+ * slowloris client, a slow upload or a peer that never closes would hold the shutdown for ever.
+ */
+export const CONNECTION_DRAIN_MS = 5_000
 
 export function summary(config: StationConfig): string {
   const q = config.queues
@@ -50,6 +58,13 @@ export async function createStation(
     )
   }
 
+  // Every TCP connection the server accepted (HTTP, upgrades, WebSockets), for the drain deadline.
+  const sockets = new Set<Socket>()
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+
   let stopping: Promise<void> | undefined
   return {
     app,
@@ -68,10 +83,16 @@ export async function createStation(
         // Requests in flight when the close began finish normally; their keep-alive connections then turn
         // idle and would hold the close up to keepAliveTimeout: reap them as they do.
         const reaper = setInterval(() => app.server.closeIdleConnections(), 50)
+        // Whatever clients do, their connections end at the deadline; the write queues still drain after.
+        const deadline = setTimeout(() => {
+          if (sockets.size > 0) app.log.warn({ open: sockets.size }, 'stopping: cutting slow connections')
+          for (const socket of sockets) socket.destroy()
+        }, CONNECTION_DRAIN_MS)
         try {
           await app.close()
         } finally {
           clearInterval(reaper)
+          clearTimeout(deadline)
         }
       })()
       return stopping

@@ -39,7 +39,6 @@ export class BuzzerRepository {
   private readonly byId
   private readonly byDevice
   private readonly open
-  private readonly deviceRow
 
   constructor(db: Db) {
     this.upsert = db.prepare<BuzzerRequest>(
@@ -57,7 +56,6 @@ export class BuzzerRepository {
     this.open = db.prepare<[], BuzzerRow>(
       "SELECT * FROM buzzer_requests WHERE status IN ('queued','sent') ORDER BY created_at",
     )
-    this.deviceRow = db.prepare<[string], { id: string }>('SELECT id FROM devices WHERE id = ?')
   }
 
   /** Writes every state (inside the caller's transaction: the writer's 'buzzers.save'); later states win. */
@@ -78,9 +76,5 @@ export class BuzzerRepository {
   /** Requests still waiting for their device (queued or sent), oldest first: loaded once at start. */
   listOpen(): BuzzerRequest[] {
     return this.open.all().map(toRequest)
-  }
-
-  deviceExists(deviceId: string): boolean {
-    return this.deviceRow.get(deviceId) !== undefined
   }
 }

@@ -45,7 +45,7 @@ export interface BuzzerDeps {
   /** Recent committed statuses ('buzzer-statuses'). */
   cache: DomainCache<string, BuzzerRequest>
   /** Sends commands to connected devices; its presence facts (on the stream) trigger pushes. */
-  devices: Pick<DeviceService, 'send' | 'isConnected' | 'isOnline'>
+  devices: Pick<DeviceService, 'send' | 'isConnected' | 'isOnline' | 'known'>
   queueConfig: QueueConfig
   timeoutMs: number
   log: Log
@@ -91,6 +91,8 @@ export class StationBuzzerService implements BuzzerService {
    * a WebSocket (a `device.presence` fact with change `connected`).
    */
   start(intervalMs = 1000): void {
+    // Commands that ran out while the station was down end now, before any device can reconnect.
+    this.sweep()
     this.sweeper ??= setInterval(() => this.sweep(), intervalMs)
     this.sweeper.unref()
     this.offConnected ??= this.deps.domainEvents.on('device.presence', 'buzzers:push-on-connect', (e) => {
@@ -183,7 +185,8 @@ export class StationBuzzerService implements BuzzerService {
    */
   async create(input: NewBuzzerRequest): Promise<BuzzerRequest> {
     const { deviceId } = input
-    if (!this.deps.repo.deviceExists(deviceId)) throw errors.notFound(`Device ${deviceId}`)
+    // A device the station is talking to is known, even while its row is still being written.
+    if (!(await this.deps.devices.known(deviceId))) throw errors.notFound(`Device ${deviceId}`)
     const { devices } = this.deps
     if (!devices.isConnected(deviceId) && !devices.isOnline(deviceId)) {
       throw errors.deviceOffline(deviceId)
@@ -213,8 +216,12 @@ export class StationBuzzerService implements BuzzerService {
     return latest.status === 'queued' ? ((await this.push(latest)) ?? latest) : latest
   }
 
-  /** Sends an open command over the device's WebSocket; commits `sent` when it was queued. */
-  private push(s: BuzzerRequest): Promise<BuzzerRequest> | undefined {
+  /**
+   * Sends an open command over the device's WebSocket; commits `sent` when it was queued. One past its
+   * deadline is never sent: it expires instead.
+   */
+  private push(s: BuzzerRequest): Promise<BuzzerRequest | undefined> | undefined {
+    if (s.expiresAt <= this.now()) return this.expire(s)
     if (!this.deps.devices.send(s.deviceId, toCommand(s))) return undefined
     return s.status === 'queued' ? this.transition(s, { status: 'sent', sentAt: this.now() }) : undefined
   }
@@ -243,6 +250,11 @@ export class StationBuzzerService implements BuzzerService {
     const cur = this.current(requestId)
     if (!cur) throw errors.notFound(`Buzzer request ${requestId}`)
     if (cur.deviceId !== deviceId) throw errors.forbidden('This buzzer request is for another device')
+    // Too late: it has expired (whether or not the sweep got to it yet), and the guard was told so.
+    if (isOpen(cur) && cur.expiresAt <= this.now()) {
+      await this.expire(cur)
+      throw errors.conflict(`Buzzer request ${requestId} is already expired`)
+    }
     if (!isOpen(cur)) {
       const same = (ok && cur.status === 'acknowledged') || (!ok && cur.status === 'failed')
       if (same) return cur
@@ -276,21 +288,29 @@ export class StationBuzzerService implements BuzzerService {
   /** Expires every open request past its deadline. */
   sweep(now = this.now()): void {
     for (const s of [...this.open.values()]) {
-      if (s.expiresAt > now) continue
-      const seconds = Math.round(this.deps.timeoutMs / 1000)
+      if (s.expiresAt <= now) void this.expire(s)
+    }
+  }
+
+  /** Commits `expired` and records buzzer.expired; resolves undefined when it could not be committed. */
+  private expire(s: BuzzerRequest): Promise<BuzzerRequest | undefined> {
+    const seconds = Math.round(this.deps.timeoutMs / 1000)
+    return (
       this.transition(s, { status: 'expired', error: `No confirmation from the device within ${seconds}s` })
-        .then((next) =>
+        .then((next) => {
           this.recordEvent(
             next,
             'buzzer.expired',
             `Buzzer ${next.deviceId} did not confirm the command to ${describe(next)} within ${seconds}s`,
-          ),
-        )
+          )
+          return next
+        })
         // Not committed (e.g. the queue is full): it stays open and the next sweep tries again.
-        .catch((err: unknown) =>
-          this.deps.log.warn({ err, requestId: s.id }, 'could not expire buzzer request'),
-        )
-    }
+        .catch((err: unknown) => {
+          this.deps.log.warn({ err, requestId: s.id }, 'could not expire buzzer request')
+          return undefined
+        })
+    )
   }
 
   private recordEvent(r: BuzzerRequest, type: 'buzzer.failed' | 'buzzer.expired', message: string): void {

@@ -264,6 +264,16 @@ describe('buzzers pushed over the device WebSocket', () => {
     dev.ws.close()
   })
 
+  it('buzzes a device right after its first connection (its row is still being written)', async () => {
+    const dev = await connectDevice('siren-new')
+    await waitFor(() => t.st.app.devices.isConnected('siren-new'), 'the device socket')
+    const res = await t.trigger('siren-new', { action: 'on', durationMs: 500 })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().data.status).toBe('sent')
+    await waitFor(() => dev.received.find((m) => m.op === 'buzzer'), 'the pushed command')
+    dev.ws.close()
+  })
+
   it('pushes what waited as soon as the device connects', async () => {
     await t.addDevice('siren-late')
     const { requestId, status } = (await t.trigger('siren-late', { action: 'off' })).json().data
@@ -273,5 +283,57 @@ describe('buzzers pushed over the device WebSocket', () => {
     expect(cmd.requestId).toBe(requestId)
     await waitFor(async () => (await t.status(requestId)).status === 'sent', 'sent')
     dev.ws.close()
+  })
+})
+
+describe('a command that expired while the station was down', () => {
+  it('is expired at start-up: never pushed to the reconnecting device, and its late ack is refused', async () => {
+    const env = { STATION_BUZZER_TIMEOUT_MS: '500' }
+    const before = await setup(env)
+    await before.addDevice('siren-restart')
+    const { requestId } = (await before.trigger('siren-restart')).json().data
+    // Sent (listed to the device's poll), then the station stops before anyone confirms it.
+    await before.st.app.inject({ method: 'GET', url: '/api/v1/buzzer/siren-restart/pending', headers: KEY })
+    const sent = await before.status(requestId)
+    expect(sent.status).toBe('sent')
+    await before.st.stop()
+    await waitFor(() => Date.now() > sent.expiresAt, 'the deadline to pass while the station is down')
+
+    const after = await createTestStation({ ...env, STATION_DATA_DIR: before.st.dataDir })
+    try {
+      // The device reconnects as soon as the station listens.
+      const { url } = await after.start()
+      const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/device?deviceId=siren-restart`, {
+        headers: KEY,
+      })
+      const received: { op: string; id?: number }[] = []
+      ws.on('message', (d) => received.push(JSON.parse(String(d))))
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve())
+        ws.once('error', reject)
+      })
+      // Whatever waits for the device is pushed on connect, before the heartbeat's answer.
+      ws.send(JSON.stringify({ op: 'heartbeat', id: 1 }))
+      await waitFor(() => received.some((m) => m.op === 'ack' && m.id === 1), 'the heartbeat ack')
+      expect(received.filter((m) => m.op === 'buzzer')).toEqual([])
+
+      const g = { authorization: `Bearer ${await after.login('guard1', 'guard-password-1')}` }
+      const status = async () =>
+        (
+          await after.app.inject({ method: 'GET', url: `/api/v1/buzzer/requests/${requestId}`, headers: g })
+        ).json().data as BuzzerRequest
+
+      const late = await after.app.inject({
+        method: 'POST',
+        url: `/api/v1/buzzer/requests/${requestId}/ack?deviceId=siren-restart`,
+        headers: KEY,
+        payload: { ok: true },
+      })
+      expect(late.statusCode).toBe(409)
+      await waitFor(async () => (await status()).status === 'expired', 'expired')
+      ws.close()
+    } finally {
+      await after.close()
+    }
   })
 })

@@ -21,13 +21,14 @@ import type { Writer } from '../database/writer'
 import { DeviceWrites } from './device-writes'
 import { DevicePresence, type PresenceChange, type PresenceState } from './device-presence'
 import { CLOSE, DeviceConnections, type DeviceConnection } from '../ws/device-connections'
+import { implausibleTime, type ReadingTimeWindow } from './reading-time'
 
 /** Readings deleted per step when a device is deleted, so the event loop keeps serving meanwhile. */
 const PURGE_CHUNK = 10_000
 const MAX_SOCKET_BUFFER = 1024 * 1024
 
 export interface DeviceHubDeps {
-  config: Pick<StationConfig, 'queues' | 'ws' | 'deviceOfflineAfterMs'>
+  config: Pick<StationConfig, 'queues' | 'ws' | 'deviceOfflineAfterMs' | 'readingTimeWindow'>
   db: Db
   writer: Writer
   queues: QueueRegistry
@@ -50,6 +51,7 @@ export class DeviceHub implements DeviceService {
   private readonly writer: Writer
   private readonly stream: DomainEventStream
   private readonly offlineAfterMs: number
+  private readonly timeWindow: ReadingTimeWindow
 
   constructor(deps: DeviceHubDeps) {
     const { config, db } = deps
@@ -58,6 +60,7 @@ export class DeviceHub implements DeviceService {
     this.writer = deps.writer
     this.stream = deps.domainEvents
     this.offlineAfterMs = config.deviceOfflineAfterMs
+    this.timeWindow = config.readingTimeWindow
     this.deviceCache = deps.domainCaches.create('devices', 10_000, 5 * 60_000)
     this.latestCache = deps.domainCaches.create('latest-readings', 10_000, 120_000)
     this.readings = deps.queues.add(
@@ -103,8 +106,13 @@ export class DeviceHub implements DeviceService {
 
   // --- ingestion -------------------------------------------------------------------------------------
 
-  /** Resolves once the readings are committed (and their devices registered in the same transaction). */
+  /**
+   * Resolves once the readings are committed (and their devices registered in the same transaction). A
+   * batch with an implausible device time is refused whole (reading-time.ts), from HTTP and sockets alike.
+   */
   ingest(readings: IngestReading[]): Promise<void> {
+    const refused = implausibleTime(readings, Date.now(), this.timeWindow)
+    if (refused) return Promise.reject(refused)
     return this.readings.enqueue(readings)
   }
 
@@ -153,6 +161,23 @@ export class DeviceHub implements DeviceService {
 
   isOnline(deviceId: string): boolean {
     return this.presence.isOnline(deviceId)
+  }
+
+  /**
+   * A device the station is talking to (connected, or heard from) is known even before its row, written
+   * through the device queue, has committed: wait for that commit rather than answer "unknown".
+   */
+  async known(deviceId: string): Promise<boolean> {
+    if (this.get(deviceId)) return true
+    if (!this.presence.isConnected(deviceId) && !this.presence.isOnline(deviceId)) return false
+    const written = await this.writes.written(deviceId)
+    this.deviceCache.delete(deviceId)
+    if (written && this.get(deviceId)) return true
+    // Its write was dropped (device queue full) or failed: ask for the row once more.
+    this.writes.touch(deviceId, this.presence.lastSeen(deviceId) ?? Date.now(), null)
+    await this.writes.written(deviceId)
+    this.deviceCache.delete(deviceId)
+    return this.get(deviceId) !== undefined
   }
 
   get(deviceId: string): Device | undefined {

@@ -18,7 +18,11 @@ interface PendingWrite {
   online: boolean | undefined
   /** Its flush has started: later touches go to a new entry. */
   sealed: boolean
+  /** Settles when the flush holding this entry has committed (or failed). */
+  done: Promise<boolean>
 }
+
+const FALSE = Promise.resolve(false)
 
 export class DeviceWrites {
   readonly queue: GroupCommitQueue<string>
@@ -51,6 +55,14 @@ export class DeviceWrites {
     if (w) w.online = online
   }
 
+  /**
+   * Resolves once the device's row is committed: at once when nothing is pending for it, else with the
+   * flush holding its pending write (true when it committed).
+   */
+  written(id: string): Promise<boolean> {
+    return this.pending.get(id)?.done ?? Promise.resolve(true)
+  }
+
   /** Drops what is pending for a deleted device. */
   forget(id: string): void {
     this.pending.delete(id)
@@ -66,13 +78,18 @@ export class DeviceWrites {
     if (existing && !existing.sealed) return existing
     if (!this.queue.hasRoom(1)) return undefined // bounded: a touch is dropped rather than queued without end
     const w: PendingWrite = existing
-      ? { seenAt: existing.seenAt, ip: existing.ip, online: existing.online, sealed: false }
-      : { seenAt: 0, ip: null, online: undefined, sealed: false }
+      ? { seenAt: existing.seenAt, ip: existing.ip, online: existing.online, sealed: false, done: FALSE }
+      : { seenAt: 0, ip: null, online: undefined, sealed: false, done: FALSE }
     this.pending.set(id, w)
-    // Nobody waits for this commit; a failed flush is reported through onError and its writes dropped.
-    this.queue.enqueue([id]).catch(() => {
-      if (this.pending.get(id) === w) this.pending.delete(id)
-    })
+    // Heartbeats do not wait for this commit (`written` does); a failed flush is reported through onError
+    // and its writes dropped.
+    w.done = this.queue.enqueue([id]).then(
+      () => true,
+      () => {
+        if (this.pending.get(id) === w) this.pending.delete(id)
+        return false
+      },
+    )
     return w
   }
 

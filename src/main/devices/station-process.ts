@@ -50,6 +50,10 @@ export async function startStationProcess(
       STATION_ADMIN_PASSWORD: PROCESS_ADMIN_PASSWORD,
       STATION_DEVICE_KEY: PROCESS_DEVICE_KEY,
       LOG_LEVEL: 'warn',
+      // Tests write readings at fixed times (1970 included): the device-time window is open wide for them
+      // (devices/reading-time.test.ts sets its own).
+      STATION_READING_MAX_AGE_MS: String(36_500 * 86_400_000),
+      STATION_READING_MAX_AHEAD_MS: String(3650 * 86_400_000),
       NODE_ENV: 'test',
       ...env,
     },

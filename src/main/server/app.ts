@@ -10,6 +10,7 @@ import domainEventsPlugin from './plugins/domain-events'
 import prometheusPlugin from './plugins/prometheus'
 import databasePlugin from './plugins/database'
 import errorsPlugin from './plugins/errors'
+import shutdownPlugin from './plugins/shutdown'
 import { AccessLog } from './access-log'
 import securityPlugin from './plugins/security'
 import authPlugin from './plugins/auth'
@@ -95,7 +96,8 @@ export async function buildApp(
     trustProxy: false,
     // One access-log line per request, at a level that depends on the answer (access-log.ts).
     logController: accessLog,
-    return503OnClosing: true,
+    // A closing station answers SHUTTING_DOWN itself and ends the connection (plugins/shutdown.ts).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // Bodies are never coerced; querystrings and params are, then must hold finite numbers (validation.ts).
     schemaController: { compilersFactory: { buildValidator } },
@@ -116,6 +118,8 @@ export async function buildApp(
   await app.register(prometheusPlugin)
   await app.register(databasePlugin)
   await app.register(errorsPlugin)
+  // Before everything that holds resources: its preClose (from now on, refuse) runs first.
+  await app.register(shutdownPlugin)
   // Before security and auth: its hooks then also close upgrades those refuse (401/403/503).
   await app.register(websocket, {
     options: {

@@ -38,6 +38,10 @@ export async function createTestStation(
     // Load shedding is for real overload: a test machine running many stations at once is busy by design,
     // and a test of something else must not get 503 OVERLOADED for it (overload.test.ts sets its own).
     STATION_OVERLOAD_DELAY_MS: '10000',
+    // Tests write readings at fixed times (1970 included): the device-time window is open wide for them
+    // (devices/reading-time.test.ts sets its own).
+    STATION_READING_MAX_AGE_MS: String(36_500 * 86_400_000),
+    STATION_READING_MAX_AHEAD_MS: String(3650 * 86_400_000),
     ...env,
   })
   const station = await createStation(config, { logger: opts.logger ?? false })

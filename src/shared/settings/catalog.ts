@@ -187,6 +187,26 @@ export const SETTINGS = {
     minimum: 100,
     maximum: DAY,
   }),
+  readingMaxAgeMs: int({
+    env: 'STATION_READING_MAX_AGE_MS',
+    title: 'Oldest reading time accepted',
+    description:
+      'a reading whose device time `ts` is further in the past than this is refused (`400 VALIDATION`, naming the reading); leave `ts` out to use the receive time',
+    unit: 'ms',
+    default: 7 * DAY,
+    minimum: MINUTE,
+    maximum: 36_500 * DAY,
+  }),
+  readingMaxAheadMs: int({
+    env: 'STATION_READING_MAX_AHEAD_MS',
+    title: 'Furthest-ahead reading time accepted',
+    description:
+      "a reading whose device time `ts` is further ahead of the station's clock than this is refused (`400 VALIDATION`, naming the reading)",
+    unit: 'ms',
+    default: 5 * MINUTE,
+    minimum: 1000,
+    maximum: 3650 * DAY,
+  }),
   buzzerTimeoutMs: int({
     env: 'STATION_BUZZER_TIMEOUT_MS',
     title: 'Buzzer command timeout',
