@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3'
 import { m001Initial } from './001-initial'
 import { m002CameraAllowLocal } from './002-camera-allow-local'
 import { m003CameraRtspStreams } from './003-camera-rtsp-streams'
+import { m004Recordings } from './004-recordings'
 
 export interface Migration {
   version: number
@@ -10,7 +11,12 @@ export interface Migration {
   up: (db: Database.Database) => void
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002CameraAllowLocal, m003CameraRtspStreams]
+export const MIGRATIONS: readonly Migration[] = [
+  m001Initial,
+  m002CameraAllowLocal,
+  m003CameraRtspStreams,
+  m004Recordings,
+]
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number

@@ -19,7 +19,7 @@ describe('migrations', () => {
     db.prepare(
       "INSERT INTO cameras (name, kind, url, created_at, updated_at) VALUES ('Yard', 'rtsp', 'rtsp://10.0.0.9/s', 1, 1)",
     ).run()
-    expect(runMigrations(db)).toEqual([3])
+    expect(runMigrations(db, MIGRATIONS.slice(0, 3))).toEqual([3])
     expect(db.prepare('SELECT name, url, sub_url, transport FROM cameras').get()).toEqual({
       name: 'Yard',
       url: 'rtsp://10.0.0.9/s',
@@ -28,6 +28,33 @@ describe('migrations', () => {
     })
     db.prepare("UPDATE cameras SET sub_url = 'rtsp://10.0.0.9/sub', transport = 'udp'").run()
     expect(() => db.prepare("UPDATE cameras SET transport = 'http'").run()).toThrow(/CHECK/)
+  })
+
+  it('004 leaves existing cameras not recording, with the default rolls, and indexes nothing yet', () => {
+    const db = new Database(':memory:')
+    runMigrations(db, MIGRATIONS.slice(0, 3))
+    db.prepare(
+      "INSERT INTO cameras (name, kind, url, created_at, updated_at) VALUES ('Yard', 'rtsp', 'rtsp://10.0.0.9/s', 1, 1)",
+    ).run()
+    expect(runMigrations(db, MIGRATIONS.slice(0, 4))).toEqual([4])
+    expect(
+      db
+        .prepare('SELECT rec_mode, rec_pre_roll_s, rec_post_roll_s, rec_min_days, rec_max_bytes FROM cameras')
+        .get(),
+    ).toEqual({
+      rec_mode: 'off',
+      rec_pre_roll_s: 5,
+      rec_post_roll_s: 10,
+      rec_min_days: null,
+      rec_max_bytes: null,
+    })
+    expect(() => db.prepare("UPDATE cameras SET rec_mode = 'always'").run()).toThrow(/CHECK/)
+    const insert = db.prepare(
+      'INSERT INTO recording_segments (camera_id, start_ms, end_ms, bytes, path, created_at) VALUES (1, ?, ?, 10, ?, 1)',
+    )
+    insert.run(1000, 2000, 'a.mp4')
+    expect(() => insert.run(3000, 2000, 'b.mp4')).toThrow(/CHECK/)
+    expect(() => insert.run(3000, 4000, 'a.mp4')).toThrow(/UNIQUE/)
   })
 
   it('apply in order on an empty database and record the schema version', () => {
