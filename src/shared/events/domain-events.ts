@@ -70,6 +70,27 @@ export interface DomainEventMap {
   /** Sessions ended: one (sign-out, `tokenHash` set) or all of a user's (deleted, demoted, new password). */
   'session.ended': { userId: number; tokenHash?: string | undefined }
   'settings.changed': { keys: readonly string[] }
+  /**
+   * Motion on a camera started or ended (issue 11): `area` is the share of the watched zones that moved
+   * (0..1; at its peak for `end`), `at` epoch ms. Recorders (events mode, marks) and alarm rules use it.
+   */
+  'camera.motion': { cameraId: number; state: 'start' | 'end'; area: number; at: number }
+  /** A recorded segment was indexed (its row committed): storage figures, timelines. */
+  'recording.segment': {
+    cameraId: number
+    segmentId: number
+    start: number
+    end: number
+    bytes: number
+  }
+  /** Segments were deleted (retention, an admin): timelines and storage figures. */
+  'recording.deleted': { cameraIds: readonly number[]; segments: number; bytes: number }
+  /** A camera's recording state changed (started, waiting for an event, failed with the reason). */
+  'recording.state': {
+    cameraId: number
+    state: 'off' | 'recording' | 'waiting' | 'failed'
+    lastError: string | null
+  }
 }
 
 export type DomainEventType = keyof DomainEventMap
@@ -92,4 +113,8 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'user.changed',
   'session.ended',
   'settings.changed',
+  'camera.motion',
+  'recording.segment',
+  'recording.deleted',
+  'recording.state',
 ]
