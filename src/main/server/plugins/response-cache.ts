@@ -77,6 +77,12 @@ export function tablesOf(e: DomainEvent): readonly Table[] {
       return []
     case 'settings.changed':
       return ['settings']
+    // Recording answers are not cached (a segment is indexed every few seconds per camera).
+    case 'camera.motion':
+    case 'recording.segment':
+    case 'recording.deleted':
+    case 'recording.state':
+      return []
   }
 }
 
