@@ -3,7 +3,6 @@
  * killed (`kill -9`: each ffmpeg sees its input, the auth proxy's socket in the station, close, and exits).
  * Real station processes, the simulator's RTSP server, Debian's ffmpeg.
  */
-import { readFileSync, readdirSync } from 'node:fs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROCESS_ADMIN_PASSWORD, startStationProcess, type StationProcess } from '../devices/station-process'
 import { RtspSimServer } from './sim/rtsp-server'
 import { rtspCameraVideos } from './sim/rtsp-cameras'
-import { waitFor } from './test-support'
+import { ffmpegChildren, processRunning, waitFor } from './test-support'
 
 let rtsp: RtspSimServer
 const dirs: string[] = []
@@ -27,34 +26,6 @@ afterAll(async () => {
   await rtsp?.stop()
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
-
-/** The ffmpeg processes whose parent is `ppid` (Linux /proc). */
-function ffmpegChildren(ppid: number): number[] {
-  const pids: number[] = []
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const close = stat.lastIndexOf(')')
-      const comm = stat.slice(stat.indexOf('(') + 1, close)
-      const [state, parent] = stat.slice(close + 2).split(' ')
-      if (comm === 'ffmpeg' && Number(parent) === ppid && state !== 'Z') pids.push(Number(entry))
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids
-}
-
-/** Alive and not a zombie. */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return false
-  }
-}
 
 async function stationWithCameras(): Promise<{ station: StationProcess; ffmpeg: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'station-orphans-'))
@@ -97,13 +68,17 @@ describe('ffmpeg processes of RTSP cameras', () => {
     const exit = await station.exited
     expect(exit.code).toBe(0)
     // The station waited for them: none is left when it has exited.
-    expect(ffmpeg.filter(running)).toEqual([])
+    expect(ffmpeg.filter(processRunning)).toEqual([])
   })
 
   it('exit by themselves when the station is killed (kill -9)', async () => {
     const { station, ffmpeg } = await stationWithCameras()
     station.child.kill('SIGKILL')
     await station.exited
-    await waitFor(() => ffmpeg.every((pid) => !running(pid)), 'every ffmpeg gone after kill -9', 15_000)
+    await waitFor(
+      () => ffmpeg.every((pid) => !processRunning(pid)),
+      'every ffmpeg gone after kill -9',
+      15_000,
+    )
   })
 })
