@@ -15,6 +15,7 @@ import { historySection } from './sections/history'
 import { socketsSection } from './sections/sockets'
 import { deflateSection } from './sections/deflate'
 import { videoSection } from './video'
+import { videoRtspSection } from './sections/video-rtsp'
 
 const SECTIONS = {
   cache: { title: 'Cached GET /api/cameras/active vs bare Fastify', run: cacheSection },
@@ -23,6 +24,10 @@ const SECTIONS = {
   sockets: { title: 'Device WebSockets: heartbeat acks and memory', run: socketsSection },
   deflate: { title: 'Live channel: per-message deflate on vs off', run: deflateSection },
   video: { title: 'Live video: push cameras relayed to viewers', run: videoSection },
+  'video-rtsp': {
+    title: 'Live video: RTSP/H.264 cameras, ffmpeg remux to fMP4 viewers',
+    run: videoRtspSection,
+  },
 } as const
 type SectionName = keyof typeof SECTIONS
 
