@@ -44,6 +44,8 @@ import areasRoutes from './routes/areas'
 import camerasPlugin from '../cameras/plugin'
 import cameraRoutes from '../cameras/routes'
 import videoPlugin from './plugins/video'
+import auditPlugin from '../audit/plugin'
+import auditRoutes from '../audit/routes'
 import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
 import rendererPlugin from './plugins/renderer'
@@ -147,6 +149,8 @@ export async function buildApp(
   await app.register(buzzersPlugin)
   await app.register(camerasPlugin)
   await app.register(videoPlugin)
+  // After every service its rules read; before the routes that name them (config.audit).
+  await app.register(auditPlugin)
 
   // Tier 3: routes.
   await app.register(healthRoutes)
@@ -169,6 +173,7 @@ export async function buildApp(
   await app.register(cameraRoutes)
   await app.register(videoPushRoutes)
   await app.register(videoViewRoutes)
+  await app.register(auditRoutes)
   await app.register(rendererPlugin)
 
   return app as unknown as App
