@@ -13,6 +13,7 @@ import { createEventsSlice, EVENTS_INITIAL } from './events-slice'
 import { attachLive } from './live'
 import { createSessionSlice } from './session-slice'
 import { createSettingsSlice, DEFAULT_SETTINGS, type Settings } from './settings-slice'
+import { createPlaybackSlice, PLAYBACK_INITIAL } from './playback-slice'
 import { createStatsSlice, STATS_INITIAL } from './stats-slice'
 import { createStationSettingsSlice, STATION_SETTINGS_INITIAL } from './station-settings-slice'
 import type { StationState, StoreDeps } from './types'
@@ -33,6 +34,7 @@ const dataInitial = () => ({
   ...STATS_INITIAL,
   ...ADMIN_INITIAL,
   ...STATION_SETTINGS_INITIAL,
+  ...PLAYBACK_INITIAL(),
 })
 
 export function createStationStore(deps: StoreDeps): StationStore {
@@ -49,6 +51,7 @@ export function createStationStore(deps: StoreDeps): StationStore {
         ...createSettingsSlice(...a),
         ...createAdminSlice(deps, dataInitial)(...a),
         ...createStationSettingsSlice(deps)(...a),
+        ...createPlaybackSlice(deps)(...a),
       }),
       {
         name: SETTINGS_KEY,
