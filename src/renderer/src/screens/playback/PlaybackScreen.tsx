@@ -67,6 +67,16 @@ export function PlaybackScreen() {
     [],
   )
   useEffect(() => () => group.destroy(), [group])
+  // Until the guard picks a moment: the start of the first recording shown, else the window's start.
+  const picked = useRef(false)
+  const firstRange = s.selected
+    .map((id) => s.timelines[id]?.ranges.find((r) => r.end > s.window.from && r.start < s.window.to))
+    .filter((r) => r !== undefined)
+    .map((r) => Math.max(r.start, s.window.from))
+    .sort((a, b) => a - b)[0]
+  useEffect(() => {
+    if (!picked.current) group.seek(firstRange ?? windowRef.current.from)
+  }, [group, firstRange])
   const subscribe = useCallback((l: (wall: number) => void) => {
     listeners.current.add(l)
     return () => void listeners.current.delete(l)
@@ -85,7 +95,13 @@ export function PlaybackScreen() {
     void load()
   }, [load])
 
-  const seek = useCallback((wall: number) => group.seek(wall), [group])
+  const seek = useCallback(
+    (wall: number) => {
+      picked.current = true
+      group.seek(wall)
+    },
+    [group],
+  )
   const togglePlay = useCallback(() => {
     if (group.playing) group.pause()
     else group.play()

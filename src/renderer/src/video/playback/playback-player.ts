@@ -195,7 +195,10 @@ export class PlaybackPlayer {
 
   private ensureList(wall: number): void {
     if (this.listing || this.covers(wall)) return
-    const from = wall >= this.knownFrom && wall < this.knownUntil + 1 ? this.knownUntil : wall - 60_000
+    const from = Math.max(
+      0,
+      wall >= this.knownFrom && wall < this.knownUntil + 1 ? this.knownUntil : wall - 60_000,
+    )
     const to = from + LIST_SPAN_MS
     this.listing = this.source
       .segments(this.cameraId, from, to, LIST_LIMIT)
