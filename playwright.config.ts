@@ -4,7 +4,10 @@
  * screen land in test-results/ as artifacts (gitignored).
  */
 import { defineConfig } from '@playwright/test'
-import { CHROMIUM, E2E_URL } from './e2e/env'
+import { CHROMIUM, E2E_DATA_DIR, E2E_URL } from './e2e/env'
+
+// The station's data folder, known to the specs (the playback spec records into it).
+process.env.E2E_DATA_DIR = E2E_DATA_DIR
 
 export default defineConfig({
   testDir: 'e2e',

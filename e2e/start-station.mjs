@@ -1,7 +1,7 @@
 // Playwright's web server: builds the app (unless E2E_SKIP_BUILD=1), then runs the headless station on
 // 127.0.0.1 with a temporary data folder and known credentials; removes the folder when stopped.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,7 +11,13 @@ if (process.env.E2E_SKIP_BUILD !== '1') {
   const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' })
   if (built.status !== 0) process.exit(built.status ?? 1)
 }
-const dataDir = mkdtempSync(join(tmpdir(), 'station-e2e-'))
+// A fresh folder: the one playwright.config.ts names (E2E_DATA_DIR), or a new temporary one.
+const named = process.env.E2E_DATA_DIR
+if (named) {
+  rmSync(named, { recursive: true, force: true })
+  mkdirSync(named, { recursive: true, mode: 0o700 })
+}
+const dataDir = named ?? mkdtempSync(join(tmpdir(), 'station-e2e-'))
 const child = spawn(process.execPath, [join(root, 'out', 'main', 'headless.js')], {
   cwd: root,
   stdio: 'inherit',

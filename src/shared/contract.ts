@@ -127,6 +127,11 @@ export const OPERATIONS = {
   'settings:update': { method: 'PUT', path: '/api/settings/station', access: 'admin' },
 
   'audit:list': { method: 'GET', path: '/api/audit', access: 'admin' },
+  'recordings:timeline': { method: 'GET', path: '/api/v1/recordings', access: 'guard' },
+  'recordings:segments': { method: 'GET', path: '/api/v1/recordings/segments', access: 'guard' },
+  'exports:start': { method: 'POST', path: '/api/v1/recordings/:cameraId/exports', access: 'guard' },
+  'exports:get': { method: 'GET', path: '/api/v1/recordings/exports/:id', access: 'guard' },
+  'exports:cancel': { method: 'DELETE', path: '/api/v1/recordings/exports/:id', access: 'guard' },
 } as const satisfies Record<OperationName, Route>
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[]

@@ -48,6 +48,8 @@ import auditPlugin from '../audit/plugin'
 import auditRoutes from '../audit/routes'
 import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
+import playbackPlugin from '../recording/playback/plugin'
+import playbackRoutes from '../recording/playback/routes'
 import rendererPlugin from './plugins/renderer'
 import websocket from '@fastify/websocket'
 import { HitLane } from './hit-lane'
@@ -151,6 +153,7 @@ export async function buildApp(
   await app.register(videoPlugin)
   // After every service its rules read; before the routes that name them (config.audit).
   await app.register(auditPlugin)
+  await app.register(playbackPlugin)
 
   // Tier 3: routes.
   await app.register(healthRoutes)
@@ -174,6 +177,7 @@ export async function buildApp(
   await app.register(videoPushRoutes)
   await app.register(videoViewRoutes)
   await app.register(auditRoutes)
+  await app.register(playbackRoutes)
   await app.register(rendererPlugin)
 
   return app as unknown as App

@@ -45,6 +45,15 @@ import { Area, BuzzerRequest, Device, DeviceDetail, User } from '../schemas/enti
 import { EventAckBody, EventAckResult, EventsPage, EventsQuery } from '../schemas/events'
 import { CacheStatsSchema, MetricsSnapshotSchema } from '../schemas/metrics'
 import { ReadingsQuery, ReadingsResult } from '../schemas/readings'
+import { RecordingTimeline, RecordingsQuery } from '../schemas/recordings'
+import {
+  ExportJob,
+  ExportJobParams,
+  ExportParams,
+  ExportRange,
+  SegmentList,
+  SegmentsQuery,
+} from '../schemas/playback'
 import { DeviceKey } from '../schemas/settings'
 import { CacheInvalidateBody, CacheRemoved, Health } from '../schemas/station'
 import { StationSettings, StationSettingsUpdate } from '../schemas/station-settings'
@@ -60,7 +69,7 @@ export interface OperationSchemas {
   /** The `data` of the `{ success: true, data }` answer. */
   result: TSchema
   /** The success status, when it is not 200. */
-  status?: 201
+  status?: 201 | 202
 }
 
 /**
@@ -126,4 +135,9 @@ export const OPERATION_SCHEMAS = {
   'settings:update': { body: StationSettingsUpdate, result: StationSettings },
 
   'audit:list': { querystring: AuditQuery, result: AuditPage },
+  'recordings:timeline': { querystring: RecordingsQuery, result: RecordingTimeline },
+  'recordings:segments': { querystring: SegmentsQuery, result: SegmentList },
+  'exports:start': { params: ExportParams, body: ExportRange, result: ExportJob, status: 202 },
+  'exports:get': { params: ExportJobParams, result: ExportJob },
+  'exports:cancel': { params: ExportJobParams, result: ExportJob },
 } as const satisfies Record<string, OperationSchemas>

@@ -4,6 +4,7 @@ import type { View } from '../store/settings-slice'
 
 const ITEMS: { view: View; label: string; admin?: boolean }[] = [
   { view: 'cameras', label: 'Cameras' },
+  { view: 'playback', label: 'Playback' },
   { view: 'sensors', label: 'Sensors' },
   { view: 'buzzers', label: 'Buzzers' },
   { view: 'events', label: 'Events' },

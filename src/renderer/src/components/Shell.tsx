@@ -6,6 +6,7 @@ import { AdminScreen } from '../screens/admin/AdminScreen'
 import { BuzzersScreen } from '../screens/buzzers/BuzzersScreen'
 import { CamerasScreen } from '../screens/cameras/CamerasScreen'
 import { EventsScreen } from '../screens/events/EventsScreen'
+import { PlaybackScreen } from '../screens/playback/PlaybackScreen'
 import { SensorsScreen } from '../screens/sensors/SensorsScreen'
 import { StatsScreen } from '../screens/stats/StatsScreen'
 import { useStationApi, useStationShallow } from '../store/context'
@@ -55,6 +56,8 @@ export function Shell() {
       <Forbidden onBack={() => s.setView('cameras')} />
     ) : s.view === 'cameras' ? (
       <CamerasScreen />
+    ) : s.view === 'playback' ? (
+      <PlaybackScreen />
     ) : s.view === 'sensors' ? (
       <SensorsScreen />
     ) : s.view === 'buzzers' ? (

@@ -14,6 +14,7 @@ import { createEventsSlice, EVENTS_INITIAL } from './events-slice'
 import { attachLive } from './live'
 import { createSessionSlice } from './session-slice'
 import { createSettingsSlice, DEFAULT_SETTINGS, type Settings } from './settings-slice'
+import { createPlaybackSlice, PLAYBACK_INITIAL } from './playback-slice'
 import { createStatsSlice, STATS_INITIAL } from './stats-slice'
 import { createStationSettingsSlice, STATION_SETTINGS_INITIAL } from './station-settings-slice'
 import type { StationState, StoreDeps } from './types'
@@ -35,6 +36,7 @@ const dataInitial = () => ({
   ...ADMIN_INITIAL,
   ...STATION_SETTINGS_INITIAL,
   ...AUDIT_INITIAL,
+  ...PLAYBACK_INITIAL(),
 })
 
 export function createStationStore(deps: StoreDeps): StationStore {
@@ -52,6 +54,7 @@ export function createStationStore(deps: StoreDeps): StationStore {
         ...createAdminSlice(deps, dataInitial)(...a),
         ...createStationSettingsSlice(deps)(...a),
         ...createAuditSlice(deps)(...a),
+        ...createPlaybackSlice(deps)(...a),
       }),
       {
         name: SETTINGS_KEY,

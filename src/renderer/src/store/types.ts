@@ -11,6 +11,7 @@ import type { ConnectionSlice } from './connection-slice'
 import type { DevicesSlice } from './devices-slice'
 import type { EventsSlice } from './events-slice'
 import type { ReadingBus } from './reading-bus'
+import type { PlaybackSlice } from './playback-slice'
 import type { SessionSlice } from './session-slice'
 import type { SettingsSlice } from './settings-slice'
 import type { StationSettingsSlice } from './station-settings-slice'
@@ -28,7 +29,8 @@ export type StationState = SessionSlice &
   SettingsSlice &
   AdminSlice &
   StationSettingsSlice &
-  AuditSlice
+  AuditSlice &
+  PlaybackSlice
 
 /** What the store needs from the outside world; passed in, so tests use fakes and no module is a singleton. */
 export interface StoreDeps {

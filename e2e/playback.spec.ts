@@ -1,0 +1,168 @@
+/**
+ * Playback in Debian's Chromium against the e2e station: two minutes of a camera recorded as the recorder
+ * writes it (10 s fMP4 segments at keyframes, real ffmpeg H.264, their index rows; segment-fixture), then a
+ * guard opens Playback, plays from a moment on the timeline across a segment boundary (the clock passes it,
+ * the picture changes, the video does not stall), scrubs across another boundary, steps a frame, and
+ * exports a range.
+ */
+import Database from 'better-sqlite3'
+import path from 'node:path'
+import type { Page } from '@playwright/test'
+import { recordFixture } from '../src/main/recording/playback/segment-fixture.test-support'
+import { adminToken, api, ensureGuard, expect, shot, signIn, test } from './fixtures'
+import { E2E_DATA_DIR, E2E_GUARD } from './env'
+
+/** 01:00 local time today: on the timeline's default day. */
+const T0 = (() => {
+  const d = new Date()
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate(), 1, 0, 0).getTime()
+})()
+let cameraId: number
+
+test.beforeAll(async () => {
+  await ensureGuard()
+  const admin = await adminToken()
+  const cam = await api<{ id: number }>('POST', '/api/cameras', admin, {
+    name: `Yard ${Date.now() % 100_000}`,
+    kind: 'push',
+  })
+  expect(cam.status).toBe(201)
+  cameraId = cam.data.id
+  const db = new Database(path.join(E2E_DATA_DIR, 'station.db'))
+  try {
+    db.pragma('busy_timeout = 5000')
+    await recordFixture(db, E2E_DATA_DIR, cameraId, [{ start: T0, seconds: 120, width: 640, height: 360 }])
+  } finally {
+    db.close()
+  }
+})
+
+/** The playhead's wall time, as the screen shows it (local time, to the millisecond). */
+async function shownTime(page: Page): Promise<number> {
+  const text = (await page.getByTestId('playback-time').textContent()) ?? ''
+  const m = /(\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)\.(\d+)/.exec(text)
+  if (!m) return NaN
+  const [y, mo, d, h, mi, s, ms] = m.slice(1).map(Number)
+  return new Date(y!, mo! - 1, d!, h!, mi!, s!, ms!).getTime()
+}
+
+interface VideoLike {
+  currentTime: number
+  paused: boolean
+  readyState: number
+}
+interface CanvasLike {
+  width: number
+  height: number
+  getContext(kind: '2d'): {
+    drawImage(v: VideoLike, x: number, y: number, w: number, h: number): void
+    getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+  } | null
+}
+
+/** The video's playhead and a digest of its picture (the page's DOM types are not the spec's). */
+const video = (page: Page) =>
+  page.evaluate(() => {
+    const doc = (
+      globalThis as unknown as {
+        document: { querySelector(s: string): VideoLike | null; createElement(t: 'canvas'): CanvasLike }
+      }
+    ).document
+    const v = doc.querySelector('[data-testid=playback-video]')!
+    const c = doc.createElement('canvas')
+    c.width = 64
+    c.height = 36
+    const ctx = c.getContext('2d')!
+    ctx.drawImage(v, 0, 0, 64, 36)
+    const px = ctx.getImageData(0, 0, 64, 36).data
+    let h = 0
+    for (let i = 0; i < px.length; i += 7) h = (h * 31 + px[i]!) | 0
+    return { currentTime: v.currentTime, paused: v.paused, readyState: v.readyState, digest: h }
+  })
+
+/** The x on the timeline of a wall time (from the window it shows). */
+async function xOfTime(page: Page, wall: number): Promise<{ x: number; y: number }> {
+  const tl = page.getByTestId('playback-timeline')
+  const box = (await tl.boundingBox())!
+  const from = Number(await tl.getAttribute('data-from'))
+  const to = Number(await tl.getAttribute('data-to'))
+  return { x: box.x + ((wall - from) / (to - from)) * box.width, y: box.y + 30 }
+}
+
+test('plays a recorded minute across segment boundaries, scrubs, steps and exports', async ({
+  page,
+}, info) => {
+  await signIn(page, E2E_GUARD.username, E2E_GUARD.password)
+  await page.getByTestId('nav-playback').click()
+  await page.getByTestId(`playback-camera-${cameraId}`).check()
+  // A day at a glance: the two recorded minutes are one range.
+  await expect(page.getByTestId('timeline-range')).toHaveCount(1)
+
+  // Zoom to ten minutes around the recording, then click 7 s into it.
+  let at = await xOfTime(page, T0 + 60_000)
+  await page.mouse.click(at.x, at.y)
+  await page.getByRole('button', { name: '10 min' }).click()
+  at = await xOfTime(page, T0 + 7000)
+  await page.mouse.click(at.x, at.y)
+  await expect.poll(async () => (await video(page)).readyState).toBeGreaterThanOrEqual(2)
+  expect(Math.abs((await shownTime(page)) - (T0 + 7000))).toBeLessThan(1500)
+
+  // Play across the boundary at T0 + 10 s.
+  await page.getByTestId('play-toggle').click()
+  const before = await video(page)
+  const samples: number[] = []
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(250)
+    samples.push((await video(page)).currentTime)
+  }
+  const after = await video(page)
+  expect(after.currentTime - before.currentTime).toBeGreaterThan(4)
+  // No stall: the playhead moved in every half second.
+  for (let i = 2; i < samples.length; i += 2) expect(samples[i]! - samples[i - 2]!).toBeGreaterThan(0.3)
+  expect(after.digest).not.toBe(before.digest)
+  await expect.poll(() => shownTime(page)).toBeGreaterThan(T0 + 11_000)
+  await shot(page, info, 'playback-playing')
+
+  // Pause and scrub across the boundary at T0 + 30 s: drag from 27 s to 33 s.
+  await page.getByTestId('play-toggle').click()
+  const a = await xOfTime(page, T0 + 27_000)
+  const b = await xOfTime(page, T0 + 33_000)
+  await page.mouse.move(a.x, a.y)
+  await page.mouse.down()
+  for (let i = 1; i <= 6; i++) await page.mouse.move(a.x + ((b.x - a.x) * i) / 6, a.y)
+  await page.mouse.up()
+  await expect.poll(async () => Math.abs((await shownTime(page)) - (T0 + 33_000))).toBeLessThan(1000)
+  await expect.poll(async () => (await video(page)).readyState).toBeGreaterThanOrEqual(2)
+  const scrubbed = await video(page)
+
+  // A frame on: one frame (40 ms at 25 fps) later, another picture.
+  const t1 = await shownTime(page)
+  await page.getByTestId('step-forward').click()
+  await expect.poll(() => shownTime(page)).toBeGreaterThan(t1 + 20)
+  expect((await shownTime(page)) - t1).toBeLessThan(200)
+  await expect.poll(async () => (await video(page)).digest).not.toBe(scrubbed.digest)
+
+  // Play on from there at 4x: past the boundary at T0 + 40 s without stalling.
+  await page.getByTestId('playback-speed').selectOption('4')
+  await page.getByTestId('play-toggle').click()
+  await expect.poll(() => shownTime(page), { timeout: 10_000 }).toBeGreaterThan(T0 + 42_000)
+  await page.getByTestId('play-toggle').click()
+
+  // Export 20 s across a boundary: I at 5 s, O at 25 s (set through the fields), then download.
+  at = await xOfTime(page, T0 + 5000)
+  await page.mouse.click(at.x, at.y)
+  await expect.poll(async () => Math.abs((await shownTime(page)) - (T0 + 5000))).toBeLessThan(1000)
+  await page.keyboard.press('i')
+  at = await xOfTime(page, T0 + 25_000)
+  await page.mouse.click(at.x, at.y)
+  await expect.poll(async () => Math.abs((await shownTime(page)) - (T0 + 25_000))).toBeLessThan(1000)
+  await page.keyboard.press('o')
+  await expect(page.getByTestId('export-range')).toBeVisible()
+  await page.getByTestId(`export-start-${cameraId}`).click()
+  await expect(page.getByTestId('export-job')).toHaveAttribute('data-state', 'done')
+  const download = page.waitForEvent('download')
+  await page.getByTestId('export-download').click()
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/^Yard-\d+_\d{4}-\d\d-\d\d_\d{6}-\d{6}\.mp4$/)
+  await shot(page, info, 'playback-exported')
+})
