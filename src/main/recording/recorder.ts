@@ -54,6 +54,8 @@ interface OpenSegment {
   frames: number
   keyframes: number
   motion: boolean
+  /** The first segment of a run: its times move with the clock's first estimate when it ends. */
+  settling: boolean
 }
 
 /** No fragment for this long: the open segment is closed (the camera went quiet). */
@@ -189,14 +191,18 @@ export class Recorder implements Consumer {
     this.init = init
     this.clock = new MediaClock({ timescale: init.timescale })
     this.prevDts = undefined
+    this.ranBefore = false
   }
 
   private onVideo(u: VideoUnit): void {
     const clock = this.clock
     if (!clock || !this.init || this.closing) return void this.skipped++
     this.lastUnitAt = Date.now()
-    const { at, jumped } = clock.place(u.dts, u.wallAt)
-    if (jumped) this.closeSegment()
+    const { at, jumped } = clock.place(u.dts, u.wallAt, this.seg === undefined)
+    if (jumped) {
+      this.closeSegment()
+      this.ranBefore = false
+    }
     const dur =
       u.duration && u.duration > 0 ? clock.ms(u.duration) : this.lastDelta > 0 ? this.lastDelta : 1000 / 25
     if (this.prevDts !== undefined && u.dts > this.prevDts) this.lastDelta = clock.ms(u.dts - this.prevDts)
@@ -218,14 +224,16 @@ export class Recorder implements Consumer {
     const seg = this.seg
     if (!seg) {
       if (!p.u.keyframe) return void this.skipped++
-      this.open(p.at)
+      this.open(p.at, !this.ranBefore)
     } else if (p.u.keyframe && p.at - seg.startMs >= this.deps.segmentMs) {
       // The boundary: this segment ends where the next starts (the clock's slew is absorbed here).
-      const boundary = this.clock!.slew(p.u.dts, p.u.wallAt)
+      const clock = this.clock!
+      if (seg.settling) this.settle(seg)
+      const boundary = clock.slew(p.u.dts)
       p = { ...p, end: boundary + (p.end - p.at), at: boundary }
       seg.endMs = boundary
       this.closeSegment()
-      this.open(p.at)
+      this.open(p.at, false)
     }
     const s = this.seg!
     s.file.append(p.u.data)
@@ -236,7 +244,19 @@ export class Recorder implements Consumer {
     if (this.motionActive) s.motion = true
   }
 
-  private open(startMs: number): void {
+  /** The first segment of a run moves with the clock's first estimate (media-clock.ts, `settle`). */
+  private settle(seg: OpenSegment): void {
+    const step = this.clock?.settle() ?? 0
+    seg.startMs += step
+    seg.endMs += step
+    seg.settling = false
+  }
+
+  /** A segment of this run has been written (the clock has settled once). */
+  private ranBefore = false
+
+  private open(startMs: number, settling: boolean): void {
+    this.ranBefore = true
     const init = this.init!
     let n = 0
     let rel = segmentRelPath(this.deps.cameraId, Math.round(startMs))
@@ -254,6 +274,7 @@ export class Recorder implements Consumer {
       frames: 0,
       keyframes: 0,
       motion: this.motionActive,
+      settling,
     }
   }
 
@@ -261,6 +282,7 @@ export class Recorder implements Consumer {
   private closeSegment(): void {
     const seg = this.seg
     if (!seg) return
+    if (seg.settling) this.settle(seg)
     this.seg = undefined
     const job = (async () => {
       await seg.file.close()
