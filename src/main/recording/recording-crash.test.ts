@@ -3,7 +3,7 @@
  * Before the restart a garbage file, an orphan init-only file and a missing file (a row without its file)
  * are added. After the restart the interrupted segment is truncated after its last whole fragment and
  * indexed with its real end (at most about 2 s before the kill), the garbage is gone, the row without a
- * file is gone, and every row matches its file.
+ * file is gone, and every row matches its file. An orderly stop then leaves no file without its row.
  */
 import Database from 'better-sqlite3'
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
@@ -133,7 +133,11 @@ describe('recording across kill -9', () => {
     const unindexed = files(id).filter((f) => !rows(id).some((r) => r.path === f))
     expect(unindexed.length).toBeLessThanOrEqual(1)
 
+    // An orderly stop finishes the open segment: afterwards every file has its row, of its size.
     second.child.kill('SIGTERM')
-    await second.exited
+    expect((await second.exited).code).toBe(0)
+    const final = rows(id)
+    expect(files(id).sort()).toEqual(final.map((r) => r.path).sort())
+    for (const r of final) expect(statSync(absolutePath(root, r.path)).size, r.path).toBe(r.bytes)
   }, 180_000)
 })
