@@ -49,6 +49,8 @@ export interface StationConfig {
   metricsAllow: string[]
   /** Mean event-loop delay (ms, over 1 s) past which new device sockets and HTTP readings are refused. */
   overloadDelayMs: number
+  /** Recording: a new segment file at the first key frame after this many seconds. */
+  recording: { segmentS: number }
   /** Live video (STATION_VIDEO_*): frame limit, offline delay, reconnect backoff, viewers; ffmpeg (STATION_FFMPEG). */
   video: VideoConfig
   logLevel: string
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
     },
     bodyLimit: read(S.bodyLimit),
     overloadDelayMs: read(S.overloadDelayMs),
+    recording: { segmentS: read(S.recordingSegmentS) },
     video: loadVideoConfig(env),
     logLevel: read(S.logLevel),
     rendererDir: read(S.rendererDir),

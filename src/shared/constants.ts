@@ -26,6 +26,8 @@ export const EVENT_TYPES = [
   'buzzer.expired',
   'queue.overload',
   'audit.chain-broken',
+  'recording.failed',
+  'recording.resumed',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 export const EVENT_SEVERITIES = ['info', 'warning', 'critical'] as const

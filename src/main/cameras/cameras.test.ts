@@ -69,6 +69,7 @@ describe('who sees a camera URL', () => {
       isOnline: false,
       lastSeenAt: null,
       hasSubStream: false,
+      recordingMode: 'off',
     })
   })
 

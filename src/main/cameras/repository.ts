@@ -4,6 +4,8 @@
  */
 import type { Db } from '../database/open'
 import type { CameraKind, RtspTransport } from '../../shared/constants'
+import type { CameraRecording } from '../../shared/schemas/cameras'
+import type { RecordingMode } from '../../shared/schemas/recordings'
 
 /** What an admin writes (the rest belongs to the station). */
 export interface CameraSettings {
@@ -22,6 +24,8 @@ export interface CameraSettings {
   stayConnected: boolean
   /** Whether the URLs may name this computer (loopback) or the station's own port. */
   allowLocal: boolean
+  /** Recording: mode, pre/post roll, retention bounds (the rec_* columns). */
+  recording: CameraRecording
 }
 
 /** A camera as stored (credentials included): for the camera service and the relay only. */
@@ -49,6 +53,12 @@ interface Row {
   fps: number
   stay_connected: number
   allow_local: number
+  rec_mode: RecordingMode
+  rec_pre_roll_s: number
+  rec_post_roll_s: number
+  rec_min_days: number | null
+  rec_max_days: number | null
+  rec_max_bytes: number | null
   has_token: number
   last_seen_at: number | null
   created_at: number
@@ -56,7 +66,8 @@ interface Row {
 }
 
 const COLUMNS = `id, name, kind, url, sub_url, transport, username, password, area_id, enabled, is_online, fps,
-  stay_connected, allow_local, token_hash IS NOT NULL AS has_token, last_seen_at, created_at, updated_at`
+  stay_connected, allow_local, rec_mode, rec_pre_roll_s, rec_post_roll_s, rec_min_days, rec_max_days,
+  rec_max_bytes, token_hash IS NOT NULL AS has_token, last_seen_at, created_at, updated_at`
 
 function toRecord(r: Row): CameraRecord {
   return {
@@ -74,6 +85,14 @@ function toRecord(r: Row): CameraRecord {
     fps: r.fps,
     stayConnected: r.stay_connected === 1,
     allowLocal: r.allow_local === 1,
+    recording: {
+      mode: r.rec_mode,
+      preRollS: r.rec_pre_roll_s,
+      postRollS: r.rec_post_roll_s,
+      minDays: r.rec_min_days,
+      maxDays: r.rec_max_days,
+      maxBytes: r.rec_max_bytes,
+    },
     hasToken: r.has_token === 1,
     lastSeenAt: r.last_seen_at,
     createdAt: r.created_at,
@@ -95,6 +114,12 @@ function params(c: CameraSettings, now: number) {
     fps: c.fps,
     stayConnected: c.stayConnected ? 1 : 0,
     allowLocal: c.allowLocal ? 1 : 0,
+    recMode: c.recording.mode,
+    recPreRollS: c.recording.preRollS,
+    recPostRollS: c.recording.postRollS,
+    recMinDays: c.recording.minDays,
+    recMaxDays: c.recording.maxDays,
+    recMaxBytes: c.recording.maxBytes,
     now,
   }
 }
@@ -109,15 +134,19 @@ export class CamerasRepository {
       byId: db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM cameras WHERE id = ?`),
       insert: db.prepare(
         `INSERT INTO cameras (name, kind, url, sub_url, transport, username, password, area_id, enabled, fps,
-                              stay_connected, allow_local, created_at, updated_at)
+                              stay_connected, allow_local, rec_mode, rec_pre_roll_s, rec_post_roll_s,
+                              rec_min_days, rec_max_days, rec_max_bytes, created_at, updated_at)
          VALUES (@name, @kind, @url, @subUrl, @transport, @username, @password, @areaId, @enabled, @fps,
-                 @stayConnected, @allowLocal, @now, @now)`,
+                 @stayConnected, @allowLocal, @recMode, @recPreRollS, @recPostRollS, @recMinDays, @recMaxDays,
+                 @recMaxBytes, @now, @now)`,
       ),
       update: db.prepare(
         `UPDATE cameras SET name = @name, kind = @kind, url = @url, sub_url = @subUrl, transport = @transport,
                 username = @username, password = @password,
                 area_id = @areaId, enabled = @enabled, fps = @fps, stay_connected = @stayConnected,
-                allow_local = @allowLocal,
+                allow_local = @allowLocal, rec_mode = @recMode, rec_pre_roll_s = @recPreRollS,
+                rec_post_roll_s = @recPostRollS, rec_min_days = @recMinDays, rec_max_days = @recMaxDays,
+                rec_max_bytes = @recMaxBytes,
                 is_online = CASE WHEN @enabled = 0 THEN 0 ELSE is_online END, updated_at = @now
           WHERE id = @id`,
       ),

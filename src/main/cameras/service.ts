@@ -23,7 +23,17 @@ import type {
 import { mergeCredentials } from './camera-credentials'
 import { checkCameraUrl, localTarget, sameAsStored, type CameraUrlCheck } from './camera-url'
 import { CamerasRepository, type CameraSettings } from './repository'
-import { adminView, cameraView, relayView, streamEndpoints, viewFor, type RelayCamera } from './views'
+import { resolveRecording } from './camera-recording'
+import {
+  adminView,
+  cameraView,
+  recordingView,
+  relayView,
+  streamEndpoints,
+  viewFor,
+  type RecordingCamera,
+  type RelayCamera,
+} from './views'
 
 /** What goes out with a committed health flip: the relay's state when the write committed. */
 export type CameraHealthStatus = Pick<DomainEventMap['camera.health'], 'state' | 'lastError' | 'nextRetryAt'>
@@ -62,6 +72,7 @@ const DEFAULTS: Omit<CameraSettings, 'name' | 'kind'> = {
   fps: 10,
   stayConnected: false,
   allowLocal: false,
+  recording: resolveRecording(undefined, undefined),
 }
 
 export class CameraService {
@@ -107,6 +118,16 @@ export class CameraService {
 
   relayAll(): RelayCamera[] {
     return this.repo.all().map(relayView)
+  }
+
+  /** What the recorders need of one camera (undefined: it is gone). */
+  recordingCamera(id: number): RecordingCamera | undefined {
+    const r = this.repo.get(id)
+    return r && recordingView(r)
+  }
+
+  recordingCameras(): RecordingCamera[] {
+    return this.repo.all().map(recordingView)
   }
 
   /** The camera a push token belongs to. */
@@ -233,6 +254,7 @@ export class CameraService {
       fps: input.fps ?? base.fps,
       stayConnected: input.stayConnected ?? base.stayConnected,
       allowLocal,
+      recording: resolveRecording(input.recording, base.recording),
     }
   }
 

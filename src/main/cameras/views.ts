@@ -9,7 +9,13 @@
  *   included. Never serialized.
  */
 import type { CameraKind, Role, RtspTransport } from '../../shared/constants'
-import type { AdminCamera, Camera, CameraView, StreamEndpoints } from '../../shared/schemas/cameras'
+import type {
+  AdminCamera,
+  Camera,
+  CameraRecording,
+  CameraView,
+  StreamEndpoints,
+} from '../../shared/schemas/cameras'
 import { redactCameraUrl } from './camera-url'
 import type { CameraRecord } from './repository'
 
@@ -42,6 +48,7 @@ export function cameraView(r: CameraRecord): CameraView {
     isOnline: r.isOnline,
     lastSeenAt: r.lastSeenAt,
     hasSubStream: r.kind === 'rtsp' && r.subUrl !== null,
+    recordingMode: r.recording.mode,
   }
 }
 
@@ -57,6 +64,7 @@ export function adminView(r: CameraRecord): AdminCamera {
     fps: r.fps,
     stayConnected: r.stayConnected,
     allowLocal: r.allowLocal,
+    recording: { ...r.recording },
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   }
@@ -73,12 +81,34 @@ export function viewOf(c: AdminCamera | CameraView): CameraView {
     isOnline: c.isOnline,
     lastSeenAt: c.lastSeenAt,
     hasSubStream: c.hasSubStream,
+    recordingMode: c.recordingMode,
   }
 }
 
 /** The view a user with this role gets. */
 export function viewFor(role: Role | undefined, r: CameraRecord): Camera {
   return role === 'admin' ? adminView(r) : cameraView(r)
+}
+
+/** What the recorders need of a camera: whether and how it records (main process only). */
+export interface RecordingCamera {
+  readonly id: number
+  readonly name: string
+  readonly kind: CameraKind
+  readonly enabled: boolean
+  readonly fps: number
+  readonly recording: CameraRecording
+}
+
+export function recordingView(r: CameraRecord): RecordingCamera {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    enabled: r.enabled,
+    fps: r.fps,
+    recording: { ...r.recording },
+  }
 }
 
 export function relayView(r: CameraRecord): RelayCamera {

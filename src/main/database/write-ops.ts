@@ -14,6 +14,7 @@ import { BuzzerRepository } from '../buzzers/buzzer-repository'
 import type { BuzzerRequest } from '../../shared/schemas/entities'
 import { createHealthWriter, type HealthUpdate } from '../cameras/repository'
 import { createAuditWriteOps } from '../audit/audit-write-ops'
+import { recordingWriteOps } from '../recording/repository'
 
 /** A coalesced device write (see devices/device-writes.ts). */
 export interface DeviceTouch {
@@ -70,6 +71,8 @@ export function createWriteOps(db: Db) {
     /** One flush of the camera health queue: online state and last_seen_at; answers the ids whose online state was written. */
     'cameras.health': (items: readonly HealthUpdate[]): number[] => cameraHealthTx(items),
     ...createAuditWriteOps(db),
+    /** Recording: segments indexed, marks, holds, start-up reconciliation (recording/repository.ts). */
+    ...recordingWriteOps(db),
   }
 }
 

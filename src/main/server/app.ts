@@ -46,6 +46,8 @@ import cameraRoutes from '../cameras/routes'
 import videoPlugin from './plugins/video'
 import auditPlugin from '../audit/plugin'
 import auditRoutes from '../audit/routes'
+import recordingPlugin from '../recording/plugin'
+import recordNowRoute from '../recording/record-now-route'
 import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
 import playbackPlugin from '../recording/playback/plugin'
@@ -151,6 +153,7 @@ export async function buildApp(
   await app.register(buzzersPlugin)
   await app.register(camerasPlugin)
   await app.register(videoPlugin)
+  await app.register(recordingPlugin)
   // After every service its rules read; before the routes that name them (config.audit).
   await app.register(auditPlugin)
   await app.register(playbackPlugin)
@@ -178,6 +181,7 @@ export async function buildApp(
   await app.register(videoViewRoutes)
   await app.register(auditRoutes)
   await app.register(playbackRoutes)
+  await app.register(recordNowRoute)
   await app.register(rendererPlugin)
 
   return app as unknown as App

@@ -14,6 +14,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { CAMERA_KINDS, RTSP_TRANSPORTS, type CameraKind, type RtspTransport } from '../constants'
 import { EpochMs, Nullable } from './common'
+import { RECORDING_MODES, RecordingSettings } from './recordings'
 
 export const CameraKindSchema = Type.Unsafe<CameraKind>(Type.String({ enum: [...CAMERA_KINDS] }))
 export const RtspTransportSchema = Type.Unsafe<RtspTransport>(
@@ -39,8 +40,16 @@ export const CameraView = Type.Object({
     description:
       'An rtsp camera with a sub stream: grid tiles may watch it (stream=sub), fullscreen the main',
   }),
+  recordingMode: Type.Union(
+    RECORDING_MODES.map((m) => Type.Literal(m)),
+    { description: 'Whether the station records it: off · continuous · events (guards may "record now")' },
+  ),
 })
 export type CameraView = Static<typeof CameraView>
+
+/** A camera's recording settings as stored and answered (admins): every field, defaults filled in. */
+export const CameraRecording = Type.Required(RecordingSettings)
+export type CameraRecording = Static<typeof CameraRecording>
 
 /** What only admins see besides the view. */
 export const CameraAdminFields = Type.Object({
@@ -55,6 +64,7 @@ export const CameraAdminFields = Type.Object({
   allowLocal: Type.Boolean({
     description: 'Admins only: the URL may name this computer (loopback) or the station’s own port',
   }),
+  recording: CameraRecording,
   createdAt: EpochMs,
   updatedAt: EpochMs,
 })
@@ -125,6 +135,7 @@ const writable = {
     description:
       'Allow a URL on this computer (localhost, 127.0.0.0/8, ::1) or the station’s own port: refused unless set',
   }),
+  recording: RecordingSettings,
 }
 const { name, kind, ...optional } = writable
 

@@ -291,6 +291,16 @@ export const SETTINGS = {
     defaultNote: 'none',
     maxLength: 4096,
   }),
+  recordingSegmentS: int({
+    env: 'STATION_RECORDING_SEGMENT_S',
+    title: 'Recording segment length',
+    description:
+      'a recording starts a new file at the first key frame after this many seconds (files are 1 key-frame interval longer at most)',
+    unit: 's',
+    default: 10,
+    minimum: 2,
+    maximum: 600,
+  }),
   // Never an admin-editable setting: a program path that the web could change would run anything.
   ffmpeg: text({
     env: 'STATION_FFMPEG',

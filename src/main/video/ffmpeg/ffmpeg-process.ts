@@ -30,6 +30,11 @@ export interface FfmpegProcessOptions {
    * keyframe). Without it stdin is never written (camera runs use `-nostdin`).
    */
   input?: readonly Uint8Array[]
+  /**
+   * `stream`: stdin stays open for `writeInput` (`-i pipe:0` fed as things come: a JPEG camera's frames
+   * to encode). Ignored with `input`.
+   */
+  stdin?: 'stream'
   /** Limit on one fMP4 box (default 8 MiB). */
   maxBoxBytes?: number
   /** Applied to every stderr line before it is logged or put in a problem. */
@@ -175,6 +180,18 @@ export class FfmpegProcess {
 
   stats(): FfmpegStats {
     return { ...this.stat }
+  }
+
+  /**
+   * Writes to ffmpeg's stdin (`stdin: 'stream'`); false, and nothing written, when the process is going
+   * or more than `maxBacklog` bytes already wait in the pipe (the caller drops: ffmpeg is behind).
+   */
+  writeInput(chunk: Uint8Array, maxBacklog = 4 * 1024 * 1024): boolean {
+    const stdin = this.child.stdin
+    if (this.options.stdin !== 'stream' || !stdin || !stdin.writable || this.stopping) return false
+    if (stdin.writableLength > maxBacklog) return false
+    stdin.write(chunk)
+    return true
   }
 
   /** SIGTERM, SIGKILL after the grace; resolves when the process has exited (bounded: grace + 2 s). */

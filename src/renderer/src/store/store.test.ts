@@ -25,6 +25,8 @@ const camera = (id: number, over: Partial<AdminCamera> = {}): AdminCamera => ({
   allowLocal: false,
   lastSeenAt: 1000,
   hasSubStream: false,
+  recordingMode: 'off',
+  recording: { mode: 'off', preRollS: 5, postRollS: 10, minDays: null, maxDays: null, maxBytes: null },
   createdAt: 1,
   updatedAt: 1,
   ...over,

@@ -14,6 +14,7 @@ import {
   type CameraDraft,
   type CameraErrors,
 } from './camera-form'
+import { RecordingFields } from './RecordingFields'
 
 export function CameraForm({
   camera,
@@ -182,6 +183,7 @@ export function CameraForm({
         <input type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} />
         Enabled
       </label>
+      <RecordingFields d={d} errors={errors} set={set} />
       <ErrorText>{serverError}</ErrorText>
       <div className="dialog-actions">
         <Button onClick={onDone}>Cancel</Button>

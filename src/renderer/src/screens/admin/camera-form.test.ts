@@ -55,3 +55,29 @@ describe('camera form', () => {
     expect(mjpeg).not.toHaveProperty('transport')
   })
 })
+
+describe('camera form: recording', () => {
+  it('sends the recording field, GiB as bytes, empty bounds as null', () => {
+    const d = { ...emptyDraft(), name: 'A', kind: 'push' as const, recMode: 'events' as const, maxGiB: '2' }
+    expect(validateCamera(d)).toEqual({})
+    expect(toCameraInput(d, false).recording).toEqual({
+      mode: 'events',
+      preRollS: 5,
+      postRollS: 10,
+      minDays: null,
+      maxDays: null,
+      maxBytes: 2 * 1024 ** 3,
+    })
+  })
+  it('checks the bounds before sending', () => {
+    const d = {
+      ...emptyDraft(),
+      name: 'A',
+      kind: 'push' as const,
+      preRollS: '61',
+      minDays: '9',
+      maxDays: '3',
+    }
+    expect(validateCamera(d)).toMatchObject({ preRollS: expect.any(String), maxDays: expect.any(String) })
+  })
+})

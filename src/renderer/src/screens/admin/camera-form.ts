@@ -2,6 +2,7 @@
 import type { CameraInput } from '../../../../shared/contract'
 import type { CameraKind, RtspTransport } from '../../../../shared/constants'
 import type { Camera } from '../../../../shared/schemas/entities'
+import type { RecordingMode } from '../../../../shared/schemas/recordings'
 
 export interface CameraDraft {
   name: string
@@ -21,9 +22,39 @@ export interface CameraDraft {
   stayConnected: boolean
   /** The URL may name this computer or the station itself. */
   allowLocal: boolean
+  recMode: RecordingMode
+  preRollS: string
+  postRollS: string
+  /** Retention: '' for no bound. */
+  minDays: string
+  maxDays: string
+  /** Per camera cap in GiB ('' for none). */
+  maxGiB: string
 }
 
-export type CameraErrors = Partial<Record<'name' | 'url' | 'subUrl' | 'fps' | 'username', string>>
+export type CameraErrors = Partial<
+  Record<
+    | 'name'
+    | 'url'
+    | 'subUrl'
+    | 'fps'
+    | 'username'
+    | 'preRollS'
+    | 'postRollS'
+    | 'minDays'
+    | 'maxDays'
+    | 'maxGiB',
+    string
+  >
+>
+
+export const RECORDING_HELP: Record<RecordingMode, string> = {
+  off: 'Not recorded.',
+  continuous: 'Recorded around the clock.',
+  events: 'Recorded around motion, alarms and “record now”, with the seconds before and after.',
+}
+
+const GiB = 1024 ** 3
 
 export const KIND_HELP: Record<CameraKind, string> = {
   push: 'The camera sends JPEG frames to the station (HTTP POST or WebSocket); no URL needed.',
@@ -56,6 +87,12 @@ export function emptyDraft(): CameraDraft {
     fps: '10',
     stayConnected: false,
     allowLocal: false,
+    recMode: 'off',
+    preRollS: '5',
+    postRollS: '10',
+    minDays: '',
+    maxDays: '',
+    maxGiB: '',
   }
 }
 
@@ -74,8 +111,40 @@ export function draftOf(c: Camera): CameraDraft {
     fps: String(c.fps ?? 10),
     stayConnected: c.stayConnected ?? false,
     allowLocal: c.allowLocal ?? false,
+    recMode: c.recording?.mode ?? c.recordingMode ?? 'off',
+    preRollS: String(c.recording?.preRollS ?? 5),
+    postRollS: String(c.recording?.postRollS ?? 10),
+    minDays: c.recording?.minDays == null ? '' : String(c.recording.minDays),
+    maxDays: c.recording?.maxDays == null ? '' : String(c.recording.maxDays),
+    maxGiB: c.recording?.maxBytes == null ? '' : String(Math.round((c.recording.maxBytes / GiB) * 100) / 100),
   }
 }
+
+/** A whole number in [min, max], or '' when `optional`: the problem, or undefined. */
+function wholeProblem(v: string, min: number, max: number, optional: boolean): string | undefined {
+  if (optional && v.trim() === '') return undefined
+  const n = Number(v)
+  return Number.isInteger(n) && n >= min && n <= max ? undefined : `A whole number from ${min} to ${max}.`
+}
+
+function recordingErrors(d: CameraDraft, e: CameraErrors): void {
+  const checks = [
+    ['preRollS', d.preRollS, 0, 60, false],
+    ['postRollS', d.postRollS, 0, 600, false],
+    ['minDays', d.minDays, 0, 3650, true],
+    ['maxDays', d.maxDays, 1, 3650, true],
+  ] as const
+  for (const [k, v, min, max, optional] of checks) {
+    const problem = wholeProblem(v, min, max, optional)
+    if (problem) e[k] = problem
+  }
+  if (!e.minDays && !e.maxDays && d.minDays && d.maxDays && Number(d.maxDays) < Number(d.minDays))
+    e.maxDays = 'At least the days kept at least.'
+  const gib = d.maxGiB.trim()
+  if (gib && !(Number(gib) > 0)) e.maxGiB = 'A size in GiB above 0, or empty for no cap.'
+}
+
+const optionalInt = (v: string) => (v.trim() === '' ? null : Number(v))
 
 export function validateCamera(d: CameraDraft): CameraErrors {
   const e: CameraErrors = {}
@@ -98,6 +167,7 @@ export function validateCamera(d: CameraDraft): CameraErrors {
   const fps = Number(d.fps)
   if (!Number.isInteger(fps) || fps < 1 || fps > 60) e.fps = 'A whole number from 1 to 60.'
   if (d.password && !d.username && d.kind !== 'push') e.username = 'A password needs a username.'
+  recordingErrors(d, e)
   return e
 }
 
@@ -126,6 +196,14 @@ export function toCameraInput(d: CameraDraft, editing: boolean): CameraInput {
     fps: Number(d.fps),
     stayConnected: d.stayConnected,
     allowLocal: d.allowLocal,
+    recording: {
+      mode: d.recMode,
+      preRollS: Number(d.preRollS),
+      postRollS: Number(d.postRollS),
+      minDays: optionalInt(d.minDays),
+      maxDays: optionalInt(d.maxDays),
+      maxBytes: d.maxGiB.trim() === '' ? null : Math.max(1, Math.round(Number(d.maxGiB) * GiB)),
+    },
   }
   if (d.kind === 'rtsp') {
     input.subUrl = d.subUrl.trim() || null
