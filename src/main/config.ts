@@ -49,6 +49,11 @@ export interface StationConfig {
   metricsAllow: string[]
   /** Mean event-loop delay (ms, over 1 s) past which new device sockets and HTTP readings are refused. */
   overloadDelayMs: number
+  /**
+   * Retention of recordings: a byte quota for all cameras together (null: none) and the share of the
+   * recordings volume kept free (percent, 0: none).
+   */
+  recordings: { quotaBytes: number | null; reservePercent: number }
   /** Live video (STATION_VIDEO_*): frame limit, offline delay, reconnect backoff, viewers; ffmpeg (STATION_FFMPEG). */
   video: VideoConfig
   logLevel: string
@@ -125,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
     },
     bodyLimit: read(S.bodyLimit),
     overloadDelayMs: read(S.overloadDelayMs),
+    recordings: {
+      quotaBytes: read(S.recordingsQuotaBytes) || null,
+      reservePercent: read(S.recordingsReservePercent),
+    },
     video: loadVideoConfig(env),
     logLevel: read(S.logLevel),
     rendererDir: read(S.rendererDir),

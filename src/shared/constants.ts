@@ -25,6 +25,8 @@ export const EVENT_TYPES = [
   'buzzer.failed',
   'buzzer.expired',
   'queue.overload',
+  'storage.protected_over_quota',
+  'storage.low_space',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 export const EVENT_SEVERITIES = ['info', 'warning', 'critical'] as const

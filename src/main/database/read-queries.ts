@@ -13,6 +13,7 @@
  */
 import type { Db } from './open'
 import type { Reading, ReadingBucket, StationEvent } from '../../shared/schemas/entities'
+import { RETENTION_READS } from '../recording/retention/retention-reads'
 
 declare const types: unique symbol
 
@@ -114,6 +115,8 @@ export const READ_QUERIES = {
     `SELECT count(*) AS total FROM events
       WHERE (@unacked = 0 OR acked_at IS NULL) AND ts BETWEEN @from AND @to AND ${interruptEvery('id')}`,
   ),
+  /** Recording retention and storage figures (recording/retention/retention-reads.ts). */
+  ...RETENTION_READS,
 } satisfies ReadCatalogue
 
 export type StationReads = typeof READ_QUERIES

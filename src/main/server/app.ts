@@ -44,6 +44,8 @@ import areasRoutes from './routes/areas'
 import camerasPlugin from '../cameras/plugin'
 import cameraRoutes from '../cameras/routes'
 import videoPlugin from './plugins/video'
+import retentionPlugin from '../recording/retention/plugin'
+import retentionRoutes from '../recording/retention/routes'
 import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
 import rendererPlugin from './plugins/renderer'
@@ -147,6 +149,7 @@ export async function buildApp(
   await app.register(buzzersPlugin)
   await app.register(camerasPlugin)
   await app.register(videoPlugin)
+  await app.register(retentionPlugin)
 
   // Tier 3: routes.
   await app.register(healthRoutes)
@@ -169,6 +172,7 @@ export async function buildApp(
   await app.register(cameraRoutes)
   await app.register(videoPushRoutes)
   await app.register(videoViewRoutes)
+  await app.register(retentionRoutes)
   await app.register(rendererPlugin)
 
   return app as unknown as App
