@@ -40,7 +40,7 @@ export async function startRetentionStation(env: Record<string, string> = {}): P
   const admin = await station.login()
   const guard = await station.guardToken()
   const { app } = station
-  const root = recordingsDir(station.dataDir)
+  const root = recordingsDir(station.config.dataDir)
   const insert = app.db.prepare(
     `INSERT INTO recording_segments (camera_id, start_ms, end_ms, bytes, path, keyframes, frames, protected_until, created_at)
      VALUES (@cameraId, @start, @end, @bytes, @path, 1, 250, @protectedUntil, @now)`,
