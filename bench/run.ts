@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--sockets 10000] [--sync NORMAL] [--only cache,ingest,video]`: the station's
+ * `npm run bench -- [--quick] [--sockets 10000] [--sync NORMAL] [--only cache,ingest,video,retention]`: the station's
  * figures, each against a baseline measured in the same run, medians over several rounds. A benchmark,
  * not a test: it reports numbers. The load generator runs in a child process (bench/load-agent.ts), so
  * it does not share the station's event loop.
@@ -14,6 +14,7 @@ import { ingestSection } from './sections/ingest'
 import { historySection } from './sections/history'
 import { socketsSection } from './sections/sockets'
 import { deflateSection } from './sections/deflate'
+import { retentionSection } from './sections/retention'
 import { videoSection } from './video'
 
 const SECTIONS = {
@@ -23,6 +24,7 @@ const SECTIONS = {
   sockets: { title: 'Device WebSockets: heartbeat acks and memory', run: socketsSection },
   deflate: { title: 'Live channel: per-message deflate on vs off', run: deflateSection },
   video: { title: 'Live video: push cameras relayed to viewers', run: videoSection },
+  retention: { title: 'Recording retention over 1M indexed segments', run: retentionSection },
 } as const
 type SectionName = keyof typeof SECTIONS
 

@@ -66,7 +66,8 @@ export interface PassResult {
   deletedBytes: number
   byReason: Record<Exclude<DeleteReason, 'admin'>, number>
   holdsExpired: number
-  protection: ProtectedFigures
+  /** Read when the quota could not be met (storage figures read it themselves otherwise). */
+  protection: ProtectedFigures | undefined
   volume: VolumeSpace | undefined
   /** Over the quota after the pass: what protected footage alone holds, and the rest (minimum days). */
   quotaShortfall: { overBytes: number; protectedBytes: number } | undefined
@@ -112,7 +113,7 @@ export async function runRetentionPass(deps: PassDeps): Promise<PassResult> {
     deletedBytes: 0,
     byReason: { maxDays: 0, maxBytes: 0, quota: 0, reserve: 0 },
     holdsExpired: 0,
-    protection: { bytes: 0, byCamera: new Map() },
+    protection: undefined,
     volume: undefined,
     quotaShortfall: undefined,
     reserveShortfall: undefined,
@@ -169,7 +170,6 @@ export async function runRetentionPass(deps: PassDeps): Promise<PassResult> {
   }
 
   // 4. The quota, above every camera's minimum days.
-  result.protection = await readProtection(deps.reads, now)
   const quota = limits.quotaBytes
   if (quota !== null && deps.totals.totalBytes > quota) {
     const streams = deps.totals.cameraIds().map((id) => {

@@ -68,10 +68,14 @@ export const RETENTION_READS = {
         AND end_ms <= @cutoff AND (protected_until IS NULL OR protected_until <= @now) AND ${SCAN_POINT}
       ORDER BY start_ms, id LIMIT @limit`,
   ),
-  /** Protected footage per camera now (the partial index on protected_until). */
+  /**
+   * Protected footage per camera now, through the partial index on protected_until (named: for the
+   * GROUP BY, the planner would rather walk the whole camera index).
+   */
   'retention.protected': all<{ now: number }, ProtectedRow>(
     `SELECT camera_id AS cameraId, count(*) AS segments, sum(bytes) AS bytes, max(protected_until) AS until
-       FROM recording_segments WHERE protected_until > @now GROUP BY camera_id`,
+       FROM recording_segments INDEXED BY recording_segments_protected
+      WHERE protected_until > @now GROUP BY camera_id`,
   ),
   /** A camera's segments overlapping [@from, @to), oldest first, in chunks after @afterId's start. */
   'retention.range': all<

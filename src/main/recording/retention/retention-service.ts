@@ -206,7 +206,9 @@ export class RetentionService {
       })
       this.figures.passes++
       this.figures.lastPass = result
-      this.protection = result.protection
+      // The protected figures are the storage screen's, read after the pass (the partial index on
+      // protected_until, on the read pool) unless the pass needed them itself.
+      this.protection = result.protection ?? (await readProtection(this.deps.reads, this.now()))
       if (result.volume) this.volumeSpace = result.volume
       this.alerts.update(result, this.deps.limits.quotaBytes)
       if (result.deletedSegments > 0 || result.unlinkFailures > 0) {
