@@ -125,6 +125,9 @@ export const OPERATIONS = {
   'settings:rotateDeviceKey': { method: 'POST', path: '/api/settings/device-key/rotate', access: 'admin' },
   'settings:get': { method: 'GET', path: '/api/settings/station', access: 'admin' },
   'settings:update': { method: 'PUT', path: '/api/settings/station', access: 'admin' },
+
+  'recordings:storage': { method: 'GET', path: '/api/v1/recordings/storage', access: 'guard' },
+  'recordings:delete': { method: 'DELETE', path: '/api/v1/recordings', access: 'admin' },
 } as const satisfies Record<OperationName, Route>
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[]

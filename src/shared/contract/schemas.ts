@@ -8,6 +8,8 @@
  * never validates, the station does).
  */
 import type { TSchema } from '@sinclair/typebox'
+import { RecordingsDeleted, RecordingsDeleteQuery } from '../schemas/recording-retention'
+import { StorageSummary } from '../schemas/recordings'
 import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session } from '../schemas/auth'
 import { AreaChange, AreaInput, AreaList } from '../schemas/areas'
 import {
@@ -123,4 +125,7 @@ export const OPERATION_SCHEMAS = {
   'settings:rotateDeviceKey': { result: DeviceKey },
   'settings:get': { result: StationSettings },
   'settings:update': { body: StationSettingsUpdate, result: StationSettings },
+
+  'recordings:storage': { result: StorageSummary },
+  'recordings:delete': { querystring: RecordingsDeleteQuery, result: RecordingsDeleted },
 } as const satisfies Record<string, OperationSchemas>

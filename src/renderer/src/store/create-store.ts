@@ -15,6 +15,7 @@ import { createSessionSlice } from './session-slice'
 import { createSettingsSlice, DEFAULT_SETTINGS, type Settings } from './settings-slice'
 import { createStatsSlice, STATS_INITIAL } from './stats-slice'
 import { createStationSettingsSlice, STATION_SETTINGS_INITIAL } from './station-settings-slice'
+import { createStorageSlice, STORAGE_INITIAL } from './storage-slice'
 import type { StationState, StoreDeps } from './types'
 
 export const SETTINGS_KEY = 'guard-station.settings'
@@ -33,6 +34,7 @@ const dataInitial = () => ({
   ...STATS_INITIAL,
   ...ADMIN_INITIAL,
   ...STATION_SETTINGS_INITIAL,
+  ...STORAGE_INITIAL,
 })
 
 export function createStationStore(deps: StoreDeps): StationStore {
@@ -49,6 +51,7 @@ export function createStationStore(deps: StoreDeps): StationStore {
         ...createSettingsSlice(...a),
         ...createAdminSlice(deps, dataInitial)(...a),
         ...createStationSettingsSlice(deps)(...a),
+        ...createStorageSlice(deps)(...a),
       }),
       {
         name: SETTINGS_KEY,
