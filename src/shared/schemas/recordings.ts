@@ -108,7 +108,9 @@ export type RecordingTimeline = Static<typeof RecordingTimeline>
 /** Per camera storage figures (API, /metrics, UI). */
 export const CameraStorage = Type.Object({
   cameraId: Type.Integer(),
-  name: Nullable(Type.String({ description: 'null: the camera was deleted, its footage is kept until retention' })),
+  name: Nullable(
+    Type.String({ description: 'null: the camera was deleted, its footage is kept until retention' }),
+  ),
   retention: Type.Object({
     minDays: Nullable(Type.Integer()),
     maxDays: Nullable(Type.Integer()),
@@ -149,7 +151,8 @@ export const StorageSummary = Type.Object({
     }),
   ),
   problems: Type.Array(Type.String(), {
-    description: 'What retention cannot fix now (protected footage over the quota, the volume below its reserve)',
+    description:
+      'What retention cannot fix now (protected footage over the quota, the volume below its reserve)',
   }),
 })
 export type StorageSummary = Static<typeof StorageSummary>
