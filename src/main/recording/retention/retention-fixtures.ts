@@ -40,6 +40,9 @@ export async function startRetentionStation(env: Record<string, string> = {}): P
   const admin = await station.login()
   const guard = await station.guardToken()
   const { app } = station
+  // The start-up pass done (totals loaded), passes run only when a test asks: each result is that test's.
+  await app.retention.runNow()
+  app.retention.setAutomatic(false)
   const root = recordingsDir(station.config.dataDir)
   const insert = app.db.prepare(
     `INSERT INTO recording_segments (camera_id, start_ms, end_ms, bytes, path, keyframes, frames, protected_until, created_at)

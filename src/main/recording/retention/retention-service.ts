@@ -88,6 +88,7 @@ export class RetentionService {
   private running: Promise<void> | undefined
   private again = false
   private stopped = false
+  private automatic = true
   private lastPassEnd = 0
   private rereads = new Set<number>()
   private rereading: Promise<void> = Promise.resolve()
@@ -135,7 +136,9 @@ export class RetentionService {
       t.unref()
       this.timers.push(t)
     }
-    every(this.timing.passMs, () => this.runSoon())
+    every(this.timing.passMs, () => {
+      if (this.automatic) this.runSoon()
+    })
     every(this.timing.volumeCheckMs, () => void this.checkVolume())
     this.runSoon()
   }
@@ -143,6 +146,14 @@ export class RetentionService {
   /** Checks free space with `check` from now on (tests play a nearly full disk; another volume source). */
   useVolumeCheck(check: VolumeCheck): void {
     this.volume = check
+  }
+
+  /**
+   * Whether the timer and the triggers (a segment over a limit, the volume below its reserve) start
+   * passes; `runSoon()` and `runNow()` always do. Tests turn it off to count what each pass did.
+   */
+  setAutomatic(on: boolean): void {
+    this.automatic = on
   }
 
   /** Uses what the recorder reports (state, last error, write rate) for the storage figures. */
@@ -232,6 +243,7 @@ export class RetentionService {
 
   /** A pass soon, but at most one per `soonSpacingMs` (a segment every few seconds must not run one each). */
   private runSoonSpaced(): void {
+    if (!this.automatic) return
     if (this.stopped || this.soonTimer || this.running) {
       if (this.running) this.again = this.again || this.now() - this.lastPassEnd >= this.timing.soonSpacingMs
       return
