@@ -9,6 +9,7 @@
  * idles (the baseline: what the machine's load adds by itself). The segment files do not exist (unlink answers ENOENT): the
  * figure is the index work and the syscalls, not the disk's.
  */
+import Database from 'better-sqlite3'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -92,6 +93,12 @@ export async function retentionSection(ctx: BenchContext): Promise<void> {
       )
 
       let now = started
+      const probe = new Database(dbPath, { readonly: true })
+      const oldest = probe.prepare<[], { start: number }>(
+        `SELECT start_ms AS start FROM recording_segments INDEXED BY recording_segments_start
+          WHERE protected_until IS NULL ORDER BY start_ms LIMIT 1`,
+      )
+      const oldestUnprotected = () => oldest.get()?.start ?? now
       let quota: number | null = null
       const settings = new Map<number, CameraRetention>()
       const setAll = (maxDays: number | null, minDays: number | null) => {
@@ -148,10 +155,11 @@ export async function retentionSection(ctx: BenchContext): Promise<void> {
         into.n.push(m.r.deletedSegments)
       }
       for (let round = 0; round < ctx.rounds; round++) {
-        // A minute on: what crossed the maxDays cutoff goes.
+        // The clock where a minute of footage has crossed the maxDays cutoff (the oldest unprotected
+        // segment, read outside the measure, plus maxDays, its length and a minute).
         setAll(days, null)
         quota = null
-        now += 60_000
+        now = oldestUnprotected() + days * DAY + SEGMENT_MS + 60_000
         push(steadyDays, await measure())
         // The quota (minDays 1 on every camera): a minute of recording over it.
         setAll(null, 1)
@@ -160,9 +168,7 @@ export async function retentionSection(ctx: BenchContext): Promise<void> {
         // Catch-up: the quota lowered by 10,000 segments.
         quota = totals.totalBytes - 10_000 * BYTES
         push(catchUp, await measure())
-        // The catch-up took the oldest 10,000 (about 6,250 s of 16 cameras): the next round's minute
-        // past maxDays starts after them.
-        now += (10_000 / CAMERAS) * SEGMENT_MS
+
         ctx.log(
           `  round ${round + 1}/${ctx.rounds}: maxDays ${steadyDays.n.at(-1)} segs ${steadyDays.ms.at(-1)!.toFixed(0)} ms (max delay ${steadyDays.lag.at(-1)!.toFixed(1)} ms); ` +
             `quota ${steadyQuota.n.at(-1)} segs ${steadyQuota.ms.at(-1)!.toFixed(0)} ms (${steadyQuota.lag.at(-1)!.toFixed(1)} ms); ` +
@@ -202,6 +208,7 @@ export async function retentionSection(ctx: BenchContext): Promise<void> {
         goal: '< 20 ms delay',
         result: verdict(loadLag < 20),
       })
+      probe.close()
     } finally {
       await reads.close()
       await writer.close()
