@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--sockets 10000] [--sync NORMAL] [--only cache,ingest,video]`: the station's
+ * `npm run bench -- [--quick] [--sockets 10000] [--sync NORMAL] [--only cache,ingest,video,retention]`: the station's
  * figures, each against a baseline measured in the same run, medians over several rounds. A benchmark,
  * not a test: it reports numbers. The load generator runs in a child process (bench/load-agent.ts), so
  * it does not share the station's event loop.
@@ -14,6 +14,7 @@ import { ingestSection } from './sections/ingest'
 import { historySection } from './sections/history'
 import { socketsSection } from './sections/sockets'
 import { deflateSection } from './sections/deflate'
+import { retentionSection } from './sections/retention'
 import { videoSection } from './video'
 import { videoRtspSection } from './sections/video-rtsp'
 
@@ -28,6 +29,7 @@ const SECTIONS = {
     title: 'Live video: RTSP/H.264 cameras, ffmpeg remux to fMP4 viewers',
     run: videoRtspSection,
   },
+  retention: { title: 'Recording retention over 1M indexed segments', run: retentionSection },
 } as const
 type SectionName = keyof typeof SECTIONS
 

@@ -51,6 +51,11 @@ export interface StationConfig {
   overloadDelayMs: number
   /** Recording: a new segment file at the first key frame after this many seconds. */
   recording: { segmentS: number }
+  /**
+   * Retention of recordings: a byte quota for all cameras together (null: none) and the share of the
+   * recordings volume kept free (percent, 0: none).
+   */
+  recordings: { quotaBytes: number | null; reservePercent: number }
   /** Live video (STATION_VIDEO_*): frame limit, offline delay, reconnect backoff, viewers; ffmpeg (STATION_FFMPEG). */
   video: VideoConfig
   logLevel: string
@@ -128,6 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
     bodyLimit: read(S.bodyLimit),
     overloadDelayMs: read(S.overloadDelayMs),
     recording: { segmentS: read(S.recordingSegmentS) },
+    recordings: {
+      quotaBytes: read(S.recordingsQuotaBytes) || null,
+      reservePercent: read(S.recordingsReservePercent),
+    },
     video: loadVideoConfig(env),
     logLevel: read(S.logLevel),
     rendererDir: read(S.rendererDir),

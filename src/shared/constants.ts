@@ -28,6 +28,8 @@ export const EVENT_TYPES = [
   'audit.chain-broken',
   'recording.failed',
   'recording.resumed',
+  'storage.protected_over_quota',
+  'storage.low_space',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 export const EVENT_SEVERITIES = ['info', 'warning', 'critical'] as const

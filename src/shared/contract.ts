@@ -132,6 +132,8 @@ export const OPERATIONS = {
   'exports:start': { method: 'POST', path: '/api/v1/recordings/:cameraId/exports', access: 'guard' },
   'exports:get': { method: 'GET', path: '/api/v1/recordings/exports/:id', access: 'guard' },
   'exports:cancel': { method: 'DELETE', path: '/api/v1/recordings/exports/:id', access: 'guard' },
+  'recordings:storage': { method: 'GET', path: '/api/v1/recordings/storage', access: 'guard' },
+  'recordings:delete': { method: 'DELETE', path: '/api/v1/recordings', access: 'admin' },
 } as const satisfies Record<OperationName, Route>
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[]

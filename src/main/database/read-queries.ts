@@ -14,6 +14,7 @@
 import type { Db } from './open'
 import type { Reading, ReadingBucket, StationEvent } from '../../shared/schemas/entities'
 import { auditQueries } from '../audit/audit-read-queries'
+import { RETENTION_READS } from '../recording/retention/retention-reads'
 
 import { all, interruptEvery, one, INTERRUPT_FUNCTION, type ReadCatalogue } from './read-query-kit'
 import { PLAYBACK_READS } from '../recording/playback/playback-reads'
@@ -92,6 +93,8 @@ export const READ_QUERIES = {
   ),
   ...auditQueries({ all, one, interruptEvery }),
   ...PLAYBACK_READS,
+  /** Recording retention and storage figures (recording/retention/retention-reads.ts). */
+  ...RETENTION_READS,
 } satisfies ReadCatalogue
 
 export type StationReads = typeof READ_QUERIES

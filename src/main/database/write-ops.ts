@@ -15,6 +15,7 @@ import type { BuzzerRequest } from '../../shared/schemas/entities'
 import { createHealthWriter, type HealthUpdate } from '../cameras/repository'
 import { createAuditWriteOps } from '../audit/audit-write-ops'
 import { recordingWriteOps } from '../recording/repository'
+import { createRetentionWriteOps } from '../recording/retention/retention-write-ops'
 
 /** A coalesced device write (see devices/device-writes.ts). */
 export interface DeviceTouch {
@@ -73,6 +74,8 @@ export function createWriteOps(db: Db) {
     ...createAuditWriteOps(db),
     /** Recording: segments indexed, marks, holds, start-up reconciliation (recording/repository.ts). */
     ...recordingWriteOps(db),
+    /** Recording retention and admins' deletions (recording/retention/retention-write-ops.ts). */
+    ...createRetentionWriteOps(db),
   }
 }
 

@@ -29,6 +29,8 @@ const TITLES: Record<string, string> = {
   'buzzer.failed': 'Buzzer failed',
   'buzzer.expired': 'Buzzer not confirmed',
   'queue.overload': 'Station overloaded',
+  'storage.protected_over_quota': 'Protected footage over the quota',
+  'storage.low_space': 'Recordings disk nearly full',
 }
 
 /** Keep shown notifications referenced: one that is garbage-collected loses its click handler. */

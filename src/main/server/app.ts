@@ -48,6 +48,8 @@ import auditPlugin from '../audit/plugin'
 import auditRoutes from '../audit/routes'
 import recordingPlugin from '../recording/plugin'
 import recordNowRoute from '../recording/record-now-route'
+import retentionPlugin from '../recording/retention/plugin'
+import retentionRoutes from '../recording/retention/routes'
 import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
 import playbackPlugin from '../recording/playback/plugin'
@@ -157,6 +159,7 @@ export async function buildApp(
   // After every service its rules read; before the routes that name them (config.audit).
   await app.register(auditPlugin)
   await app.register(playbackPlugin)
+  await app.register(retentionPlugin)
 
   // Tier 3: routes.
   await app.register(healthRoutes)
@@ -182,6 +185,7 @@ export async function buildApp(
   await app.register(auditRoutes)
   await app.register(playbackRoutes)
   await app.register(recordNowRoute)
+  await app.register(retentionRoutes)
   await app.register(rendererPlugin)
 
   return app as unknown as App

@@ -41,6 +41,8 @@ export const SETTING_READS: Record<StationSettingKey, (config: StationConfig) =>
   readingsFlushMs: (c) => c.queues.readings.maxWaitMs,
   buzzersFlushMs: (c) => c.queues.buzzers.maxWaitMs,
   readPoolSize: (c) => c.readPoolSize,
+  recordingsQuotaBytes: (c) => c.recordings.quotaBytes ?? 0,
+  recordingsReservePercent: (c) => c.recordings.reservePercent,
 }
 
 /** The environment variable of the device key (kept by the AuthService, applied at once). */

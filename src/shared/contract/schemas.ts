@@ -8,6 +8,8 @@
  * never validates, the station does).
  */
 import type { TSchema } from '@sinclair/typebox'
+import { RecordingsDeleted, RecordingsDeleteQuery } from '../schemas/recording-retention'
+import { StorageSummary } from '../schemas/recordings'
 import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session } from '../schemas/auth'
 import { AreaChange, AreaInput, AreaList } from '../schemas/areas'
 import { AuditPage, AuditQuery } from '../schemas/audit'
@@ -140,4 +142,6 @@ export const OPERATION_SCHEMAS = {
   'exports:start': { params: ExportParams, body: ExportRange, result: ExportJob, status: 202 },
   'exports:get': { params: ExportJobParams, result: ExportJob },
   'exports:cancel': { params: ExportJobParams, result: ExportJob },
+  'recordings:storage': { result: StorageSummary },
+  'recordings:delete': { querystring: RecordingsDeleteQuery, result: RecordingsDeleted },
 } as const satisfies Record<string, OperationSchemas>

@@ -84,7 +84,16 @@ export interface DomainEventMap {
     bytes: number
   }
   /** Segments were deleted (retention, an admin): timelines and storage figures. */
-  'recording.deleted': { cameraIds: readonly number[]; segments: number; bytes: number }
+  'recording.deleted': {
+    cameraIds: readonly number[]
+    segments: number
+    bytes: number
+    /**
+     * The same per camera, when the deleter knows it (retention always does): storage figures follow it
+     * exactly; without it they re-read those cameras' totals from the index.
+     */
+    byCamera?: readonly { cameraId: number; segments: number; bytes: number }[]
+  }
   /** A camera's recording state changed (started, waiting for an event, failed with the reason). */
   'recording.state': {
     cameraId: number

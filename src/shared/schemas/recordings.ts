@@ -108,6 +108,14 @@ export type RecordingTimeline = Static<typeof RecordingTimeline>
 /** Per camera storage figures (API, /metrics, UI). */
 export const CameraStorage = Type.Object({
   cameraId: Type.Integer(),
+  name: Nullable(
+    Type.String({ description: 'null: the camera was deleted, its footage is kept until retention' }),
+  ),
+  retention: Type.Object({
+    minDays: Nullable(Type.Integer()),
+    maxDays: Nullable(Type.Integer()),
+    maxBytes: Nullable(Type.Integer()),
+  }),
   bytes: Type.Integer(),
   segments: Type.Integer(),
   protectedBytes: Type.Integer(),
@@ -126,9 +134,14 @@ export type CameraStorage = Static<typeof CameraStorage>
 export const StorageSummary = Type.Object({
   cameras: Type.Array(CameraStorage),
   totalBytes: Type.Integer(),
+  protectedBytes: Type.Integer({ description: 'Bytes protected now (an alarm hold): no quota deletes them' }),
   quotaBytes: Nullable(Type.Integer()),
   reservePercent: Type.Number(),
-  volume: Type.Object({ totalBytes: Type.Integer(), freeBytes: Type.Integer() }),
+  volume: Type.Object({
+    totalBytes: Type.Integer(),
+    freeBytes: Type.Integer(),
+    reserveBytes: Type.Integer({ description: 'Free space retention keeps (reservePercent of the volume)' }),
+  }),
   lastRetention: Nullable(
     Type.Object({
       at: EpochMs,
@@ -137,5 +150,9 @@ export const StorageSummary = Type.Object({
       ms: Type.Number(),
     }),
   ),
+  problems: Type.Array(Type.String(), {
+    description:
+      'What retention cannot fix now (protected footage over the quota, the volume below its reserve)',
+  }),
 })
 export type StorageSummary = Static<typeof StorageSummary>

@@ -1,6 +1,6 @@
 /**
  * The station's own settings that admins edit (port, bind address, data folder, cache, queue intervals,
- * read pool size, device key): `GET`/`PUT /api/settings/station`. Saved values apply on the next start
+ * read pool size, recordings quota and free-space reserve, device key): `GET`/`PUT /api/settings/station`. Saved values apply on the next start
  * (environment variables still win); the answer says which ones wait for a restart.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
@@ -18,6 +18,8 @@ export const STATION_SETTING_KEYS = [
   'readingsFlushMs',
   'buzzersFlushMs',
   'readPoolSize',
+  'recordingsQuotaBytes',
+  'recordingsReservePercent',
 ] as const satisfies readonly SettingKey[]
 export type StationSettingKey = (typeof STATION_SETTING_KEYS)[number]
 
@@ -87,6 +89,8 @@ export const StationSettingsUpdate = Type.Object(
     readingsFlushMs: change(SETTINGS.readingsFlushMs.schema),
     buzzersFlushMs: change(SETTINGS.buzzersFlushMs.schema),
     readPoolSize: change(SETTINGS.readPoolSize.schema),
+    recordingsQuotaBytes: change(SETTINGS.recordingsQuotaBytes.schema),
+    recordingsReservePercent: change(SETTINGS.recordingsReservePercent.schema),
     /** A new site key, applied at once (devices using the old one are refused from then on). */
     deviceKey: Type.Optional(SETTINGS.deviceKey.schema),
   } satisfies Record<StationSettingKey | 'deviceKey', TSchema>,

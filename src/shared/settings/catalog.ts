@@ -14,6 +14,7 @@ const HOUR = 3_600_000
 const DAY = 86_400_000
 const KiB = 1024
 const MiB = 1024 * 1024
+const PiB = 1024 ** 5
 
 export const SETTINGS = {
   port: int({
@@ -308,6 +309,26 @@ export const SETTINGS = {
     description: 'path to the ffmpeg executable RTSP cameras run; when set, only it is tried',
     defaultNote: "the desktop app's bundled copy, then `ffmpeg` on the `PATH`",
     maxLength: 4096,
+  }),
+  recordingsQuotaBytes: int({
+    env: 'STATION_RECORDINGS_QUOTA_BYTES',
+    title: 'Recordings quota',
+    description:
+      "most bytes all cameras' recordings may use together (0: no quota); retention deletes the oldest unprotected footage past it, never below a camera's minimum days",
+    unit: 'bytes',
+    default: 0,
+    minimum: 0,
+    maximum: PiB,
+  }),
+  recordingsReservePercent: int({
+    env: 'STATION_RECORDINGS_RESERVE_PERCENT',
+    title: 'Free-space reserve',
+    description:
+      'share of the recordings volume kept free; below it retention deletes the oldest unprotected footage, minimum days included (0: none)',
+    unit: 'percent',
+    default: 5,
+    minimum: 0,
+    maximum: 50,
   }),
 } satisfies Record<string, Setting>
 

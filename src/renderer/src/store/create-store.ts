@@ -17,6 +17,7 @@ import { createSettingsSlice, DEFAULT_SETTINGS, type Settings } from './settings
 import { createPlaybackSlice, PLAYBACK_INITIAL } from './playback-slice'
 import { createStatsSlice, STATS_INITIAL } from './stats-slice'
 import { createStationSettingsSlice, STATION_SETTINGS_INITIAL } from './station-settings-slice'
+import { createStorageSlice, STORAGE_INITIAL } from './storage-slice'
 import type { StationState, StoreDeps } from './types'
 
 export const SETTINGS_KEY = 'guard-station.settings'
@@ -37,6 +38,7 @@ const dataInitial = () => ({
   ...STATION_SETTINGS_INITIAL,
   ...AUDIT_INITIAL,
   ...PLAYBACK_INITIAL(),
+  ...STORAGE_INITIAL,
 })
 
 export function createStationStore(deps: StoreDeps): StationStore {
@@ -55,6 +57,7 @@ export function createStationStore(deps: StoreDeps): StationStore {
         ...createStationSettingsSlice(deps)(...a),
         ...createAuditSlice(deps)(...a),
         ...createPlaybackSlice(deps)(...a),
+        ...createStorageSlice(deps)(...a),
       }),
       {
         name: SETTINGS_KEY,

@@ -17,6 +17,7 @@ import type { SettingsSlice } from './settings-slice'
 import type { StationSettingsSlice } from './station-settings-slice'
 import type { StatsSlice } from './stats-slice'
 import type { StatsSeries } from './stats-series'
+import type { StorageSlice } from './storage-slice'
 import type { StreamTokens } from '../video/stream-tokens'
 
 export type StationState = SessionSlice &
@@ -30,7 +31,8 @@ export type StationState = SessionSlice &
   AdminSlice &
   StationSettingsSlice &
   AuditSlice &
-  PlaybackSlice
+  PlaybackSlice &
+  StorageSlice
 
 /** What the store needs from the outside world; passed in, so tests use fakes and no module is a singleton. */
 export interface StoreDeps {

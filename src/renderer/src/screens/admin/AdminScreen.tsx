@@ -1,4 +1,4 @@
-/** Admin: cameras, areas, devices, users, the site device key, the station's own settings, the audit log. */
+/** Admin: cameras, areas, devices, users, the site device key, recordings storage, the station's own settings, the audit log. */
 import { useEffect, useState } from 'react'
 import { useStationShallow } from '../../store/context'
 import { AreasAdmin } from './AreasAdmin'
@@ -7,6 +7,7 @@ import { CamerasAdmin } from './CamerasAdmin'
 import { DeviceKeyPanel } from './DeviceKeyPanel'
 import { DevicesAdmin } from './DevicesAdmin'
 import { StationSettingsPanel } from './StationSettingsPanel'
+import { StoragePanel } from './StoragePanel'
 import { UsersAdmin } from './UsersAdmin'
 
 const TABS = [
@@ -15,6 +16,7 @@ const TABS = [
   { id: 'devices', label: 'Devices', View: DevicesAdmin },
   { id: 'users', label: 'Users', View: UsersAdmin },
   { id: 'key', label: 'Device key', View: DeviceKeyPanel },
+  { id: 'storage', label: 'Storage', View: StoragePanel },
   { id: 'station', label: 'Station', View: StationSettingsPanel },
   { id: 'audit', label: 'Audit log', View: AuditAdmin },
 ] as const
