@@ -19,7 +19,11 @@ function rng(seed: number) {
 /** Grey 64 with ±noise, a white square of `side` at (x, y), everything brightened by `light`. */
 function frame(
   rand: () => number,
-  opts: { square?: { x: number; y: number; side?: number; level?: number }; noise?: number; light?: number } = {},
+  opts: {
+    square?: { x: number; y: number; side?: number; level?: number }
+    noise?: number
+    light?: number
+  } = {},
 ) {
   const f = new Uint8Array(W * H)
   const noise = opts.noise ?? 4
@@ -45,7 +49,8 @@ const rect = (x0: number, y0: number, x1: number, y1: number): MotionPolygon => 
 /** Areas of `n` frames of a square sliding right along the middle of the picture. */
 function movingAreas(c: FrameComparer, n: number, rand: () => number, extra = {}) {
   const areas: number[] = []
-  for (let i = 0; i < n; i++) areas.push(c.compare(frame(rand, { square: { x: 4 + i * 8, y: 30 }, ...extra })))
+  for (let i = 0; i < n; i++)
+    areas.push(c.compare(frame(rand, { square: { x: 4 + i * 8, y: 30 }, ...extra })))
   return areas
 }
 

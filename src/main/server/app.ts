@@ -46,6 +46,8 @@ import cameraRoutes from '../cameras/routes'
 import videoPlugin from './plugins/video'
 import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
+import motionPlugin from '../motion/plugin'
+import motionRoutes from '../motion/routes'
 import rendererPlugin from './plugins/renderer'
 import websocket from '@fastify/websocket'
 import { HitLane } from './hit-lane'
@@ -147,6 +149,7 @@ export async function buildApp(
   await app.register(buzzersPlugin)
   await app.register(camerasPlugin)
   await app.register(videoPlugin)
+  await app.register(motionPlugin)
 
   // Tier 3: routes.
   await app.register(healthRoutes)
@@ -169,6 +172,7 @@ export async function buildApp(
   await app.register(cameraRoutes)
   await app.register(videoPushRoutes)
   await app.register(videoViewRoutes)
+  await app.register(motionRoutes)
   await app.register(rendererPlugin)
 
   return app as unknown as App

@@ -25,9 +25,9 @@ describe('migration 005 (motion settings)', () => {
     })
     expect(() => db.prepare('UPDATE motion_settings SET sensitivity = 0').run()).toThrow(/CHECK/)
     expect(() => db.prepare('UPDATE motion_settings SET min_area = 0').run()).toThrow(/CHECK/)
-    expect(() => db.prepare('INSERT INTO motion_settings (camera_id, updated_at) VALUES (9, 1)').run()).toThrow(
-      /FOREIGN KEY/,
-    )
+    expect(() =>
+      db.prepare('INSERT INTO motion_settings (camera_id, updated_at) VALUES (9, 1)').run(),
+    ).toThrow(/FOREIGN KEY/)
     db.prepare('DELETE FROM cameras WHERE id = 1').run()
     expect(db.prepare('SELECT count(*) FROM motion_settings').pluck().get()).toBe(0)
   })

@@ -27,9 +27,10 @@ export interface FfmpegProcessOptions {
   output: 'fmp4' | 'raw'
   /**
    * Bytes written to ffmpeg's stdin, which is then closed (`-i pipe:0`: a snapshot's init segment and
-   * keyframe). Without it stdin is never written (camera runs use `-nostdin`).
+   * keyframe). `'stream'`: stdin stays open for `write()` (a decoder fed a camera's units), closed by
+   * `endInput()` or `stop()`. Without it stdin is never written (camera runs use `-nostdin`).
    */
-  input?: readonly Uint8Array[]
+  input?: readonly Uint8Array[] | 'stream'
   /** Limit on one fMP4 box (default 8 MiB). */
   maxBoxBytes?: number
   /** Applied to every stderr line before it is logged or put in a problem. */
@@ -143,7 +144,7 @@ export class FfmpegProcess {
     // Errors (EPIPE once ffmpeg is gone) mean nothing: ffmpeg's exit says what happened.
     this.child.stdin?.on('error', () => {})
     // Without input, never written: ffmpeg runs with -nostdin.
-    if (options.input) {
+    if (Array.isArray(options.input)) {
       for (const chunk of options.input) this.child.stdin?.write(chunk)
       this.child.stdin?.end()
     }
@@ -175,6 +176,24 @@ export class FfmpegProcess {
 
   stats(): FfmpegStats {
     return { ...this.stat }
+  }
+
+  /**
+   * Writes to stdin (`input: 'stream'`). Answers false when ffmpeg has not taken the bytes yet (the pipe is
+   * full) or is gone; `drained` is then called once it has taken them (never when it is gone: its exit
+   * follows). True: taken, `drained` is not called.
+   */
+  write(chunk: Uint8Array, drained?: () => void): boolean {
+    const stdin = this.child.stdin
+    if (this.options.input !== 'stream' || !stdin || !stdin.writable || this.finished) return false
+    if (stdin.write(chunk)) return true
+    if (drained) stdin.once('drain', drained)
+    return false
+  }
+
+  /** Closes stdin (`input: 'stream'`): ffmpeg finishes what it has and exits. */
+  endInput(): void {
+    if (this.options.input === 'stream') this.child.stdin?.end()
   }
 
   /** SIGTERM, SIGKILL after the grace; resolves when the process has exited (bounded: grace + 2 s). */
