@@ -5,9 +5,11 @@
  * message for the square, nothing for the static picture or outside the zones, follow settings, disabled
  * and deleted cameras, and leave no ffmpeg behind. Settings: validation and who may change them.
  */
+import { execFile } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RtspSimServer } from '../video/sim/rtsp-server'
 import { rtspCameraVideos } from '../video/sim/rtsp-cameras'
+import { makeTestVideo } from '../video/sim/test-video'
 import { startVideoStation, waitFor, type VideoStation } from '../video/test-support'
 import type { DomainEventOf } from '../../shared/events/domain-events'
 import type { LiveMessage } from '../../shared/schemas/live'
@@ -20,9 +22,11 @@ const live: LiveMessage[] = []
 
 beforeAll(async () => {
   const size = { width: 640, height: 360, fps: 25, durationS: 4 }
-  const [moving, still] = await Promise.all([
+  const [moving, still, shortGop] = await Promise.all([
     rtspCameraVideos({ ...size, pattern: 'moving-square' }, {}),
     rtspCameraVideos({ ...size, pattern: 'static' }, {}),
+    // Five key frames a second: enough for the detector's 3 fps from key frames alone.
+    makeTestVideo({ width: 320, height: 180, fps: 25, gop: 5, durationS: 4, pattern: 'moving-square' }),
   ])
   const path = (p: string, v: typeof moving.main) => ({
     path: p,
@@ -37,6 +41,7 @@ beforeAll(async () => {
       path('/moving/sub', moving.sub!),
       path('/static/main', still.main),
       path('/static/sub', still.sub!),
+      path('/short-gop/sub', shortGop),
     ],
   }).start()
   s = await startVideoStation({ STATION_VIDEO_BACKOFF_MAX_MS: '1000' })
@@ -279,7 +284,97 @@ describe('motion detection', () => {
     expect(statsOf(topZone)).toBeUndefined()
     await waitFor(() => !alive(deleted), 'decoder gone after the camera was deleted')
   })
+})
 
+/** `n` JPEGs of a white square sliding over grey (or standing still), 320x180, made by ffmpeg. */
+function squareJpegs(n: number, still = false): Promise<Buffer[]> {
+  const x = still ? '40' : `(W-w)*t/${n / 10}`
+  const args = [
+    ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=0x404040:size=320x180:rate=10'],
+    ...['-f', 'lavfi', '-i', 'color=c=white:size=36x36:rate=10', '-filter_complex'],
+    `[0][1]overlay=x='${x}':y=72:shortest=1`,
+    ...['-frames:v', String(n), '-c:v', 'mjpeg', '-q:v', '5', '-f', 'image2pipe', 'pipe:1'],
+  ]
+  return new Promise((resolve, reject) =>
+    execFile('ffmpeg', args, { encoding: 'buffer', maxBuffer: 64 << 20 }, (err, out) => {
+      if (err) return reject(err)
+      const frames: Buffer[] = []
+      let start = 0
+      for (let i = 2; i < out.length - 1; i++) {
+        if (out[i] === 0xff && out[i + 1] === 0xd8) {
+          frames.push(out.subarray(start, i))
+          start = i
+        }
+      }
+      frames.push(out.subarray(start))
+      resolve(frames)
+    }),
+  )
+}
+
+describe('motion detection, other streams', () => {
+  it('decodes key frames only when the camera sends them often enough, and still sees motion', async () => {
+    const id = await s.createCamera({
+      name: 'Short GOP',
+      kind: 'rtsp',
+      url: rtsp.url('/moving/main'),
+      subUrl: rtsp.url('/short-gop/sub'),
+    })
+    await putMotion(id, { enabled: true })
+    await waitFor(() => statsOf(id)?.mode === 'keyframes', 'keyframes mode', 60_000)
+    await waitFor(() => motion.some((e) => e.cameraId === id && e.state === 'start'), 'motion start', 60_000)
+    notePids()
+    await s.deleteCamera(id)
+  })
+
+  it('restarts a decoder that dies', async () => {
+    const id = await camera('Restart', 'moving')
+    await putMotion(id, { enabled: true })
+    await waitFor(() => (statsOf(id)?.frames ?? 0) > 3, 'frames compared', 60_000)
+    const first = statsOf(id)!.decoderPid!
+    process.kill(first, 'SIGKILL')
+    await waitFor(() => (statsOf(id)?.restarts ?? 0) >= 1, 'restart noted')
+    await waitFor(
+      () => statsOf(id)?.running === true && statsOf(id)!.decoderPid !== first,
+      'new decoder',
+      60_000,
+    )
+    const frames = statsOf(id)!.frames
+    await waitFor(() => statsOf(id)!.frames > frames + 3, 'frames compared again', 60_000)
+    expect(statsOf(id)!.lastError).toMatch(/killed|exited/)
+    notePids()
+    await s.deleteCamera(id)
+  })
+
+  it('decodes the JPEGs of a push camera: motion for a moving square, none for a still one', async () => {
+    const [movingFrames, stillFrames] = await Promise.all([squareJpegs(40), squareJpegs(40, true)])
+    const pushMoving = await s.createCamera({ name: 'Push yard', kind: 'push' })
+    const pushStill = await s.createCamera({ name: 'Push hall', kind: 'push' })
+    await putMotion(pushMoving, { enabled: true })
+    await putMotion(pushStill, { enabled: true })
+    let i = 0
+    const timer = setInterval(() => {
+      const f = i++ % movingFrames.length
+      void s.push(pushMoving, movingFrames[f]!)
+      void s.push(pushStill, stillFrames[f]!)
+    }, 100)
+    try {
+      await waitFor(
+        () => motion.some((e) => e.cameraId === pushMoving && e.state === 'start'),
+        'push motion',
+        60_000,
+      )
+      await waitFor(() => (statsOf(pushStill)?.frames ?? 0) >= 12, 'still frames compared', 60_000)
+      expect(motion.filter((e) => e.cameraId === pushStill)).toEqual([])
+      expect(statsOf(pushMoving)).toMatchObject({ width: 128, height: 72, stream: 'main' })
+      notePids()
+    } finally {
+      clearInterval(timer)
+    }
+  })
+})
+
+describe('stopping the station', () => {
   it('leaves no decoder running once the station has stopped', async () => {
     notePids()
     expect(pids.size).toBeGreaterThanOrEqual(4)
