@@ -9,16 +9,13 @@ import type { DomainEventStream } from '../events/domain-stream'
 import { errors } from '../server/errors'
 import type { MotionPolygon, MotionSettings, MotionSettingsBody } from '../../shared/schemas/motion'
 import { MotionSettingsRepository } from './repository'
-import { polygonArea } from './zone-mask'
+import { MIN_POLYGON_AREA, polygonArea } from '../../shared/motion-polygons'
 
 export interface MotionSettingsDeps {
   db: Db
   events: Pick<DomainEventStream, 'publish'>
   cameraExists: (id: number) => boolean
 }
-
-/** A polygon smaller than this share of the picture is a slip of the mouse, not a zone. */
-const MIN_POLYGON_AREA = 0.0005
 
 export class MotionSettingsService {
   private readonly repo: MotionSettingsRepository

@@ -5,6 +5,8 @@
  */
 import type { MotionPolygon } from '../../shared/schemas/motion'
 
+export { polygonArea } from '../../shared/motion-polygons'
+
 export interface WatchMask {
   width: number
   height: number
@@ -24,16 +26,6 @@ export function insidePolygon(poly: MotionPolygon, x: number, y: number): boolea
     if (a.y > y !== b.y > y && x < ((b.x - a.x) * (y - a.y)) / (b.y - a.y) + a.x) inside = !inside
   }
   return inside
-}
-
-/** The polygon's area in normalized units (shoelace; 0 for a degenerate one). */
-export function polygonArea(poly: MotionPolygon): number {
-  const pts = poly.points
-  let twice = 0
-  for (let i = 0, j = pts.length - 1; i < pts.length; j = i++) {
-    twice += (pts[j]!.x + pts[i]!.x) * (pts[j]!.y - pts[i]!.y)
-  }
-  return Math.abs(twice) / 2
 }
 
 export function watchMask(

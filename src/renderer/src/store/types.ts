@@ -9,6 +9,7 @@ import type { CamerasSlice } from './cameras-slice'
 import type { ConnectionSlice } from './connection-slice'
 import type { DevicesSlice } from './devices-slice'
 import type { EventsSlice } from './events-slice'
+import type { MotionSlice } from './motion-slice'
 import type { ReadingBus } from './reading-bus'
 import type { SessionSlice } from './session-slice'
 import type { SettingsSlice } from './settings-slice'
@@ -20,6 +21,7 @@ import type { StreamTokens } from '../video/stream-tokens'
 export type StationState = SessionSlice &
   ConnectionSlice &
   CamerasSlice &
+  MotionSlice &
   DevicesSlice &
   BuzzersSlice &
   EventsSlice &
