@@ -14,6 +14,7 @@ import { ingestSection } from './sections/ingest'
 import { historySection } from './sections/history'
 import { socketsSection } from './sections/sockets'
 import { deflateSection } from './sections/deflate'
+import { motionSection } from './sections/motion'
 import { videoSection } from './video'
 
 const SECTIONS = {
@@ -23,6 +24,7 @@ const SECTIONS = {
   sockets: { title: 'Device WebSockets: heartbeat acks and memory', run: socketsSection },
   deflate: { title: 'Live channel: per-message deflate on vs off', run: deflateSection },
   video: { title: 'Live video: push cameras relayed to viewers', run: videoSection },
+  motion: { title: 'Motion detection: CPU per 1080p25 RTSP camera (640x360 sub stream)', run: motionSection },
 } as const
 type SectionName = keyof typeof SECTIONS
 
