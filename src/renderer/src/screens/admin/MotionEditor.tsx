@@ -103,34 +103,36 @@ export function MotionEditor({ camera, onDone }: { camera: Camera; onDone: () =>
         />
         Detect motion on {camera.name}
       </label>
-      <Field label={`Sensitivity: ${d.sensitivity}`} hint="Higher sees fainter changes (and more noise)">
-        <input
-          type="range"
-          min={1}
-          max={100}
-          value={d.sensitivity}
-          onChange={(e) => set('sensitivity', Number(e.target.value))}
-        />
-      </Field>
-      <Field label="Minimum area (%)" hint="Share of the watched area that must change">
-        <input
-          type="number"
-          min={0.1}
-          max={100}
-          step={0.1}
-          value={d.minAreaPct}
-          onChange={(e) => set('minAreaPct', Number(e.target.value))}
-        />
-      </Field>
-      <Field label="Pictures per second" hint="Compared per second: 2 to 5 suit most scenes">
-        <input
-          type="number"
-          min={1}
-          max={10}
-          value={d.fps}
-          onChange={(e) => set('fps', Number(e.target.value))}
-        />
-      </Field>
+      <div className="motion-settings">
+        <Field label={`Sensitivity: ${d.sensitivity}`} hint="Higher: fainter changes count">
+          <input
+            type="range"
+            min={1}
+            max={100}
+            value={d.sensitivity}
+            onChange={(e) => set('sensitivity', Number(e.target.value))}
+          />
+        </Field>
+        <Field label="Minimum area (%)" hint="Of the watched area">
+          <input
+            type="number"
+            min={0.1}
+            max={100}
+            step={0.1}
+            value={d.minAreaPct}
+            onChange={(e) => set('minAreaPct', Number(e.target.value))}
+          />
+        </Field>
+        <Field label="Pictures per second" hint="2 to 5 suit most scenes">
+          <input
+            type="number"
+            min={1}
+            max={10}
+            value={d.fps}
+            onChange={(e) => set('fps', Number(e.target.value))}
+          />
+        </Field>
+      </div>
       <div className="motion-surface">
         {snapshot && !noPicture ? (
           <img src={snapshot} alt={`${camera.name} now`} onError={() => setNoPicture(true)} />
