@@ -16,6 +16,7 @@ import { socketsSection } from './sections/sockets'
 import { deflateSection } from './sections/deflate'
 import { motionSection } from './sections/motion'
 import { videoSection } from './video'
+import { videoRtspSection } from './sections/video-rtsp'
 
 const SECTIONS = {
   cache: { title: 'Cached GET /api/cameras/active vs bare Fastify', run: cacheSection },
@@ -24,6 +25,10 @@ const SECTIONS = {
   sockets: { title: 'Device WebSockets: heartbeat acks and memory', run: socketsSection },
   deflate: { title: 'Live channel: per-message deflate on vs off', run: deflateSection },
   video: { title: 'Live video: push cameras relayed to viewers', run: videoSection },
+  'video-rtsp': {
+    title: 'Live video: RTSP/H.264 cameras, ffmpeg remux to fMP4 viewers',
+    run: videoRtspSection,
+  },
   motion: { title: 'Motion detection: CPU per 1080p25 RTSP camera (640x360 sub stream)', run: motionSection },
 } as const
 type SectionName = keyof typeof SECTIONS

@@ -5,14 +5,23 @@
  * back, the sub stream serves tiles, refused credentials and a dying source are told plainly, no ffmpeg
  * outlives the station, and the camera's password appears in no log line, error or API answer.
  */
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jpegDimensions } from './jpeg'
+import { VIEWER_QUEUE } from './viewers'
 import { Fmp4Splitter, type Fragment, type InitSegment } from './fmp4/splitter'
 import { RtspSimServer } from './sim/rtsp-server'
 import { rtspCameraVideos } from './sim/rtsp-cameras'
-import { request, startVideoStation, waitFor, wsClient, type VideoStation } from './test-support'
+import {
+  ffmpegChildren,
+  request,
+  startVideoStation,
+  waitFor,
+  wsClient,
+  type VideoStation,
+} from './test-support'
 
 const creds = { username: 'viewer', password: 'Sekr3t-Pa55' }
 const logLines: string[] = []
@@ -100,20 +109,9 @@ function parse(texts: string[], binaries: Buffer[]) {
   return { inits, fragments, initMessages: messages.filter((m) => m.type === 'init'), messages }
 }
 
-function ffmpegPids(): number[] {
-  try {
-    return execFileSync('pgrep', ['-x', 'ffmpeg'], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number)
-  } catch {
-    return []
-  }
-}
-
 function cmdline(pid: number): string {
   try {
-    return execFileSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' }).replace(/\0/g, ' ')
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
   } catch {
     return ''
   }
@@ -142,7 +140,7 @@ describe('an RTSP camera', () => {
     expect(got.fragments.every((f) => f.sampleCount === 1)).toBe(true)
     expect(await stats(cam1)).toMatchObject({ state: 'online', kind: 'rtsp', width: 640, height: 360 })
     // The camera's credentials were moved out of the URL and never reach ffmpeg's command line.
-    for (const pid of ffmpegPids()) expect(cmdline(pid)).not.toContain(creds.password)
+    for (const pid of ffmpegChildren(process.pid)) expect(cmdline(pid)).not.toContain(creds.password)
     viewer.close()
   })
 
@@ -159,6 +157,12 @@ describe('an RTSP camera', () => {
     const dts = lateGot.fragments.map((f) => f.baseMediaDecodeTime!)
     expect(dts.every((t, i) => i === 0 || t > dts[i - 1]!)).toBe(true)
     expect(parse(early.texts, early.frames).fragments.length).toBeGreaterThanOrEqual(60)
+    // What waits for the stalled viewer stays within its bound (it skips to key frames instead).
+    const consumers = s.station.app.video.channel(cam1)!.consumers()
+    for (const c of consumers) {
+      expect(c.queuedUnits).toBeLessThanOrEqual(VIEWER_QUEUE.maxQueueUnits)
+      expect(c.queuedBytes).toBeLessThanOrEqual(VIEWER_QUEUE.maxQueueBytes)
+    }
     for (const c of [stalled, early, late]) c.close()
   })
 
@@ -251,9 +255,13 @@ describe('an RTSP camera', () => {
   it('leaves no ffmpeg running once the station stops', async () => {
     const viewer = await wsClient(wsUrl(cam1), { headers: auth() })
     await waitFor(() => viewer.frames.length > 3, 'video flowing')
-    const ours = ffmpegPids().filter((pid) => cmdline(pid).includes('127.0.0.1'))
+    const ours = ffmpegChildren(process.pid)
     expect(ours.length).toBeGreaterThan(0)
     await s.station.close()
-    await waitFor(() => ours.every((pid) => !ffmpegPids().includes(pid)), 'every ffmpeg gone', 10_000)
+    await waitFor(
+      () => ours.every((pid) => !ffmpegChildren(process.pid).includes(pid)),
+      'every ffmpeg gone',
+      10_000,
+    )
   })
 })

@@ -2,6 +2,7 @@
  * Helpers for the video tests: a station with cameras, viewer clients (MJPEG and WebSocket, optionally
  * stalled), and JPEG-shaped test frames. Test code only.
  */
+import { readdirSync, readFileSync } from 'node:fs'
 import http from 'node:http'
 import { WebSocket } from 'ws'
 import { createTestStation, TEST_DEVICE_KEY, type TestStation } from '../server/test-helper'
@@ -226,4 +227,32 @@ export function wsClient(
     })
     ws.on('error', () => resolve(client))
   })
+}
+
+/** The ffmpeg processes whose parent is `ppid` and that have not exited (Linux /proc). */
+export function ffmpegChildren(ppid: number): number[] {
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const close = stat.lastIndexOf(')')
+      const comm = stat.slice(stat.indexOf('(') + 1, close)
+      const [state, parent] = stat.slice(close + 2).split(' ')
+      if (comm === 'ffmpeg' && Number(parent) === ppid && state !== 'Z') pids.push(Number(entry))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids
+}
+
+/** Alive and not a zombie (a process that exited but nobody reaped counts as gone). */
+export function processRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+  } catch {
+    return false
+  }
 }

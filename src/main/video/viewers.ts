@@ -23,6 +23,14 @@ export interface ViewerChannel {
 }
 
 export type ViewerTransport = 'mjpeg' | 'ws' | 'mp4'
+
+/**
+ * What waits for one viewer while its socket is busy: about 2 s of video at 25 fps. A viewer further
+ * behind is no longer live: it drops what waits and resumes at the next key frame. (Recorders keep the
+ * channel's larger bound: they must not skip.) Each waiting unit is a view of a buffer every consumer
+ * shares, but it keeps that buffer alive: 16 stalled viewers at 4 Mbit/s would otherwise hold 16 MiB each.
+ */
+export const VIEWER_QUEUE = { maxQueueUnits: 50, maxQueueBytes: 2 * 1024 * 1024 } as const
 /** full: every frame · reduced: the viewer asked for a lower rate (grid thumbnails). */
 export type ViewerClass = 'full' | 'reduced'
 
@@ -50,7 +58,12 @@ export abstract class Viewer implements Consumer {
   watch(channel: ViewerChannel, choice?: StreamChoice): void {
     this.channel = channel
     if (choice) this.choice = choice
-    this.detach = channel.attach(this, { needs: 'live', group: this.cls, stream: this.choice.stream })
+    this.detach = channel.attach(this, {
+      needs: 'live',
+      group: this.cls,
+      stream: this.choice.stream,
+      ...VIEWER_QUEUE,
+    })
     if (this.closed) this.detach()
   }
 

@@ -9,14 +9,16 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { frameCodeFilter } from './frame-code'
 
 /**
  * What the picture shows: `testsrc` (ffmpeg's testsrc2: moving colour pattern), `moving-square` (a white
  * square sliding left and right over grey, back where it started at the loop: motion detection), `static`
  * (colour bars that never change: no motion), `noise` (testsrc2 with grain: every byte of the bitrate used,
- * to load networks and buffers).
+ * to load networks and buffers), `frame-code` (testsrc2 with each frame's number burnt in as squares,
+ * `frame-code.ts`: glass-to-glass latency).
  */
-export type TestVideoPattern = 'testsrc' | 'moving-square' | 'static' | 'noise'
+export type TestVideoPattern = 'testsrc' | 'moving-square' | 'static' | 'noise' | 'frame-code'
 
 export interface TestVideoOptions {
   width?: number
@@ -99,6 +101,11 @@ function source(r: Resolved): string[] {
       return ['-f', 'lavfi', '-i', `testsrc2=size=${size}:${rate},noise=alls=60:allf=t+u`]
     case 'static':
       return ['-f', 'lavfi', '-i', `smptehdbars=size=${size}:${rate}`]
+    case 'frame-code':
+      return [
+        ...['-f', 'lavfi', '-i', `testsrc2=size=${size}:${rate}`],
+        ...['-vf', frameCodeFilter(r.width, r.height)],
+      ]
     case 'moving-square': {
       const side = Math.max(8, Math.round(r.height / 5 / 2) * 2)
       return [

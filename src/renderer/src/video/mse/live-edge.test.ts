@@ -13,22 +13,22 @@ describe('liveEdgeAction', () => {
   })
 
   it('jumps to just before the end when more than a second behind', () => {
-    expect(at(5, [r(0, 10)])).toEqual({ type: 'seek', to: 9.85, why: 'behind' })
+    expect(at(5, [r(0, 10)])).toEqual({ type: 'seek', to: 9.9, why: 'behind' })
     // Before the first range (a stream starting at its camera's clock): same.
-    expect(at(0, [r(3600, 3603)])).toEqual({ type: 'seek', to: 3602.85, why: 'behind' })
+    expect(at(0, [r(3600, 3603)])).toEqual({ type: 'seek', to: 3602.9, why: 'behind' })
     // A range shorter than the margin: its start.
     expect(at(0, [r(0, 1), r(9.95, 10)])).toEqual({ type: 'seek', to: 9.95, why: 'behind' })
   })
 
   it('speeds up a little behind, more further behind, and holds the rate until near the edge', () => {
-    expect(at(9.6, [r(0, 10)])).toEqual({ type: 'rate', rate: 1.05 })
-    expect(at(9.2, [r(0, 10)])).toEqual({ type: 'rate', rate: 1.1 })
+    expect(at(9.7, [r(0, 10)])).toEqual({ type: 'rate', rate: 1.05 })
+    expect(at(9.5, [r(0, 10)])).toEqual({ type: 'rate', rate: 1.1 })
     // Caught up part of the way: the faster rate holds.
-    expect(at(9.6, [r(0, 10)], 1.1)).toEqual({ type: 'none' })
-    expect(at(9.75, [r(0, 10)], 1.05)).toEqual({ type: 'none' })
+    expect(at(9.7, [r(0, 10)], 1.1)).toEqual({ type: 'none' })
+    expect(at(9.85, [r(0, 10)], 1.05)).toEqual({ type: 'none' })
     // Between "near" and "a little behind" at normal speed: stays.
-    expect(at(9.75, [r(0, 10)], 1)).toEqual({ type: 'none' })
-    expect(at(9.9, [r(0, 10)], 1.05)).toEqual({ type: 'rate', rate: 1 })
+    expect(at(9.85, [r(0, 10)], 1)).toEqual({ type: 'none' })
+    expect(at(9.95, [r(0, 10)], 1.05)).toEqual({ type: 'rate', rate: 1 })
   })
 
   it('jumps over a gap at the end of a range, and out of a gap', () => {
@@ -39,12 +39,12 @@ describe('liveEdgeAction', () => {
   })
 
   it('jumps back to the newest data when the playhead is past everything', () => {
-    expect(at(100, [r(0, 2)])).toEqual({ type: 'seek', to: 1.85, why: 'outside' })
+    expect(at(100, [r(0, 2)])).toEqual({ type: 'seek', to: 1.9, why: 'outside' })
   })
 
   it('jumps to the edge when stalled with data ahead, not when stalled at the edge', () => {
-    expect(at(9.5, [r(0, 10)], 1, 0.6)).toEqual({ type: 'seek', to: 9.85, why: 'stall' })
-    expect(at(9.9, [r(0, 10)], 1, 5)).toEqual({ type: 'none' })
+    expect(at(9.5, [r(0, 10)], 1, 0.6)).toEqual({ type: 'seek', to: 9.9, why: 'stall' })
+    expect(at(9.95, [r(0, 10)], 1, 5)).toEqual({ type: 'none' })
   })
 })
 

@@ -41,9 +41,9 @@ export interface LiveEdgeOptions {
 
 export const LIVE_EDGE_DEFAULTS: LiveEdgeOptions = {
   jumpBehindS: 1,
-  marginS: 0.15,
-  catchUpS: 0.3,
-  nearS: 0.15,
+  marginS: 0.1,
+  catchUpS: 0.2,
+  nearS: 0.08,
   slowCatchUpRate: 1.05,
   fastCatchUpRate: 1.1,
   gapS: 0.1,
