@@ -211,6 +211,16 @@ describe('motion detection', () => {
       mode: 'all-frames',
     })
     expect(c.decoderPid).toBeGreaterThan(0)
+    // Guards see the detectors' figures too (which cameras are in motion).
+    const res = await s.station.app.inject({
+      method: 'GET',
+      url: '/api/v1/motion/stats',
+      headers: { authorization: `Bearer ${s.guard}` },
+    })
+    expect(res.statusCode).toBe(200)
+    const listed = (res.json() as { data: { cameras: MotionCameraStats[]; unavailable: null } }).data
+    expect(listed.unavailable).toBeNull()
+    expect(listed.cameras.find((x) => x.cameraId === moving)).toMatchObject({ running: true })
     notePids()
     const events = await s.eventsIncluding(moving, ['camera.motion'])
     expect(events.find((e) => e.type === 'camera.motion')!.message).toMatch(/^Motion on camera "Yard" \(\d+%/)
