@@ -36,6 +36,8 @@ export interface DetectorSettings {
 export interface DetectorChannel {
   attach(consumer: Consumer, opts?: ChannelAttachOptions): Detach
   streamOf?(consumer: Consumer): string | undefined
+  /** The consumers' figures: the detector reads how many units it had to skip. */
+  consumers?(): { consumer: Consumer; skipped: number }[]
 }
 
 export interface MotionDetectorOptions {
@@ -64,6 +66,9 @@ const MAX_QUEUE_UNITS = 50
 const MAX_QUEUE_BYTES = 4 * 1024 * 1024
 /** A decoder that ran this long before failing was fine: the next restart waits the shortest delay. */
 const HEALTHY_RUN_MS = 30_000
+/** Fell behind (the channel skipped units for it) this many times within the window: key frames only. */
+const BEHIND_TIMES = 3
+const BEHIND_WINDOW_MS = 30_000
 
 export interface DetectorFigures {
   state: 'idle' | 'motion'
@@ -101,6 +106,11 @@ export class MotionDetector implements Consumer {
   private delay: number
   private lastAccepted = -Infinity
   private lastKey: { dts: number; timescale: number } | undefined
+  /** The channel's skip count for this detector, and when it last grew (falling behind). */
+  private channelSkipped = 0
+  private behindAt: number[] = []
+  /** Switched to key frames only because ffmpeg could not keep up: stays so (auto never switches back). */
+  private overloaded = false
   private closed = false
   /** The delivery waiting for ffmpeg to read (called once, on drain or on exit). */
   private pendingDone: (() => void) | undefined
@@ -191,7 +201,25 @@ export class MotionDetector implements Consumer {
       this.fail()
       this.retire()
     }
+    this.noteBehind(now)
     this.report(this.state.idle(now))
+  }
+
+  /**
+   * ffmpeg that keeps falling behind (the channel skipping units for it: the machine is short of CPU) is
+   * moved to key frames only, the cheapest decoding there is, rather than comparing broken runs of frames.
+   */
+  private noteBehind(now: number): void {
+    const mine = this.o.channel.consumers?.().find((c) => c.consumer === this)
+    if (!mine) return
+    const grew = mine.skipped > this.channelSkipped
+    this.channelSkipped = mine.skipped
+    if (!grew || this.keyframesOnly || (this.o.keyframes ?? 'auto') !== 'auto') return
+    this.behindAt = [...this.behindAt.filter((t) => now - t < BEHIND_WINDOW_MS), now]
+    if (this.behindAt.length < BEHIND_TIMES) return
+    this.overloaded = true
+    this.figures.lastError = 'the decoder could not keep up with every frame: key frames only'
+    this.switchMode(true, { behind: this.behindAt.length })
   }
 
   end(reason: string): void {
@@ -258,14 +286,24 @@ export class MotionDetector implements Consumer {
     if (!(gopS > 0)) return
     const enough = gopS <= 1.05 / this.settings.fps
     const switchTo =
-      enough && !this.keyframesOnly ? true : !enough && gopS > 1.5 / this.settings.fps ? false : null
+      enough && !this.keyframesOnly
+        ? true
+        : !enough && !this.overloaded && gopS > 1.5 / this.settings.fps
+          ? false
+          : null
     if (switchTo === null || switchTo === this.keyframesOnly) return
+    this.switchMode(switchTo, { gopS })
+  }
+
+  private switchMode(keyframesOnly: boolean, why: object): void {
     this.o.log.info(
-      { cameraId: this.o.cameraId, gopS, keyframesOnly: switchTo },
+      { cameraId: this.o.cameraId, keyframesOnly, ...why },
       'motion detector changes its decoding mode',
     )
     // Re-attached in the other mode, after this delivery (the channel primes it with the init segment).
-    this.keyframesOnly = switchTo
+    this.keyframesOnly = keyframesOnly
+    this.channelSkipped = 0
+    this.behindAt = []
     queueMicrotask(() => {
       if (this.closed || !this.detach) return
       this.detach()
