@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ChannelAttachOptions } from '../video/camera-channel'
 import type { Consumer } from '../video/pipeline/consumer'
+import type { InitSegment } from '../video/pipeline/units'
 import { MOTION_DEFAULTS } from '../../shared/schemas/motion'
 import { MotionDetector } from './motion-detector'
 
@@ -24,6 +25,16 @@ function fakeChannel() {
   return ch
 }
 
+const init: InitSegment = {
+  kind: 'init',
+  codec: 'h264',
+  codecString: 'avc1.640028',
+  data: Buffer.from('ftyp+moov'),
+  timescale: 90_000,
+  width: 640,
+  height: 360,
+}
+
 const detector = (channel: ReturnType<typeof fakeChannel>, keyframes?: 'auto' | 'never') =>
   new MotionDetector({
     cameraId: 1,
@@ -42,6 +53,7 @@ describe('MotionDetector', () => {
     const d = detector(ch)
     d.start()
     expect(ch.attaches[0]).toMatchObject({ stream: 'sub', needs: 'live', maxQueueUnits: 50 })
+    d.deliver(init, () => {})
     // Falling behind once or twice is not overload.
     for (let i = 0; i < 2; i++) {
       ch.skipped += 10
@@ -63,6 +75,7 @@ describe('MotionDetector', () => {
     const ch = fakeChannel()
     const d = detector(ch, 'never')
     d.start()
+    d.deliver(init, () => {})
     for (let i = 0; i < 5; i++) {
       ch.skipped += 10
       d.tick()

@@ -214,7 +214,8 @@ export class MotionDetector implements Consumer {
     if (!mine) return
     const grew = mine.skipped > this.channelSkipped
     this.channelSkipped = mine.skipped
-    if (!grew || this.keyframesOnly || (this.o.keyframes ?? 'auto') !== 'auto') return
+    // JPEG cameras have no cheaper mode: their latest picture wins anyway.
+    if (!grew || !this.init || this.keyframesOnly || (this.o.keyframes ?? 'auto') !== 'auto') return
     this.behindAt = [...this.behindAt.filter((t) => now - t < BEHIND_WINDOW_MS), now]
     if (this.behindAt.length < BEHIND_TIMES) return
     this.overloaded = true
