@@ -3,11 +3,16 @@ import { fileURLToPath } from 'node:url'
 import { loadEffectiveConfig } from './settings/effective-config'
 import { createStation } from './station'
 import { STOP_DEADLINE_MS, stopWithin } from './stop-deadline'
+import { runVerifyAudit } from './audit/verify-audit'
 
 async function main() {
   // Environment variables over the settings admins saved in the station, over the defaults.
   const { config, notes } = loadEffectiveConfig()
   for (const note of notes) process.stderr.write(`Guard station: ${note}\n`)
+  // `--verify-audit`: check the audit log's whole hash chain and exit (docs/audit.md).
+  if (process.argv.includes('--verify-audit')) {
+    process.exit(runVerifyAudit(config.dataDir, (line) => process.stdout.write(`${line}\n`)))
+  }
   // The built renderer sits next to the bundle (out/renderer): serve it for browser mode.
   config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url))
   const station = await createStation(config)

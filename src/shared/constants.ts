@@ -26,6 +26,7 @@ export const EVENT_TYPES = [
   'buzzer.failed',
   'buzzer.expired',
   'queue.overload',
+  'audit.chain-broken',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 export const EVENT_SEVERITIES = ['info', 'warning', 'critical'] as const

@@ -129,6 +129,8 @@ export const OPERATIONS = {
   'settings:rotateDeviceKey': { method: 'POST', path: '/api/settings/device-key/rotate', access: 'admin' },
   'settings:get': { method: 'GET', path: '/api/settings/station', access: 'admin' },
   'settings:update': { method: 'PUT', path: '/api/settings/station', access: 'admin' },
+
+  'audit:list': { method: 'GET', path: '/api/audit', access: 'admin' },
 } as const satisfies Record<OperationName, Route>
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[]

@@ -71,7 +71,7 @@ const cameraRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/cameras',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'camera.create' },
       schema: {
         tags: ['cameras'],
         summary: 'Add a camera',
@@ -85,7 +85,7 @@ const cameraRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/cameras/:id',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'camera.update' },
       schema: {
         tags: ['cameras'],
         summary: 'Change a camera (fields left out keep their value; null clears credentials)',
@@ -100,7 +100,7 @@ const cameraRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/cameras/:id',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'camera.delete' },
       schema: {
         tags: ['cameras'],
         summary: 'Remove a camera',

@@ -13,6 +13,7 @@
  */
 import type { Db } from './open'
 import type { Reading, ReadingBucket, StationEvent } from '../../shared/schemas/entities'
+import { auditQueries } from '../audit/audit-read-queries'
 
 declare const types: unique symbol
 
@@ -114,6 +115,7 @@ export const READ_QUERIES = {
     `SELECT count(*) AS total FROM events
       WHERE (@unacked = 0 OR acked_at IS NULL) AND ts BETWEEN @from AND @to AND ${interruptEvery('id')}`,
   ),
+  ...auditQueries({ all, one, interruptEvery }),
 } satisfies ReadCatalogue
 
 export type StationReads = typeof READ_QUERIES

@@ -13,6 +13,7 @@ import { EventsRepository, type EventDraft } from '../events/events-repository'
 import { BuzzerRepository } from '../buzzers/buzzer-repository'
 import type { BuzzerRequest } from '../../shared/schemas/entities'
 import { createHealthWriter, type HealthUpdate } from '../cameras/repository'
+import { createAuditWriteOps } from '../audit/audit-write-ops'
 
 /** A coalesced device write (see devices/device-writes.ts). */
 export interface DeviceTouch {
@@ -68,6 +69,7 @@ export function createWriteOps(db: Db) {
     'buzzers.save': (states: readonly BuzzerRequest[]): void => buzzersTx(states),
     /** One flush of the camera health queue: online state and last_seen_at; answers the ids whose online state was written. */
     'cameras.health': (items: readonly HealthUpdate[]): number[] => cameraHealthTx(items),
+    ...createAuditWriteOps(db),
   }
 }
 

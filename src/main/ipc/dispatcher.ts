@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ArgsOf, IpcResult, OperationName, ResultOf } from '../../shared/contract'
 import { toHttpRequest } from '../../shared/contract/http'
+import { DESKTOP_TRANSPORT, TRANSPORT_HEADER } from '../audit/request-origin'
 
 export type Dispatch = <K extends OperationName>(
   op: K,
@@ -23,7 +24,11 @@ interface Envelope {
 export function createDispatcher(app: Pick<FastifyInstance, 'inject'>): Dispatch {
   return async (op, args, token) => {
     const req = toHttpRequest(op, args)
-    const headers: Record<string, string> = { accept: 'application/json' }
+    // The audit log records these requests as coming from the desktop (audit/request-origin.ts).
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      [TRANSPORT_HEADER]: DESKTOP_TRANSPORT,
+    }
     if (token) headers.authorization = `Bearer ${token}`
     const res = await app.inject({
       method: req.method,

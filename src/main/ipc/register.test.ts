@@ -121,18 +121,26 @@ describe('createDispatcher', () => {
       {
         method: 'POST',
         url: '/api/events/7/ack',
-        headers: { accept: 'application/json', authorization: 'Bearer tok' },
+        headers: {
+          accept: 'application/json',
+          'x-station-transport': 'desktop',
+          authorization: 'Bearer tok',
+        },
         payload: { note: 'seen' },
       },
       {
         method: 'GET',
         url: '/api/v1/devices/esp%201/readings?sensor=temp&from=5&bucket=1000',
-        headers: { accept: 'application/json', authorization: 'Bearer tok' },
+        headers: {
+          accept: 'application/json',
+          'x-station-transport': 'desktop',
+          authorization: 'Bearer tok',
+        },
       },
       {
         method: 'POST',
         url: '/api/v1/buzzer/dev-1',
-        headers: { accept: 'application/json' },
+        headers: { accept: 'application/json', 'x-station-transport': 'desktop' },
         payload: { action: 'on', durationMs: 3000 },
       },
     ])

@@ -128,6 +128,18 @@ describe('motion settings', () => {
     expect(put.status).toBe(200)
     expect(put.body.data).toMatchObject({ enabled: false, sensitivity: 70, zones: [rect(0, 0, 0.5, 0.5)] })
     expect((await api('GET', `/api/cameras/${cam}/motion`, s.guard)).body.data.sensitivity).toBe(70)
+    // The change is in the audit log, with the settings before and after.
+    const audit = await s.station.app.inject({
+      method: 'GET',
+      url: '/api/audit?action=motion.update',
+      headers: { authorization: `Bearer ${s.admin}` },
+    })
+    const entries = (audit.json() as { data: { entries: Record<string, unknown>[] } }).data.entries
+    expect(entries.find((e) => e.targetId === String(cam))).toMatchObject({
+      action: 'motion.update',
+      targetKind: 'camera',
+      actorName: 'admin',
+    })
   })
 
   it('refuse values out of range, unknown fields, polygons without area, and unknown cameras', async () => {

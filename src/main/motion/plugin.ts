@@ -4,6 +4,7 @@
  * domain event stream; from there they become station events (rate-limited) and live messages.
  */
 import fp from 'fastify-plugin'
+import { param } from '../audit/audit-rules'
 import { resolveFfmpeg } from '../video/ffmpeg/resolve-ffmpeg'
 import { recordMotionEvents } from './motion-events'
 import { MotionRunner, type MotionRunnerDeps } from './motion-runner'
@@ -46,6 +47,15 @@ export default fp<MotionPluginOptions>(
       ...(opts.detector ? { detector: opts.detector } : {}),
     })
     app.decorate('motion', { settings, runner })
+    // An admin's change is audited: the camera's settings before and after.
+    app.audit.define('motion.update', {
+      target: ({ req }) => ({ kind: 'camera', id: param(req) }),
+      before: (req) => {
+        const id = param(req)
+        return typeof id === 'number' ? settings.current(id) : undefined
+      },
+      after: ({ data }) => data,
+    })
 
     const offs = [
       // After the relay's own subscriber (registered before): the camera's channel is up to date.
@@ -78,6 +88,7 @@ export default fp<MotionPluginOptions>(
       'station-events',
       'station-cameras',
       'station-video',
+      'station-audit',
     ],
   },
 )

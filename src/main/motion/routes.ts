@@ -24,7 +24,7 @@ const motionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/cameras/:id/motion',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'motion.update' },
       schema: {
         tags: ['motion'],
         summary: "Change a camera's motion detection (fields left out keep their value)",

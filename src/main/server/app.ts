@@ -44,6 +44,8 @@ import areasRoutes from './routes/areas'
 import camerasPlugin from '../cameras/plugin'
 import cameraRoutes from '../cameras/routes'
 import videoPlugin from './plugins/video'
+import auditPlugin from '../audit/plugin'
+import auditRoutes from '../audit/routes'
 import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
 import motionPlugin from '../motion/plugin'
@@ -149,6 +151,9 @@ export async function buildApp(
   await app.register(buzzersPlugin)
   await app.register(camerasPlugin)
   await app.register(videoPlugin)
+  // After every service its rules read; before the routes that name them (config.audit).
+  await app.register(auditPlugin)
+  // After the audit plugin: it defines its own audit rule (motion.update).
   await app.register(motionPlugin)
 
   // Tier 3: routes.
@@ -173,6 +178,7 @@ export async function buildApp(
   await app.register(videoPushRoutes)
   await app.register(videoViewRoutes)
   await app.register(motionRoutes)
+  await app.register(auditRoutes)
   await app.register(rendererPlugin)
 
   return app as unknown as App

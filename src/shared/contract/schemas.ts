@@ -10,6 +10,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session } from '../schemas/auth'
 import { AreaChange, AreaInput, AreaList } from '../schemas/areas'
+import { AuditPage, AuditQuery } from '../schemas/audit'
 import {
   BuzzerDeviceParams,
   BuzzerRequestList,
@@ -128,4 +129,6 @@ export const OPERATION_SCHEMAS = {
   'settings:rotateDeviceKey': { result: DeviceKey },
   'settings:get': { result: StationSettings },
   'settings:update': { body: StationSettingsUpdate, result: StationSettings },
+
+  'audit:list': { querystring: AuditQuery, result: AuditPage },
 } as const satisfies Record<string, OperationSchemas>

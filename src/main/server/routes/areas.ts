@@ -35,7 +35,7 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/areas',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'area.create' },
       schema: { tags: ['areas'], summary: 'Add an area', body: AreaInput, response: { 201: Ok(Area) } },
     },
     async (req, reply) => {
@@ -55,7 +55,7 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/areas/:id',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'area.update' },
       schema: {
         tags: ['areas'],
         summary: 'Rename or describe an area',
@@ -85,7 +85,7 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/areas/:id',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'area.delete' },
       schema: {
         tags: ['areas'],
         summary: 'Remove an area (its cameras and devices keep working, without an area)',

@@ -26,7 +26,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/auth/login',
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', audit: 'auth.sign-in' },
       schema: {
         tags: ['auth'],
         summary: 'Sign in; answers a bearer session token',
@@ -52,7 +52,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/auth/logout',
     {
-      config: { auth: 'guard' },
+      config: { auth: 'guard', audit: 'auth.sign-out' },
       schema: {
         tags: ['auth'],
         summary: 'End this session',
@@ -84,7 +84,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/auth/password',
     {
-      config: { auth: 'guard' },
+      config: { auth: 'guard', audit: 'auth.password' },
       schema: {
         tags: ['auth'],
         summary: 'Change your own password; other sessions end and a fresh token is answered',

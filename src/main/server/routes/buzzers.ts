@@ -35,7 +35,7 @@ const buzzerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/buzzer/:deviceId',
     {
-      config: { auth: 'guard' },
+      config: { auth: 'guard', audit: 'buzzer.trigger' },
       schema: {
         tags: ['buzzers'],
         summary: 'Sound or silence a buzzer',

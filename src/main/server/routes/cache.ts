@@ -24,7 +24,7 @@ const cacheRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/cache/invalidate',
     {
-      config: admin,
+      config: { ...admin, audit: 'cache.invalidate' },
       schema: {
         tags: ['cache'],
         summary: 'Drop cached answers whose path starts with the pattern (a trailing * is allowed)',
@@ -48,7 +48,7 @@ const cacheRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/cache/clear',
     {
-      config: admin,
+      config: { ...admin, audit: 'cache.clear' },
       schema: { tags: ['cache'], summary: 'Drop every cached answer', response: { 200: Ok(CacheRemoved) } },
     },
     async () => {

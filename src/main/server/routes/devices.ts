@@ -56,7 +56,7 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/v1/devices/:id',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'device.update' },
       schema: {
         tags: ['devices'],
         summary: 'Rename a device or move it to another area (admin)',
@@ -83,7 +83,7 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/devices/:id',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'device.delete' },
       schema: {
         tags: ['devices'],
         summary: 'Delete a device with its sensors and readings (admin)',
@@ -100,7 +100,7 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/devices/:id/token',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'device.token.issue' },
       schema: {
         tags: ['devices'],
         summary: 'Issue a per-device bearer token (shown once; replaces the previous one) (admin)',
@@ -119,7 +119,7 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/devices/:id/token',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'device.token.revoke' },
       schema: {
         tags: ['devices'],
         summary: "Revoke a device's bearer token (admin)",

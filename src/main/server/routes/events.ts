@@ -46,7 +46,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/events/:id/ack',
     {
-      config: { auth: 'guard' },
+      config: { auth: 'guard', audit: 'event.acknowledge' },
       // The body is optional: no body at all means no note.
       preValidation: async (req) => {
         req.body ??= {}

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Ok } from '../../../shared/schemas/common'
 import { Health } from '../../../shared/schemas/station'
+import { auditHealth } from '../../audit/chain-check'
 
 const startedAt = Date.now()
 
@@ -27,6 +28,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
           database: app.config.useDb ? ('sqlite' as const) : ('memory' as const),
           serverTime: Date.now(),
+          ...auditHealth(app.audit.chain),
         },
       }
     },

@@ -49,7 +49,7 @@ const metricsTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/settings/metrics-token',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'metrics-token.issue' },
       schema: {
         tags: ['settings'],
         summary: 'Issue a metrics token for Prometheus (shown once; replaces the previous one)',
@@ -71,7 +71,7 @@ const metricsTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/settings/metrics-token',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'metrics-token.revoke' },
       schema: {
         tags: ['settings'],
         summary: 'Revoke the metrics token (scrapers using it are refused from now on)',

@@ -36,7 +36,7 @@ const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/settings/device-key/rotate',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'key.rotate' },
       schema: {
         tags: ['settings'],
         summary: 'Replace the site key (devices using the old one are refused from now on)',

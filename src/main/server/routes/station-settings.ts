@@ -33,7 +33,7 @@ const stationSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/settings/station',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'settings.update' },
       schema: {
         tags: ['settings'],
         summary: 'Save station settings (applied on the next start; null restores the default)',

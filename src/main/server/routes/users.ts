@@ -27,7 +27,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/users',
     {
-      config: admin,
+      config: { ...admin, audit: 'user.create' },
       schema: { tags: ['users'], summary: 'Create a user', body: UserCreate, response: { 201: Ok(User) } },
     },
     async (req, reply) => {
@@ -51,7 +51,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/users/:id',
     {
-      config: admin,
+      config: { ...admin, audit: 'user.update' },
       schema: {
         tags: ['users'],
         summary: "Change a user's role and/or password (signs them out everywhere)",
@@ -93,7 +93,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/users/:id',
     {
-      config: admin,
+      config: { ...admin, audit: 'user.delete' },
       schema: {
         tags: ['users'],
         summary: 'Delete a user (never the last admin)',

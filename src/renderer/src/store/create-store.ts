@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { createJSONStorage, persist } from 'zustand/middleware'
 import { ADMIN_INITIAL, createAdminSlice } from './admin-slice'
+import { AUDIT_INITIAL, createAuditSlice } from './audit-slice'
 import { BUZZERS_INITIAL, createBuzzersSlice } from './buzzers-slice'
 import { CAMERAS_INITIAL, createCamerasSlice } from './cameras-slice'
 import { createConnectionSlice } from './connection-slice'
@@ -35,6 +36,7 @@ const dataInitial = () => ({
   ...STATS_INITIAL,
   ...ADMIN_INITIAL,
   ...STATION_SETTINGS_INITIAL,
+  ...AUDIT_INITIAL,
 })
 
 export function createStationStore(deps: StoreDeps): StationStore {
@@ -52,6 +54,7 @@ export function createStationStore(deps: StoreDeps): StationStore {
         ...createSettingsSlice(...a),
         ...createAdminSlice(deps, dataInitial)(...a),
         ...createStationSettingsSlice(deps)(...a),
+        ...createAuditSlice(deps)(...a),
       }),
       {
         name: SETTINGS_KEY,

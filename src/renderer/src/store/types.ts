@@ -4,6 +4,7 @@ import type { StateStorage } from 'zustand/middleware'
 import type { StationEvent } from '../../../shared/schemas/entities'
 import type { Transport } from '../transport/types'
 import type { AdminSlice } from './admin-slice'
+import type { AuditSlice } from './audit-slice'
 import type { BuzzersSlice } from './buzzers-slice'
 import type { CamerasSlice } from './cameras-slice'
 import type { ConnectionSlice } from './connection-slice'
@@ -28,7 +29,8 @@ export type StationState = SessionSlice &
   StatsSlice &
   SettingsSlice &
   AdminSlice &
-  StationSettingsSlice
+  StationSettingsSlice &
+  AuditSlice
 
 /** What the store needs from the outside world; passed in, so tests use fakes and no module is a singleton. */
 export interface StoreDeps {

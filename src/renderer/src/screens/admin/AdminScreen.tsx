@@ -1,7 +1,8 @@
-/** Admin: cameras, areas, devices, users, the site device key, the station's own settings. */
+/** Admin: cameras, areas, devices, users, the site device key, the station's own settings, the audit log. */
 import { useEffect, useState } from 'react'
 import { useStationShallow } from '../../store/context'
 import { AreasAdmin } from './AreasAdmin'
+import { AuditAdmin } from './AuditAdmin'
 import { CamerasAdmin } from './CamerasAdmin'
 import { DeviceKeyPanel } from './DeviceKeyPanel'
 import { DevicesAdmin } from './DevicesAdmin'
@@ -15,6 +16,7 @@ const TABS = [
   { id: 'users', label: 'Users', View: UsersAdmin },
   { id: 'key', label: 'Device key', View: DeviceKeyPanel },
   { id: 'station', label: 'Station', View: StationSettingsPanel },
+  { id: 'audit', label: 'Audit log', View: AuditAdmin },
 ] as const
 
 export function AdminScreen() {
