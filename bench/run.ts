@@ -15,6 +15,7 @@ import { historySection } from './sections/history'
 import { socketsSection } from './sections/sockets'
 import { deflateSection } from './sections/deflate'
 import { retentionSection } from './sections/retention'
+import { motionSection } from './sections/motion'
 import { videoSection } from './video'
 import { videoRtspSection } from './sections/video-rtsp'
 
@@ -30,6 +31,7 @@ const SECTIONS = {
     run: videoRtspSection,
   },
   retention: { title: 'Recording retention over 1M indexed segments', run: retentionSection },
+  motion: { title: 'Motion detection: CPU per 1080p25 RTSP camera (640x360 sub stream)', run: motionSection },
 } as const
 type SectionName = keyof typeof SECTIONS
 

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'camera.create',
   'camera.update',
   'camera.delete',
+  'motion.update',
   'device.update',
   'device.delete',
   'area.create',

@@ -20,6 +20,7 @@ export const BUZZER_PATTERNS = ['continuous', 'pulse', 'sos'] as const
 export const EVENT_TYPES = [
   'camera.offline',
   'camera.online',
+  'camera.motion',
   'device.offline',
   'device.online',
   'buzzer.failed',

@@ -95,6 +95,10 @@ export const OPERATIONS = {
     access: 'admin',
   },
 
+  'motion:get': { method: 'GET', path: '/api/cameras/:id/motion', access: 'guard' },
+  'motion:update': { method: 'PUT', path: '/api/cameras/:id/motion', access: 'admin' },
+  'motion:stats': { method: 'GET', path: '/api/v1/motion/stats', access: 'guard' },
+
   'areas:list': { method: 'GET', path: '/api/areas', access: 'guard' },
   'areas:create': { method: 'POST', path: '/api/areas', access: 'admin' },
   'areas:update': { method: 'PUT', path: '/api/areas/:id', access: 'admin' },

@@ -108,7 +108,7 @@ export class JpegToH264 {
   private start(): FfmpegProcess {
     this.pending = []
     const proc = FfmpegProcess.start(
-      { ffmpegPath: this.ffmpegPath, args: jpegEncodeArgs(this.fps), output: 'fmp4', stdin: 'stream' },
+      { ffmpegPath: this.ffmpegPath, args: jpegEncodeArgs(this.fps), output: 'fmp4', input: 'stream' },
       {
         init: (init) => this.sink.init(toInit(init)),
         fragment: (f) => this.sink.video(this.toUnit(f)),

@@ -54,6 +54,8 @@ import videoPushRoutes from './routes/video-push'
 import videoViewRoutes from './routes/video-view'
 import playbackPlugin from '../recording/playback/plugin'
 import playbackRoutes from '../recording/playback/routes'
+import motionPlugin from '../motion/plugin'
+import motionRoutes from '../motion/routes'
 import rendererPlugin from './plugins/renderer'
 import websocket from '@fastify/websocket'
 import { HitLane } from './hit-lane'
@@ -160,6 +162,8 @@ export async function buildApp(
   await app.register(auditPlugin)
   await app.register(playbackPlugin)
   await app.register(retentionPlugin)
+  // After the audit plugin: it defines its own audit rule (motion.update).
+  await app.register(motionPlugin)
 
   // Tier 3: routes.
   await app.register(healthRoutes)
@@ -182,6 +186,7 @@ export async function buildApp(
   await app.register(cameraRoutes)
   await app.register(videoPushRoutes)
   await app.register(videoViewRoutes)
+  await app.register(motionRoutes)
   await app.register(auditRoutes)
   await app.register(playbackRoutes)
   await app.register(recordNowRoute)

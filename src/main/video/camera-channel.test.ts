@@ -174,6 +174,20 @@ describe('a video channel', () => {
     expect(late.statuses[0]).toMatchObject({ type: 'status', cameraId: 1, state: 'online' })
   })
 
+  it('a consumer keeps its queue bounds when the camera changes and it moves to the new stream', () => {
+    const { ch, init, units } = videoChannel()
+    const slow = new TestConsumer(false, 'detector')
+    attach(ch, slow, { maxQueueUnits: 5 })
+    init()
+    ch.update({ ...ch.cam, url: 'rtsp://127.0.0.1/other' }, true)
+    init('b')
+    units(40)
+    const info = ch.consumers().find((c) => c.consumer === slow)!
+    expect(info.busy).toBe(true)
+    expect(info.queuedUnits).toBeLessThanOrEqual(5)
+    expect(info.skipped).toBeGreaterThan(0)
+  })
+
   it('a slow consumer skips to the next key frame and never holds the others back', () => {
     const { ch, init, units } = videoChannel()
     const fast = new TestConsumer()

@@ -74,6 +74,8 @@ export function sourceKey(c: RelayCamera): string {
 interface LaneEntry {
   lane: StreamLane
   a: Attachment
+  /** As attached (kept when the consumer moves to a new lane of the same name: its queue bounds). */
+  opts: AttachOptions
 }
 
 /** Attaching to one of the camera's streams (default: main). */
@@ -254,9 +256,8 @@ export class CameraChannel implements SourceSink, UnitSource, LaneOwner {
         this.endConsumer(consumer, 'camera stream removed')
         continue
       }
-      const { needs, group } = entry.a.info()
       entry.lane.remove(consumer, entry.a)
-      this.join(next, consumer, { needs, group }, entry)
+      this.join(next, consumer, entry.opts, entry)
       next.prime(consumer, entry.a, this.config.offlineAfterMs)
     }
   }
@@ -313,7 +314,7 @@ export class CameraChannel implements SourceSink, UnitSource, LaneOwner {
   /** Adds the consumer to a lane and notes where it is (before anything is delivered to it). */
   private join(lane: StreamLane, consumer: Consumer, opts: AttachOptions, entry?: LaneEntry): LaneEntry {
     const a = lane.add(consumer, opts, () => this.endConsumer(consumer, 'consumer failed'))
-    const e = Object.assign(entry ?? { lane, a }, { lane, a })
+    const e = Object.assign(entry ?? { lane, a, opts }, { lane, a, opts })
     this.laneOf.set(consumer, e)
     return e
   }

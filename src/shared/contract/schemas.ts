@@ -61,6 +61,7 @@ import { CacheInvalidateBody, CacheRemoved, Health } from '../schemas/station'
 import { StationSettings, StationSettingsUpdate } from '../schemas/station-settings'
 import { UserChange, UserCreate, UserList } from '../schemas/users'
 import { VideoStatsSchema } from '../schemas/video'
+import { MotionSettings, MotionSettingsBody, MotionStats } from '../schemas/motion'
 
 export interface OperationSchemas {
   /** The path parameters (`:name` segments of the route). */
@@ -100,6 +101,10 @@ export const OPERATION_SCHEMAS = {
   'stream:stats': { result: VideoStatsSchema },
   'cameras:pushToken': { params: CameraIdParams, result: PushToken },
   'cameras:revokePushToken': { params: CameraIdParams, result: PushTokenRevoked },
+
+  'motion:get': { params: IdParam, result: MotionSettings },
+  'motion:update': { params: IdParam, body: MotionSettingsBody, result: MotionSettings },
+  'motion:stats': { result: MotionStats },
 
   'areas:list': { result: AreaList },
   'areas:create': { body: AreaInput, result: Area, status: 201 },

@@ -7,6 +7,7 @@
 import type { BuzzerRequest, StationEvent } from '../schemas/entities'
 import type { AdminCamera } from '../schemas/cameras'
 import type { CameraState } from '../schemas/video'
+import type { MotionSettings } from '../schemas/motion'
 
 /** One reading as committed (the readings queue publishes every reading of a commit in one event). */
 export interface CommittedReading {
@@ -75,6 +76,8 @@ export interface DomainEventMap {
    * (0..1; at its peak for `end`), `at` epoch ms. Recorders (events mode, marks) and alarm rules use it.
    */
   'camera.motion': { cameraId: number; state: 'start' | 'end'; area: number; at: number }
+  /** A camera's motion settings changed (an admin's write committed): its detector follows. */
+  'motion.changed': { cameraId: number; settings: MotionSettings }
   /** A recorded segment was indexed (its row committed): storage figures, timelines. */
   'recording.segment': {
     cameraId: number
@@ -123,6 +126,7 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'session.ended',
   'settings.changed',
   'camera.motion',
+  'motion.changed',
   'recording.segment',
   'recording.deleted',
   'recording.state',

@@ -42,6 +42,11 @@ export type LiveMessage =
    * `camera.status` that carries its view.
    */
   | { type: 'camera.config'; cameraId: number; camera: AdminCamera }
+  /**
+   * Motion on a camera started or ended (`area`: share of the watched area that moved, 0..1; `at` epoch
+   * ms): tiles show a badge while it lasts.
+   */
+  | { type: 'camera.motion'; cameraId: number; state: 'start' | 'end'; area: number; at: number }
   /** An admin removed a camera (its video ends; desks drop its tile). */
   | { type: 'camera.removed'; cameraId: number }
   | { type: 'buzzer.status'; request: BuzzerRequest }

@@ -4,6 +4,7 @@ import { m001Initial } from './001-initial'
 import { m002CameraAllowLocal } from './002-camera-allow-local'
 import { m003CameraRtspStreams } from './003-camera-rtsp-streams'
 import { m004Recordings } from './004-recordings'
+import { m005MotionSettings } from './005-motion-settings'
 import { m006AuditLog } from './006-audit-log'
 
 export interface Migration {
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m002CameraAllowLocal,
   m003CameraRtspStreams,
   m004Recordings,
+  m005MotionSettings,
   m006AuditLog,
 ]
 

@@ -79,6 +79,7 @@ export function tablesOf(e: DomainEvent): readonly Table[] {
       return ['settings']
     // Recording answers are not cached (a segment is indexed every few seconds per camera).
     case 'camera.motion':
+    case 'motion.changed':
     case 'recording.segment':
     case 'recording.deleted':
     case 'recording.state':

@@ -27,14 +27,10 @@ export interface FfmpegProcessOptions {
   output: 'fmp4' | 'raw'
   /**
    * Bytes written to ffmpeg's stdin, which is then closed (`-i pipe:0`: a snapshot's init segment and
-   * keyframe). Without it stdin is never written (camera runs use `-nostdin`).
+   * keyframe). `'stream'`: stdin stays open for `write()` (a decoder fed a camera's units), closed by
+   * `endInput()` or `stop()`. Without it stdin is never written (camera runs use `-nostdin`).
    */
-  input?: readonly Uint8Array[]
-  /**
-   * `stream`: stdin stays open for `writeInput` (`-i pipe:0` fed as things come: a JPEG camera's frames
-   * to encode). Ignored with `input`.
-   */
-  stdin?: 'stream'
+  input?: readonly Uint8Array[] | 'stream'
   /** Limit on one fMP4 box (default 8 MiB). */
   maxBoxBytes?: number
   /** Applied to every stderr line before it is logged or put in a problem. */
@@ -148,7 +144,7 @@ export class FfmpegProcess {
     // Errors (EPIPE once ffmpeg is gone) mean nothing: ffmpeg's exit says what happened.
     this.child.stdin?.on('error', () => {})
     // Without input, never written: ffmpeg runs with -nostdin.
-    if (options.input) {
+    if (Array.isArray(options.input)) {
       for (const chunk of options.input) this.child.stdin?.write(chunk)
       this.child.stdin?.end()
     }
@@ -183,12 +179,30 @@ export class FfmpegProcess {
   }
 
   /**
-   * Writes to ffmpeg's stdin (`stdin: 'stream'`); false, and nothing written, when the process is going
-   * or more than `maxBacklog` bytes already wait in the pipe (the caller drops: ffmpeg is behind).
+   * Writes to stdin (`input: 'stream'`). Answers false when ffmpeg has not taken the bytes yet (the pipe is
+   * full) or is gone; `drained` is then called once it has taken them (never when it is gone: its exit
+   * follows). True: taken, `drained` is not called.
+   */
+  write(chunk: Uint8Array, drained?: () => void): boolean {
+    const stdin = this.child.stdin
+    if (this.options.input !== 'stream' || !stdin || !stdin.writable || this.finished) return false
+    if (stdin.write(chunk)) return true
+    if (drained) stdin.once('drain', drained)
+    return false
+  }
+
+  /** Closes stdin (`input: 'stream'`): ffmpeg finishes what it has and exits. */
+  endInput(): void {
+    if (this.options.input === 'stream') this.child.stdin?.end()
+  }
+
+  /**
+   * Writes to stdin (`input: 'stream'`) unless more than `maxBacklog` bytes already wait in the pipe: false,
+   * and nothing written, when ffmpeg is that far behind or going (the caller drops the frame).
    */
   writeInput(chunk: Uint8Array, maxBacklog = 4 * 1024 * 1024): boolean {
     const stdin = this.child.stdin
-    if (this.options.stdin !== 'stream' || !stdin || !stdin.writable || this.stopping) return false
+    if (this.options.input !== 'stream' || !stdin || !stdin.writable || this.stopping) return false
     if (stdin.writableLength > maxBacklog) return false
     stdin.write(chunk)
     return true

@@ -12,6 +12,7 @@ import { createConnectionSlice } from './connection-slice'
 import { createDevicesSlice, DEVICES_INITIAL } from './devices-slice'
 import { createEventsSlice, EVENTS_INITIAL } from './events-slice'
 import { attachLive } from './live'
+import { createMotionSlice, MOTION_INITIAL } from './motion-slice'
 import { createSessionSlice } from './session-slice'
 import { createSettingsSlice, DEFAULT_SETTINGS, type Settings } from './settings-slice'
 import { createPlaybackSlice, PLAYBACK_INITIAL } from './playback-slice'
@@ -30,6 +31,7 @@ export interface StationStore {
 
 const dataInitial = () => ({
   ...CAMERAS_INITIAL,
+  ...MOTION_INITIAL,
   ...DEVICES_INITIAL,
   ...BUZZERS_INITIAL,
   ...EVENTS_INITIAL,
@@ -48,6 +50,7 @@ export function createStationStore(deps: StoreDeps): StationStore {
         ...createSessionSlice(deps)(...a),
         ...createConnectionSlice(...a),
         ...createCamerasSlice(deps)(...a),
+        ...createMotionSlice(deps)(...a),
         ...createDevicesSlice(deps)(...a),
         ...createBuzzersSlice(deps)(...a),
         ...createEventsSlice(deps)(...a),

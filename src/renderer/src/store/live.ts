@@ -62,6 +62,8 @@ export function attachLive(store: StoreApi<StationState>, deps: StoreDeps): () =
         return s.applyCameraConfig(msg.camera)
       case 'camera.removed':
         return s.cameraRemoved(msg.cameraId)
+      case 'camera.motion':
+        return s.applyMotion(msg)
       case 'buzzer.status':
         return s.applyBuzzerStatus(msg.request)
       case 'event':

@@ -125,6 +125,7 @@ export const createSessionSlice =
         const admin = s.session.user?.role === 'admin'
         await Promise.all([
           s.loadCameras(),
+          s.loadMotion(),
           s.loadDevices(),
           s.loadEvents(),
           s.loadAreas(),

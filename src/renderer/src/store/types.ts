@@ -10,6 +10,7 @@ import type { CamerasSlice } from './cameras-slice'
 import type { ConnectionSlice } from './connection-slice'
 import type { DevicesSlice } from './devices-slice'
 import type { EventsSlice } from './events-slice'
+import type { MotionSlice } from './motion-slice'
 import type { ReadingBus } from './reading-bus'
 import type { PlaybackSlice } from './playback-slice'
 import type { SessionSlice } from './session-slice'
@@ -23,6 +24,7 @@ import type { StreamTokens } from '../video/stream-tokens'
 export type StationState = SessionSlice &
   ConnectionSlice &
   CamerasSlice &
+  MotionSlice &
   DevicesSlice &
   BuzzersSlice &
   EventsSlice &

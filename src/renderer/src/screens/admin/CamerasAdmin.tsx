@@ -6,6 +6,7 @@ import { Dialog } from '../../components/Dialog'
 import { Badge, Button, EmptyState, ErrorText } from '../../components/ui'
 import { useDeps, useStationShallow } from '../../store/context'
 import { CameraForm } from './CameraForm'
+import { MotionEditor } from './MotionEditor'
 
 export function CamerasAdmin() {
   const s = useStationShallow((s) => ({
@@ -17,6 +18,7 @@ export function CamerasAdmin() {
   const { transport } = useDeps()
   const [editing, setEditing] = useState<Camera | 'new' | null>(null)
   const [deleting, setDeleting] = useState<Camera | null>(null)
+  const [motion, setMotion] = useState<Camera | null>(null)
   const [pushToken, setPushToken] = useState<{ camera: Camera; token: string } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const areaName = (id: number | null) => s.areas.find((a) => a.id === id)?.name ?? '–'
@@ -70,6 +72,9 @@ export function CamerasAdmin() {
                   <Button onClick={() => setEditing(c)} data-testid="camera-edit">
                     Edit
                   </Button>
+                  <Button onClick={() => setMotion(c)} data-testid="camera-motion">
+                    Motion
+                  </Button>
                   {c.kind === 'push' ? (
                     <Button
                       onClick={async () => {
@@ -104,6 +109,11 @@ export function CamerasAdmin() {
             areas={s.areas}
             onDone={() => setEditing(null)}
           />
+        </Dialog>
+      ) : null}
+      {motion ? (
+        <Dialog title={`Motion detection: ${motion.name}`} onClose={() => setMotion(null)}>
+          <MotionEditor camera={motion} onDone={() => setMotion(null)} />
         </Dialog>
       ) : null}
       {deleting ? (

@@ -49,6 +49,7 @@ export const CameraTile = memo(function CameraTile({
   const now = useNow(5000)
   /** The relay's view (connecting, last error, next retry), when the live channel sent one. */
   const health = useStation((s) => s.cameraHealth[camera.id])
+  const moving = useStation((s) => s.motion[camera.id] !== undefined)
 
   const onStats = useCallback((st: FrameStats) => {
     if (fpsText.current) fpsText.current.textContent = `${st.fps} fps`
@@ -111,6 +112,7 @@ export const CameraTile = memo(function CameraTile({
               {rtsp.label}
             </span>
           ) : null}
+          {moving ? <Badge tone="warn">Motion</Badge> : null}
           <Badge tone={online ? 'ok' : 'bad'}>{online ? 'Online' : 'Offline'}</Badge>
         </span>
       </figcaption>
