@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'cache.invalidate',
   'cache.clear',
   'recording.export',
+  'recording.export-cancel',
+  'recording.record-now',
   'recording.delete',
   'area.arm',
   'area.disarm',

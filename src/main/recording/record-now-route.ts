@@ -13,7 +13,7 @@ const recordNowRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/recordings/:cameraId/record-now',
     {
-      config: { auth: 'guard' },
+      config: { auth: 'guard', audit: 'recording.record-now' },
       // The body is optional: none is `{}` (the default duration).
       preValidation: async (req) => {
         req.body ??= {}

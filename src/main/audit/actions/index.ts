@@ -8,6 +8,7 @@ import { authRules } from './auth'
 import { cameraRules } from './cameras'
 import { deviceRules } from './devices'
 import { operationRules } from './operations'
+import { recordingRules } from './recordings'
 import { settingsRules } from './settings'
 import type { AuditSources, RuleSet } from './types'
 import { userRules } from './users'
@@ -23,5 +24,6 @@ export function stationAuditRules(src: AuditSources): RuleSet {
     ...areaRules(src),
     ...settingsRules(src),
     ...operationRules(src),
+    ...recordingRules(),
   }
 }

@@ -146,7 +146,7 @@ const playbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/recordings/:cameraId/exports',
     {
-      config: { auth: 'guard' },
+      config: { auth: 'guard', audit: 'recording.export' },
       schema: {
         tags: ['recordings'],
         summary:
@@ -184,7 +184,7 @@ const playbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/recordings/exports/:id',
     {
-      config: { auth: 'guard' },
+      config: { auth: 'guard', audit: 'recording.export-cancel' },
       schema: {
         tags: ['recordings'],
         summary: 'Cancels an export (its ffmpeg is stopped), or removes a finished one and its file',
@@ -230,7 +230,7 @@ const playbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/recordings/:cameraId/export.mp4',
     {
       exposeHeadRoute: false,
-      config: { auth: 'guard', tokenScope: 'stream' },
+      config: { auth: 'guard', tokenScope: 'stream', audit: 'recording.export' },
       schema: {
         tags: ['recordings'],
         summary:

@@ -1,8 +1,8 @@
 /**
  * `station-retention`: `app.retention` (./retention-service.ts) over the station's database (writer,
  * read pool, main connection for point reads), its domain event stream and station events, with the
- * recordings folder's volume checked by `statfs`. Its `/metrics` figures register here. The recorder
- * (`station-recording`) hands its per-camera status with `app.retention.useRecorderStatus(...)`; tests
+ * recordings folder's volume checked by `statfs`. Its `/metrics` figures register here. The recorder's
+ * per-camera status (`app.recording.figures()`) feeds the storage figures; tests
  * replace the volume check with `app.retention.useVolumeCheck(...)`.
  */
 import fp from 'fastify-plugin'
@@ -35,6 +35,8 @@ export default fp(
       log: app.log.child({ component: 'retention' }),
     })
     app.decorate('retention', service)
+    // The recorder's own figures: state, last error and write rate per camera.
+    service.useRecorderStatus((cameraId) => app.recording.figures().get(cameraId))
     registerStorageMetrics(
       app.prometheus.registry,
       () => service.snapshot(),
@@ -51,6 +53,7 @@ export default fp(
       'station-database',
       'station-events',
       'station-cameras',
+      'station-recording',
     ],
   },
 )

@@ -27,7 +27,7 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/recordings',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', audit: 'recording.delete' },
       schema: {
         tags: ['recordings'],
         summary: "Delete a camera's footage overlapping [from, to) (whole segments; never protected footage)",
