@@ -256,6 +256,7 @@ describe('rtsp cameras: sub stream and transport', () => {
       isOnline: false,
       lastSeenAt: null,
       hasSubStream: true,
+      recordingMode: 'off',
     })
     const list = (await G().get('/api/cameras')).json().data as { id: number; hasSubStream: boolean }[]
     expect(list.find((c) => c.id === mainOnly.id)?.hasSubStream).toBe(false)
