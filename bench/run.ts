@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--sockets 10000] [--sync NORMAL] [--only cache,ingest,video,retention]`: the station's
+ * `npm run bench -- [--quick] [--sockets 10000] [--sync NORMAL] [--only cache,ingest,video,recording,retention]`: the station's
  * figures, each against a baseline measured in the same run, medians over several rounds. A benchmark,
  * not a test: it reports numbers. The load generator runs in a child process (bench/load-agent.ts), so
  * it does not share the station's event loop.
@@ -16,6 +16,7 @@ import { socketsSection } from './sections/sockets'
 import { deflateSection } from './sections/deflate'
 import { retentionSection } from './sections/retention'
 import { motionSection } from './sections/motion'
+import { recordingSection } from './sections/recording'
 import { videoSection } from './video'
 import { videoRtspSection } from './sections/video-rtsp'
 
@@ -29,6 +30,10 @@ const SECTIONS = {
   'video-rtsp': {
     title: 'Live video: RTSP/H.264 cameras, ffmpeg remux to fMP4 viewers',
     run: videoRtspSection,
+  },
+  recording: {
+    title: 'Recording: 16 RTSP 1080p25 cameras recorded continuously while live-viewed',
+    run: recordingSection,
   },
   retention: { title: 'Recording retention over 1M indexed segments', run: retentionSection },
   motion: { title: 'Motion detection: CPU per 1080p25 RTSP camera (640x360 sub stream)', run: motionSection },

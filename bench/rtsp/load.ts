@@ -61,6 +61,7 @@ export type RtspLoadCommand =
   | { op: 'first-fragment'; stationUrl: string; token: string; cameraId: number; path: string }
   | { op: 'idle'; path: string; timeoutMs: number }
   | { op: 'emissions'; path: string; from: number; to: number }
+  | { op: 'emitted'; path: string; from: number; to: number }
   | { op: 'stop' }
 
 const wall = () => performance.timeOrigin + performance.now()
@@ -101,6 +102,13 @@ class EmissionLog implements PathSubscriber {
 
   between(from: number, to: number) {
     return this.history.filter((e) => e.wall >= from && e.wall <= to)
+  }
+
+  /** Emissions in [from, to) (the history covers the last 3 minutes or so). */
+  count(from: number, to: number): number {
+    if (this.history.length && this.history[0]!.wall > from)
+      throw new Error('the emission history does not reach back that far')
+    return this.history.reduce((n, e) => n + (e.wall >= from && e.wall < to ? 1 : 0), 0)
   }
 }
 
@@ -230,8 +238,12 @@ let cpu0: NodeJS.CpuUsage | undefined
 let generator = { cpuPercent: NaN, loopP99Ms: NaN }
 const loop = monitorEventLoopDelay({ resolution: 10 })
 
+/** Starts a window (a later one replaces the previous: counts start over). */
 function windowStart(): number {
   latency.reset()
+  for (const l of logs.values()) l.emittedInWindow = 0
+  for (const v of viewers) v.received = 0
+  win.to = Infinity
   win.from = wall()
   cpu0 = process.cpuUsage()
   loop.reset()
@@ -339,6 +351,8 @@ async function run(cmd: RtspLoadCommand): Promise<unknown> {
       return idle(cmd.path, cmd.timeoutMs)
     case 'emissions':
       return logs.get(cmd.path)?.between(cmd.from, cmd.to) ?? []
+    case 'emitted':
+      return logs.get(cmd.path)?.count(cmd.from, cmd.to) ?? 0
     case 'stop':
       return stop()
   }

@@ -8,18 +8,11 @@
  * connected and camera idle, and glass-to-glass latency in Chromium through the renderer's MSE player,
  * read from the frame number burnt into the picture.
  */
-import { fork, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { FULL_HD_VIDEO, makeTestVideo } from '../../src/main/video/sim/test-video'
-import { signInAsAdmin, stationApi, type ApiCamera } from '../../src/main/video/sim/station-api'
-import { ADMIN_PASSWORD, median, sleep, stationEnv, type BenchContext } from '../setup'
-import { startChildStation, type ChildStation } from '../station-child'
+import { median, sleep, type BenchContext } from '../setup'
 import { num, verdict } from '../table'
-import type { DeliveryResult, FirstFragment, RtspLoadCommand } from '../rtsp/load'
-import { childrenOf, cpuBetween, identity, sampleTree, type TreeSample } from '../rtsp/proc'
+import type { DeliveryResult, FirstFragment } from '../rtsp/load'
+import { cpuBetween } from '../rtsp/proc'
+import { cpuWindow, startRtspRig, type RtspRig } from '../rtsp/rig'
 import { openBenchPage, type BenchPage } from '../rtsp/browser'
 
 const CAMERAS = 16
@@ -33,53 +26,6 @@ const GOAL = {
   rssGrowthMb: 20,
   /** ...and is not still growing after its first tenth. */
   rssMbPerMin: 4,
-}
-
-/** The load process, over IPC. */
-class RtspLoad {
-  private nextId = 1
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (msg: { id: number; ok: boolean; result?: unknown; error?: string }) => {
-      const w = this.waiting.get(msg.id)
-      if (!w) return
-      this.waiting.delete(msg.id)
-      if (msg.ok) w.resolve(msg.result)
-      else w.reject(new Error(msg.error))
-    })
-    child.on('exit', (code, signal) => {
-      for (const w of this.waiting.values()) w.reject(new Error(`rtsp load exited (${code ?? signal})`))
-      this.waiting.clear()
-    })
-  }
-
-  static start(): RtspLoad {
-    // Inherits tsx's loader through process.execArgv.
-    const entry = fileURLToPath(new URL('../rtsp/load.ts', import.meta.url))
-    return new RtspLoad(fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
-  }
-
-  get pid(): number {
-    return this.child.pid ?? 0
-  }
-
-  call<T>(cmd: RtspLoadCommand): Promise<T> {
-    const id = this.nextId++
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      this.child.send({ id, cmd })
-    })
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || !this.child.connected) return
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()))
-    await Promise.race([this.call({ op: 'stop' }).catch(() => {}), sleep(5000)])
-    this.child.disconnect()
-    await Promise.race([exited, sleep(5000)])
-    if (this.child.exitCode === null) this.child.kill('SIGKILL')
-  }
 }
 
 const mb = (bytes: number) => num(bytes / 1048576)
@@ -172,47 +118,13 @@ export async function videoRtspSection(ctx: BenchContext): Promise<void> {
         latencyRounds: 5,
         latencyRoundMs: 8000,
       }
-  const video = await makeTestVideo({ ...FULL_HD_VIDEO, pattern: 'frame-code' })
-  const paths = Array.from({ length: CAMERAS + 1 }, (_, i) => `/cam${i + 1}/main`)
-  const idlePath = paths[CAMERAS]!
-  const dataDir = mkdtempSync(join(tmpdir(), 'station-bench-rtsp-'))
-  const load = RtspLoad.start()
-  let station: ChildStation | undefined
+  let rig: RtspRig | undefined
   let page: BenchPage | undefined
-  /** Every ffmpeg the station ran, with its identity (so a reused pid is never touched). */
-  const ffmpegSeen = new Map<number, string>()
   try {
-    const { port } = await load.call<{ port: number }>({
-      op: 'serve',
-      plan: { file: video.file, fps: video.fps, width: video.width, height: video.height, paths },
-    })
-    // The idle camera is let go 1 s after its last viewer (5 s by default), to time cold starts quickly.
-    station = await startChildStation(stationEnv(dataDir, { STATION_VIDEO_IDLE_LINGER_MS: '1000' }))
-    const url = station.url
-    const admin = await signInAsAdmin(url, ADMIN_PASSWORD)
-    const guard = { username: 'bench-rtsp-guard', password: 'bench-rtsp-guard-password' }
-    await stationApi(url, admin, 'POST', '/api/users', { ...guard, role: 'guard' })
-    const login = await fetch(`${url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(guard),
-    })
-    const guardToken = ((await login.json()) as { data: { token: string } }).data.token
-    const cams: { id: number; path: string }[] = []
-    for (const [i, path] of paths.entries()) {
-      const cam = await stationApi<ApiCamera>(url, admin, 'POST', '/api/cameras', {
-        name: `Bench RTSP ${String(i + 1).padStart(2, '0')}`,
-        kind: 'rtsp',
-        url: `rtsp://127.0.0.1:${port}${path}`,
-        fps: video.fps,
-        // The 16 loaded cameras stay connected; the last one connects only while watched.
-        stayConnected: i < CAMERAS,
-        allowLocal: true,
-      })
-      cams.push({ id: cam.id, path })
-    }
-    const loaded = cams.slice(0, CAMERAS)
-    const idleCam = cams[CAMERAS]!
+    rig = await startRtspRig({ cameras: CAMERAS, idleCameras: 1, namePrefix: 'Bench RTSP' })
+    const { video, load, station, url, guardToken, loaded } = rig
+    const idleCam = rig.idle[0]!
+    const idlePath = idleCam.path
     ctx.log(
       `  ${CAMERAS} RTSP cameras ${video.width}x${video.height} ${video.fps} fps ~${video.bitrateKbps} kbit/s (${video.pattern}), ` +
         `2 full-rate + 1 stalled WebSocket viewers each; station pid ${station.pid}, load pid ${load.pid}; ` +
@@ -225,32 +137,10 @@ export async function videoRtspSection(ctx: BenchContext): Promise<void> {
       plan: { stationUrl: url, guardToken, cameras: loaded, fullViewers: 2, stalledViewers: 1 },
     })
     await sleep(plan.warmupMs)
-    const pid = station.pid
-    const samples: TreeSample[] = []
-    const sample = () => {
-      const s = sampleTree(pid)
-      for (const k of s.childCpuS.keys()) if (!ffmpegSeen.has(k)) ffmpegSeen.set(k, identity(k) ?? '')
-      samples.push(s)
-      return s
-    }
     await load.call({ op: 'window-start' })
     const mem0 = await station.mem()
-    const first = sample()
     const roundMs = plan.windowMs / plan.cpuRounds
-    const rounds: ReturnType<typeof cpuBetween>[] = []
-    let prev = first
-    // RSS every 5 s at most; CPU per round.
-    for (let r = 0; r < plan.cpuRounds; r++) {
-      const end = performance.now() + roundMs
-      while (performance.now() < end - 5000) {
-        await sleep(5000)
-        sample()
-      }
-      await sleep(Math.max(0, end - performance.now()))
-      const s = sample()
-      rounds.push(cpuBetween(prev, s))
-      prev = s
-    }
+    const { first, samples, rounds, total: totalCpu } = await cpuWindow(rig, plan.cpuRounds, roundMs)
     await load.call({ op: 'window-end' })
     const mem1 = await station.mem()
     const last = samples.at(-1)!
@@ -261,7 +151,6 @@ export async function videoRtspSection(ctx: BenchContext): Promise<void> {
     const ratios = d.viewers.map((v) => (v.emitted ? v.received / v.emitted : 0))
     const minRatio = Math.min(...ratios)
     const avgRatio = ratios.reduce((a, b) => a + b, 0) / Math.max(1, ratios.length)
-    const totalCpu = rounds.map((r) => r.mainPercent + r.childPercent)
     const cpuMedian = median(totalCpu)
     const settled = samples.filter((s) => s.at >= first.at + plan.windowMs / 10)
     const mainSlope = slopePerMinute(settled.map((s) => [s.at, s.mainRssMb]))
@@ -443,18 +332,6 @@ export async function videoRtspSection(ctx: BenchContext): Promise<void> {
     )
   } finally {
     await page?.close().catch(() => {})
-    await load.stop()
-    const pid = station?.pid
-    if (pid)
-      for (const k of childrenOf(pid, 'ffmpeg')) if (!ffmpegSeen.has(k)) ffmpegSeen.set(k, identity(k) ?? '')
-    await station?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-    // No ffmpeg may outlive the station.
-    await sleep(500)
-    const left = [...ffmpegSeen].filter(([k, id]) => id !== '' && identity(k) === id).map(([k]) => k)
-    if (left.length) {
-      ctx.notes.push(`video-rtsp: ${left.length} ffmpeg processes outlived the station; killed`)
-      for (const k of left) process.kill(k, 'SIGKILL')
-    }
+    await rig?.close(ctx.notes, 'video-rtsp')
   }
 }
