@@ -75,7 +75,7 @@ export const RETENTION_READS = {
   'retention.protected': all<{ now: number }, ProtectedRow>(
     `SELECT camera_id AS cameraId, count(*) AS segments, sum(bytes) AS bytes, max(protected_until) AS until
        FROM recording_segments INDEXED BY recording_segments_protected
-      WHERE protected_until > @now GROUP BY camera_id`,
+      WHERE protected_until > @now AND ${SCAN_POINT} GROUP BY camera_id`,
   ),
   /** A camera's segments overlapping [@from, @to), oldest first, in chunks after @afterId's start. */
   'retention.range': all<
@@ -85,7 +85,7 @@ export const RETENTION_READS = {
     `SELECT id, camera_id AS cameraId, start_ms AS start, end_ms AS end, bytes, protected_until AS protectedUntil
        FROM recording_segments
       WHERE camera_id = @cameraId AND start_ms >= max(@afterStart, @from - ${LONGEST_SEGMENT_MS}) AND start_ms < @to
-        AND (start_ms > @afterStart OR id > @afterId) AND end_ms > @from
+        AND (start_ms > @afterStart OR id > @afterId) AND end_ms > @from AND ${SCAN_POINT}
       ORDER BY start_ms, id LIMIT @limit`,
   ),
 } satisfies Record<string, ReadQuery<never, unknown>>
