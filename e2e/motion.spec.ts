@@ -94,6 +94,13 @@ test('an admin draws a zone and turns detection on; the tile shows motion while 
 
     await page.getByTestId('nav-cameras').click()
     const tile = page.locator(`[data-testid="camera-tile"][data-camera-id="${id}"]`)
+    // Other specs share the station and add cameras: the newest may be on a later page of the grid.
+    await page.getByTestId('layout-16').click()
+    for (let p = 0; p < 10 && !(await tile.isVisible()); p++) {
+      const next = page.getByRole('button', { name: 'Next ›' })
+      if (!(await next.isEnabled().catch(() => false))) break
+      await next.click()
+    }
     await expect(tile).toBeVisible()
     await expect(tile.getByText('Motion', { exact: true })).toHaveCount(0)
     frames = moving
