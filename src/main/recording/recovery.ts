@@ -5,6 +5,10 @@
  *   splitter; with a valid init segment and at least one whole fragment it is truncated after the last
  *   whole fragment, fsynced and indexed with its real end (start from its name + the media duration of
  *   what it holds); anything else (garbage, an init segment alone) is removed.
+ * - An unindexed file older than the camera's newest indexed segment is not a crash's leftover (the
+ *   recorder indexes a camera's segments in order) but a deletion's: retention and admins commit the rows'
+ *   deletion first and unlink the files after, so a crash between leaves such files. They are removed,
+ *   never indexed again (deleted footage must not come back).
  * - An index row whose file is gone is removed.
  *
  * The disk is walked one camera day folder at a time against that day's rows (never the whole index in
@@ -148,6 +152,7 @@ export async function recoverRecordings(deps: {
   const seen = new Set<string>()
   for (const cam of await dirs(root, isCameraFolder)) {
     const cameraId = Number(cam)
+    const newest = reads.newestStart(cameraId)
     for (const day of await dirs(join(root, cam), isDayFolder)) {
       const dayStart = Date.parse(`${day}T00:00:00Z`)
       if (!Number.isFinite(dayStart)) continue
@@ -157,6 +162,12 @@ export async function recoverRecordings(deps: {
       for (const name of files) {
         const rel = `${cam}/${day}/${name}`
         if (rows.delete(rel)) continue
+        const start = startOfFile(name)!
+        if (newest !== null && start < newest) {
+          await unlink(join(root, rel)).catch(() => undefined)
+          report.removedFiles++
+          continue
+        }
         const row = await repairSegment(root, rel, cameraId)
         if (row) {
           insert.push(row)

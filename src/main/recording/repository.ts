@@ -171,6 +171,9 @@ export class RecordingReads {
         `SELECT camera_id AS cameraId, start_ms / 86400000 AS day, count(*) AS n FROM recording_segments
           GROUP BY camera_id, start_ms / 86400000`,
       ),
+      newestStart: db.prepare<[number], { start: number | null }>(
+        'SELECT max(start_ms) AS start FROM recording_segments WHERE camera_id = ?',
+      ),
       segmentCount: db.prepare<[number], { n: number; bytes: number }>(
         'SELECT count(*) AS n, COALESCE(SUM(bytes), 0) AS bytes FROM recording_segments WHERE camera_id = ?',
       ),
@@ -185,6 +188,11 @@ export class RecordingReads {
   /** The (camera, UTC day number) pairs the index holds segments of. */
   days(): { cameraId: number; day: number; n: number }[] {
     return this.stmts.days.all()
+  }
+
+  /** Start of the camera's newest indexed segment (null: none). */
+  newestStart(cameraId: number): number | null {
+    return this.stmts.newestStart.get(cameraId)?.start ?? null
   }
 
   segments(cameraId: number): { n: number; bytes: number } {
