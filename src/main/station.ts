@@ -14,6 +14,12 @@ export interface Station {
   start(): Promise<{ url: string; port: number }>
   /** Stops accepting, flushes every write queue, closes the database. Safe to call twice. */
   stop(): Promise<void>
+  /**
+   * Creates the first admin on an empty database and prints a generated password once. `start()` calls
+   * it once the station listens, so a start that fails (port in use) never spends the one-time password;
+   * tests that only `inject()` call it themselves.
+   */
+  ensureAdmin(): Promise<void>
 }
 
 /**
@@ -46,18 +52,6 @@ export async function createStation(
   const app = await buildApp(config, opts)
   await app.ready()
 
-  const admin = await app.auth.ensureAdmin(config.adminPassword)
-  if (admin.generatedPassword) {
-    // Printed once, on the first run only: there is no default password.
-    app.log.warn(
-      { username: 'admin' },
-      'first run: generated admin password (shown once, change it after login)',
-    )
-    process.stdout.write(
-      `\n  First run: sign in as "admin" with password: ${admin.generatedPassword}\n  (shown once; set STATION_ADMIN_PASSWORD to choose it)\n\n`,
-    )
-  }
-
   // Every TCP connection the server accepted (HTTP, upgrades, WebSockets), for the drain deadline.
   const sockets = new Set<Socket>()
   app.server.on('connection', (socket: Socket) => {
@@ -65,11 +59,29 @@ export async function createStation(
     socket.once('close', () => sockets.delete(socket))
   })
 
+  let admin: Promise<void> | undefined
+  const ensureAdmin = () =>
+    (admin ??= (async () => {
+      const made = await app.auth.ensureAdmin(config.adminPassword)
+      if (!made.generatedPassword) return
+      // Printed once, on the first run only: there is no default password.
+      app.log.warn(
+        { username: 'admin' },
+        'first run: generated admin password (shown once, change it after login)',
+      )
+      process.stdout.write(
+        `\n  First run: sign in as "admin" with password: ${made.generatedPassword}\n  (shown once; set STATION_ADMIN_PASSWORD to choose it)\n\n`,
+      )
+    })())
+
   let stopping: Promise<void> | undefined
   return {
     app,
+    ensureAdmin,
     async start() {
       await app.listen({ port: config.port, host: config.host })
+      // Only now: a start that failed to listen must not create the admin with a password nobody kept.
+      await ensureAdmin()
       const addr = app.server.address()
       const port = typeof addr === 'object' && addr ? addr.port : config.port
       const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
