@@ -4,6 +4,7 @@ import { loadEffectiveConfig } from './settings/effective-config'
 import { createStation } from './station'
 import { STOP_DEADLINE_MS, stopWithin } from './stop-deadline'
 import { runVerifyAudit } from './audit/verify-audit'
+import { runResetAdminPassword } from './auth/reset-admin-password'
 
 async function main() {
   // Environment variables over the settings admins saved in the station, over the defaults.
@@ -12,6 +13,16 @@ async function main() {
   // `--verify-audit`: check the audit log's whole hash chain and exit (docs/audit.md).
   if (process.argv.includes('--verify-audit')) {
     process.exit(runVerifyAudit(config.dataDir, (line) => process.stdout.write(`${line}\n`)))
+  }
+  // `--reset-admin-password`: a new password for user `admin` (STATION_ADMIN_PASSWORD, typed, or generated).
+  if (process.argv.includes('--reset-admin-password')) {
+    const out = (line: string) => process.stdout.write(`${line}\n`)
+    process.exit(
+      await runResetAdminPassword(
+        { dataDir: config.dataDir, configured: config.adminPassword, nativeBinding: config.nativeBinding },
+        out,
+      ),
+    )
   }
   // The built renderer sits next to the bundle (out/renderer): serve it for browser mode.
   config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url))

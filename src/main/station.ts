@@ -29,6 +29,12 @@ export interface Station {
  */
 export const CONNECTION_DRAIN_MS = 5_000
 
+/** Said at start when STATION_ADMIN_PASSWORD is set but is not the admin's password in the data folder. */
+export const ADMIN_PASSWORD_IGNORED = (dataDir: string) =>
+  `STATION_ADMIN_PASSWORD is set but ignored: the data folder ${dataDir} already has an admin with another ` +
+  'password (the variable applies only to an empty data folder). To make it the admin password, stop the ' +
+  'station and run: STATION_ADMIN_PASSWORD=... npm run headless -- --reset-admin-password'
+
 export function summary(config: StationConfig): string {
   const q = config.queues
   const lines = [
@@ -63,6 +69,15 @@ export async function createStation(
   const ensureAdmin = () =>
     (admin ??= (async () => {
       const made = await app.auth.ensureAdmin(config.adminPassword)
+      if (!made.created && config.adminPassword !== undefined && !config.adminPasswordGenerated) {
+        // Checked in the background (a password hash takes about a second): the start does not wait.
+        void app.auth.configuredPasswordIgnored(config.adminPassword).then(
+          (ignored) => {
+            if (ignored) app.log.warn(ADMIN_PASSWORD_IGNORED(config.dataDir))
+          },
+          (err: unknown) => app.log.warn({ err }, 'could not check STATION_ADMIN_PASSWORD'),
+        )
+      }
       if (!made.generatedPassword) return
       // Printed once, on the first run only: there is no default password.
       app.log.warn(
