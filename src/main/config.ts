@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { posix, win32 } from 'node:path'
 import { SETTINGS as S } from '../shared/settings/catalog'
 import { settingReader } from '../shared/settings/define'
 import { loadVideoConfig, type VideoConfig } from './video/video-config'
@@ -71,11 +71,20 @@ export interface StationConfig {
   origin?: { envVars: readonly string[]; bootstrapDir: string }
 }
 
-function defaultDataDir(env: NodeJS.ProcessEnv): string {
+/**
+ * The headless station's default data folder: `guard-station` in the per-user data folder of each OS. The
+ * desktop app uses Electron's per-user folder instead (`Guard Station`); the README's "Data folder" table
+ * says both (config-docs.test.ts checks it against this function).
+ */
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
   const app = 'guard-station'
-  if (process.platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), app)
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', app)
-  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), app)
+  if (platform === 'win32') return win32.join(env.APPDATA ?? win32.join(home, 'AppData', 'Roaming'), app)
+  if (platform === 'darwin') return posix.join(home, 'Library', 'Application Support', app)
+  return posix.join(env.XDG_DATA_HOME ?? posix.join(home, '.local', 'share'), app)
 }
 
 /** A list of CIDRs or addresses (comma or space separated), each checked and given its prefix length. */

@@ -28,6 +28,8 @@ async function main() {
   config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url))
   const station = await createStation(config)
   const { url } = await station.start()
+  // The headless and desktop defaults differ (README, "Data folder"): say which one this run uses.
+  process.stdout.write(`Guard station data folder: ${config.dataDir}\n`)
   process.stdout.write(
     `Guard station listening on ${url}${config.host === '0.0.0.0' ? ' (all interfaces)' : ''}\n`,
   )
