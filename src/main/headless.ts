@@ -4,6 +4,7 @@ import { loadEffectiveConfig } from './settings/effective-config'
 import { createStation } from './station'
 import { STOP_DEADLINE_MS, stopWithin } from './stop-deadline'
 import { runVerifyAudit } from './audit/verify-audit'
+import { runResetAdminPassword } from './auth/reset-admin-password'
 
 async function main() {
   // Environment variables over the settings admins saved in the station, over the defaults.
@@ -13,10 +14,22 @@ async function main() {
   if (process.argv.includes('--verify-audit')) {
     process.exit(runVerifyAudit(config.dataDir, (line) => process.stdout.write(`${line}\n`)))
   }
+  // `--reset-admin-password`: a new password for user `admin` (STATION_ADMIN_PASSWORD, typed, or generated).
+  if (process.argv.includes('--reset-admin-password')) {
+    const out = (line: string) => process.stdout.write(`${line}\n`)
+    process.exit(
+      await runResetAdminPassword(
+        { dataDir: config.dataDir, configured: config.adminPassword, nativeBinding: config.nativeBinding },
+        out,
+      ),
+    )
+  }
   // The built renderer sits next to the bundle (out/renderer): serve it for browser mode.
   config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url))
   const station = await createStation(config)
   const { url } = await station.start()
+  // The headless and desktop defaults differ (README, "Data folder"): say which one this run uses.
+  process.stdout.write(`Guard station data folder: ${config.dataDir}\n`)
   process.stdout.write(
     `Guard station listening on ${url}${config.host === '0.0.0.0' ? ' (all interfaces)' : ''}\n`,
   )

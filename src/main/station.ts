@@ -14,6 +14,12 @@ export interface Station {
   start(): Promise<{ url: string; port: number }>
   /** Stops accepting, flushes every write queue, closes the database. Safe to call twice. */
   stop(): Promise<void>
+  /**
+   * Creates the first admin on an empty database and prints a generated password once. `start()` calls
+   * it once the station listens, so a start that fails (port in use) never spends the one-time password;
+   * tests that only `inject()` call it themselves.
+   */
+  ensureAdmin(): Promise<void>
 }
 
 /**
@@ -22,6 +28,12 @@ export interface Station {
  * slowloris client, a slow upload or a peer that never closes would hold the shutdown for ever.
  */
 export const CONNECTION_DRAIN_MS = 5_000
+
+/** Said at start when STATION_ADMIN_PASSWORD is set but is not the admin's password in the data folder. */
+export const ADMIN_PASSWORD_IGNORED = (dataDir: string) =>
+  `STATION_ADMIN_PASSWORD is set but ignored: the data folder ${dataDir} already has an admin with another ` +
+  'password (the variable applies only to an empty data folder). To make it the admin password, stop the ' +
+  'station and run: STATION_ADMIN_PASSWORD=... npm run headless -- --reset-admin-password'
 
 export function summary(config: StationConfig): string {
   const q = config.queues
@@ -46,18 +58,6 @@ export async function createStation(
   const app = await buildApp(config, opts)
   await app.ready()
 
-  const admin = await app.auth.ensureAdmin(config.adminPassword)
-  if (admin.generatedPassword) {
-    // Printed once, on the first run only: there is no default password.
-    app.log.warn(
-      { username: 'admin' },
-      'first run: generated admin password (shown once, change it after login)',
-    )
-    process.stdout.write(
-      `\n  First run: sign in as "admin" with password: ${admin.generatedPassword}\n  (shown once; set STATION_ADMIN_PASSWORD to choose it)\n\n`,
-    )
-  }
-
   // Every TCP connection the server accepted (HTTP, upgrades, WebSockets), for the drain deadline.
   const sockets = new Set<Socket>()
   app.server.on('connection', (socket: Socket) => {
@@ -65,11 +65,38 @@ export async function createStation(
     socket.once('close', () => sockets.delete(socket))
   })
 
+  let admin: Promise<void> | undefined
+  const ensureAdmin = () =>
+    (admin ??= (async () => {
+      const made = await app.auth.ensureAdmin(config.adminPassword)
+      if (!made.created && config.adminPassword !== undefined && !config.adminPasswordGenerated) {
+        // Checked in the background (a password hash takes about a second): the start does not wait.
+        void app.auth.configuredPasswordIgnored(config.adminPassword).then(
+          (ignored) => {
+            if (ignored) app.log.warn(ADMIN_PASSWORD_IGNORED(config.dataDir))
+          },
+          (err: unknown) => app.log.warn({ err }, 'could not check STATION_ADMIN_PASSWORD'),
+        )
+      }
+      if (!made.generatedPassword) return
+      // Printed once, on the first run only: there is no default password.
+      app.log.warn(
+        { username: 'admin' },
+        'first run: generated admin password (shown once, change it after login)',
+      )
+      process.stdout.write(
+        `\n  First run: sign in as "admin" with password: ${made.generatedPassword}\n  (shown once; set STATION_ADMIN_PASSWORD to choose it)\n\n`,
+      )
+    })())
+
   let stopping: Promise<void> | undefined
   return {
     app,
+    ensureAdmin,
     async start() {
       await app.listen({ port: config.port, host: config.host })
+      // Only now: a start that failed to listen must not create the admin with a password nobody kept.
+      await ensureAdmin()
       const addr = app.server.address()
       const port = typeof addr === 'object' && addr ? addr.port : config.port
       const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host

@@ -12,6 +12,7 @@ import type { ElectronLike } from './electron-api'
 export function chooseFirstRunPassword(config: StationConfig): string | undefined {
   if (config.adminPassword !== undefined) return undefined
   config.adminPassword = generatePassword()
+  config.adminPasswordGenerated = true
   return config.adminPassword
 }
 

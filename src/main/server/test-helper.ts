@@ -45,6 +45,8 @@ export async function createTestStation(
     ...env,
   })
   const station = await createStation(config, { logger: opts.logger ?? false })
+  // Tests inject() without listening: create the admin as start() would once listening.
+  await station.ensureAdmin()
   const login = async (username = 'admin', password = TEST_ADMIN_PASSWORD) => {
     const res = await station.app.inject({
       method: 'POST',

@@ -39,6 +39,7 @@ async function start(env: NodeJS.ProcessEnv) {
   })
   const station = await createStation(config, { logger: false })
   stations.push(station)
+  await station.ensureAdmin()
   const login = await station.app.inject({
     method: 'POST',
     url: '/api/auth/login',
@@ -246,6 +247,7 @@ describe('station settings', () => {
     expect(a.config.dataDir).toBe(home)
     const station = await createStation(a.config, { logger: false })
     stations.push(station)
+    await station.ensureAdmin()
     const login = await station.app.inject({
       method: 'POST',
       url: '/api/auth/login',

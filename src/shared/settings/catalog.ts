@@ -37,7 +37,7 @@ export const SETTINGS = {
     title: 'Data folder',
     description: 'where `station.db` lives; a folder chosen in the settings gets a copy on the next start',
     defaultNote:
-      'per-user data folder (`~/.local/share/guard-station`, `~/Library/Application Support/guard-station`, `%APPDATA%\\guard-station`)',
+      'a per-user folder: `guard-station` for `npm run headless`, `Guard Station` for the desktop app (see "Data folder")',
     maxLength: 4096,
   }),
   adminPassword: text({

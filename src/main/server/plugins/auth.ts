@@ -145,6 +145,16 @@ export class AuthService {
     return configured ? { created: true } : { created: true, generatedPassword: password }
   }
 
+  /**
+   * Whether a configured first-run password is not the admin's (so it is ignored: it applies only to an
+   * empty data folder). False when there is no admin yet or the password is the admin's.
+   */
+  async configuredPasswordIgnored(configured: string): Promise<boolean> {
+    if (this.users.admins() === 0) return false
+    const admin = this.users.findByUsername('admin')
+    return !admin || admin.role !== 'admin' || !(await verifyPassword(configured, admin.passwordHash))
+  }
+
   async login(username: string, password: string) {
     const user = this.users.findByUsername(username)
     // Hash even for unknown users so timing does not reveal which usernames exist.

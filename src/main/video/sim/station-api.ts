@@ -30,6 +30,13 @@ export async function stationApi<T>(
   return json.data as T
 }
 
+/** What to do when the admin password is refused (the commonest cause: a data folder from an earlier run). */
+export const SIGN_IN_REFUSED =
+  'cannot sign in as admin to register cameras (HTTP 401: wrong password). STATION_ADMIN_PASSWORD sets the ' +
+  "admin password only when the station starts on an empty data folder; this station's admin has another. " +
+  "Pass the admin's password with --admin-password, or stop the station and give the admin this one: " +
+  'STATION_ADMIN_PASSWORD=... npm run headless -- --reset-admin-password'
+
 /** Signs in (cameras are registered through the admin API) and answers the session token. */
 export async function signInAsAdmin(
   stationUrl: string,
@@ -44,6 +51,7 @@ export async function signInAsAdmin(
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err)
     throw new Error(`cannot reach the station at ${stationUrl} (${cause})`)
   })
+  if (res.status === 401) throw new Error(SIGN_IN_REFUSED)
   if (!res.ok) throw new Error(`cannot sign in as admin to register cameras (HTTP ${res.status})`)
   return ((await res.json()) as { data: { token: string } }).data.token
 }

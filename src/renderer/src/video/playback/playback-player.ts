@@ -109,9 +109,13 @@ export class PlaybackPlayer {
     if (this.ms && this.sb && wall >= this.base + 1000 && this.buffered(mediaTime(this.base, wall))) {
       this.target = null
       this.video.currentTime = mediaTime(this.base, wall)
+      if (this.status.state === 'loading') this.setStatus('ready')
       return
     }
     this.target = wall
+    // Until the time is buffered the video still shows (and reports the readyState of) where it was: not
+    // ready at the new time.
+    if (this.status.state === 'ready') this.setStatus('loading')
     this.stats.seeksRefilled++
     this.fetching?.abort()
     this.fetching = null
@@ -308,7 +312,7 @@ export class PlaybackPlayer {
         this.video.currentTime = m
       }
     }
-    if (this.hasDataAt(this.wallTime())) this.setStatus('ready')
+    if (this.target === null && this.hasDataAt(this.wallTime())) this.setStatus('ready')
   }
 
   private sourceBuffer(codec: string): Promise<SourceBuffer | null> {
