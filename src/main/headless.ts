@@ -4,6 +4,15 @@ import { loadEffectiveConfig } from './settings/effective-config'
 import { createStation } from './station'
 import { STOP_DEADLINE_MS, stopWithin } from './stop-deadline'
 import { runVerifyAudit } from './audit/verify-audit'
+import { StorageFault } from './database/storage-fault'
+
+/** The storage fault behind a failed start, if that is what it was (Fastify may wrap a plugin's error). */
+function storageFaultOf(err: unknown): StorageFault | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof StorageFault) return e
+  }
+  return undefined
+}
 
 async function main() {
   // Environment variables over the settings admins saved in the station, over the defaults.
@@ -44,6 +53,12 @@ async function main() {
 }
 
 main().catch((err) => {
+  const fault = storageFaultOf(err)
+  if (fault) {
+    // A database the station must not use (README, "Storage faults"): its own exit code, nothing written.
+    process.stderr.write(`Guard station cannot use its database: ${fault.message}\n`)
+    process.exit(fault.exitCode)
+  }
   process.stderr.write(`Guard station failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
   process.exit(1)
 })

@@ -1,3 +1,8 @@
+import { StationError } from '../server/errors'
+
+/** How long a client waits before resending a write while the disk is full, read-only or damaged. */
+export const STORAGE_RETRY_AFTER_S = 30
+
 /**
  * Storage faults: what can be wrong with the station's database file or its disk, each with the sentence a
  * person can act on, the HTTP answer a client gets while it lasts and the headless runner's exit code when
@@ -22,8 +27,11 @@ export const STORAGE_ERROR_CODES: Record<StorageFaultKind, string> = {
   foreign: 'STORAGE_FOREIGN',
 }
 
-/** The database cannot be used as it is: refused at start, or a write that failed for the disk's sake. */
-export class StorageFault extends Error {
+/**
+ * The database cannot be used as it is: refused at start, or a write that failed for the disk's sake
+ * (answered 503 with its code and Retry-After, over HTTP and on device sockets).
+ */
+export class StorageFault extends StationError {
   /** Set once the storage monitor has logged it (aggregated), so no one else logs it again. */
   reported = false
   constructor(
@@ -31,14 +39,12 @@ export class StorageFault extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options)
+    super(503, STORAGE_ERROR_CODES[kind], message, { 'retry-after': String(STORAGE_RETRY_AFTER_S) })
+    if (options?.cause !== undefined) this.cause = options.cause
     this.name = 'StorageFault'
   }
   get exitCode(): number {
     return STORAGE_EXIT_CODES[this.kind]
-  }
-  get code(): string {
-    return STORAGE_ERROR_CODES[this.kind]
   }
 }
 
