@@ -5,6 +5,7 @@ import { createStation } from './station'
 import { STOP_DEADLINE_MS, stopWithin } from './stop-deadline'
 import { runVerifyAudit } from './audit/verify-audit'
 import { StorageFault } from './database/storage-fault'
+import { restoreDatabase } from './database/backup'
 
 /** The storage fault behind a failed start, if that is what it was (Fastify may wrap a plugin's error). */
 function storageFaultOf(err: unknown): StorageFault | undefined {
@@ -21,6 +22,17 @@ async function main() {
   // `--verify-audit`: check the audit log's whole hash chain and exit (docs/audit.md).
   if (process.argv.includes('--verify-audit')) {
     process.exit(runVerifyAudit(config.dataDir, (line) => process.stdout.write(`${line}\n`)))
+  }
+  // `--restore FILE`: replace the database with a backup (the station stopped; docs/storage.md) and exit.
+  const restoreAt = process.argv.indexOf('--restore')
+  if (restoreAt >= 0) {
+    const file = process.argv[restoreAt + 1]
+    if (!file) throw new Error('--restore needs the backup file: npm run headless -- --restore FILE')
+    const aside = restoreDatabase(config.dataDir, file)
+    process.stdout.write(
+      `Restored ${file} into ${config.dataDir}${aside ? `; the previous database is kept as ${aside}` : ''}\n`,
+    )
+    process.exit(0)
   }
   // The built renderer sits next to the bundle (out/renderer): serve it for browser mode.
   config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url))

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { databasePath } from './database/open'
+import { backupDatabase } from './database/backup'
 import {
   adminToken,
   postBatch,
@@ -65,6 +66,21 @@ describe('a database the station must not use', () => {
     const { code, output } = await runStationProcessToExit(dir)
     expect(code).toBe(10)
     expect(output).toMatch(/cannot use its database: .*damaged/)
+  }, 60_000)
+
+  it('restores a backup with npm run headless -- --restore FILE', async () => {
+    const dir = tempDir()
+    const st = await createTestStation({ STATION_DATA_DIR: dir })
+    st.app.db.exec("CREATE TABLE filler (body TEXT); INSERT INTO filler VALUES ('backed up')")
+    const file = await backupDatabase(st.app.db, dir)
+    st.app.db.exec("INSERT INTO filler VALUES ('later')")
+    await st.stop()
+    const { code, output } = await runStationProcessToExit(dir, {}, ['--restore', file])
+    expect(code, output).toBe(0)
+    expect(output).toMatch(/Restored .* the previous database is kept as/)
+    const db = new Database(databasePath(dir), { readonly: true })
+    expect(db.prepare('SELECT body FROM filler').all()).toEqual([{ body: 'backed up' }])
+    db.close()
   }, 60_000)
 
   it('reports the storage state and its start-up checks on /api/health', async () => {

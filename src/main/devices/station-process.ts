@@ -153,9 +153,10 @@ export async function storedTimestamps(
 export async function runStationProcessToExit(
   dataDir: string,
   env: Record<string, string> = {},
+  args: string[] = [],
 ): Promise<{ code: number | null; output: string }> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless.ts', ...args], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -9,6 +9,7 @@ import { READ_QUERIES } from '../../database/read-queries'
 import { InlineWriter, StorageGuardedWriter, WorkerWriter, type Writer } from '../../database/writer'
 import { StorageMonitor } from '../../database/storage-monitor'
 import { watchSpace } from '../../database/storage-space'
+import { BACKUP_INTERVAL_MS, backupDatabase } from '../../database/backup'
 import type { QueueRegistry } from '../../services'
 import type { GroupCommitQueue } from '../../queues/group-commit-queue'
 import type { Instruments } from '../../metrics/instruments'
@@ -117,6 +118,24 @@ export default fp(
     app.decorate('db', db)
     app.decorate('writer', writer)
     app.decorate('storage', storage)
+
+    // Online backups (SQLite's backup API on the main connection): a minute after start, then daily; none
+    // while storage is faulty (a full disk has no room, a damaged file is no backup).
+    let backupTimer: NodeJS.Timeout | undefined
+    const backup = () => {
+      if (dataDir === undefined || storage.currentFault()) return
+      backupDatabase(db, dataDir).then(
+        (file) => app.log.info({ file }, 'database backed up'),
+        (err: unknown) =>
+          app.log.warn({ code: (err as { code?: string }).code, err: String(err) }, 'database backup failed'),
+      )
+    }
+    if (dataDir !== undefined) {
+      backupTimer = setTimeout(function again() {
+        backup()
+        backupTimer = setTimeout(again, BACKUP_INTERVAL_MS).unref()
+      }, 60_000).unref()
+    }
     app.decorate('reads', reads)
     app.decorate('queues', queues)
     const domainCaches = new DomainCacheRegistry()
@@ -129,6 +148,7 @@ export default fp(
     app.addHook('onClose', async () => {
       domainCaches.stop()
       space?.stop()
+      clearTimeout(backupTimer)
       await queues.closeAll()
       await writer.close()
       await reads.close()
