@@ -5,6 +5,16 @@ import { createStation } from './station'
 import { STOP_DEADLINE_MS, stopWithin } from './stop-deadline'
 import { runVerifyAudit } from './audit/verify-audit'
 import { runResetAdminPassword } from './auth/reset-admin-password'
+import { StorageFault } from './database/storage-fault'
+import { restoreDatabase } from './database/backup'
+
+/** The storage fault behind a failed start, if that is what it was (Fastify may wrap a plugin's error). */
+function storageFaultOf(err: unknown): StorageFault | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof StorageFault) return e
+  }
+  return undefined
+}
 
 async function main() {
   // Environment variables over the settings admins saved in the station, over the defaults.
@@ -23,6 +33,17 @@ async function main() {
         out,
       ),
     )
+  }
+  // `--restore FILE`: replace the database with a backup (the station stopped; docs/storage.md) and exit.
+  const restoreAt = process.argv.indexOf('--restore')
+  if (restoreAt >= 0) {
+    const file = process.argv[restoreAt + 1]
+    if (!file) throw new Error('--restore needs the backup file: npm run headless -- --restore FILE')
+    const aside = restoreDatabase(config.dataDir, file)
+    process.stdout.write(
+      `Restored ${file} into ${config.dataDir}${aside ? `; the previous database is kept as ${aside}` : ''}\n`,
+    )
+    process.exit(0)
   }
   // The built renderer sits next to the bundle (out/renderer): serve it for browser mode.
   config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url))
@@ -57,6 +78,12 @@ async function main() {
 }
 
 main().catch((err) => {
+  const fault = storageFaultOf(err)
+  if (fault) {
+    // A database the station must not use (README, "Storage faults"): its own exit code, nothing written.
+    process.stderr.write(`Guard station cannot use its database: ${fault.message}\n`)
+    process.exit(fault.exitCode)
+  }
   process.stderr.write(`Guard station failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
   process.exit(1)
 })

@@ -2,6 +2,7 @@
  * The services the station's Fastify plugins decorate the instance with. Each plugin implements one of
  * these; routes and other plugins depend on the interfaces, not on each other's files.
  */
+import type { StorageMonitor } from './database/storage-monitor'
 import type { StationConfig } from './config'
 import type { Db } from './database/open'
 import type { ReadPool } from './database/read-pool'
@@ -110,6 +111,8 @@ declare module 'fastify' {
     db: Db
     /** The writer thread (named write operations of database/write-ops.ts); inline when USEDB=false. */
     writer: Writer
+    /** The database's storage state: faults (full, read-only, damaged) and free space (database/storage-monitor.ts). */
+    storage: StorageMonitor
     reads: ReadPool
     /** Committed domain facts, in commit order (events/domain-stream.ts). */
     domainEvents: DomainEventStream

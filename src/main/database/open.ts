@@ -2,6 +2,14 @@ import Database from 'better-sqlite3'
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { runMigrations } from './migrations'
+import {
+  checkIntegrity,
+  identifyDatabase,
+  integrityPlan,
+  writeProbe,
+  type StorageReport,
+} from './storage-check'
+import { asStorageFault } from './storage-fault'
 
 export type Db = Database.Database
 
@@ -13,6 +21,8 @@ export interface OpenOptions {
   nativeBinding?: string | undefined
   /** Told about every permission the station tightened on start (the folder or a database file was open to others). */
   onPermissionFixed?: ((what: string) => void) | undefined
+  /** Told what the start-up checks found (./storage-check.ts). */
+  onStorageReport?: ((report: StorageReport) => void) | undefined
 }
 
 export const DB_FILE = 'station.db'
@@ -59,19 +69,43 @@ export function configureWriter(db: Db, synchronous: OpenOptions['synchronous'])
   db.pragma('wal_autocheckpoint = 2000')
 }
 
-/** Opens the main connection: WAL, foreign keys, migrations applied. */
+/**
+ * Opens the main connection: the file's identity checked before anything touches it, WAL, foreign keys,
+ * quick_check (integrity_check after an unclean stop), migrations applied, then a write probe that marks
+ * the file as the station's. A database that cannot be used throws a `StorageFault` (./storage-fault.ts).
+ */
 export function openWriter(opts: OpenOptions): Db {
-  let db: Db
   if (opts.dataDir === undefined) {
-    db = new Database(':memory:', { nativeBinding: opts.nativeBinding })
-  } else {
-    secureDataFolder(opts.dataDir, opts.onPermissionFixed)
-    db = new Database(databasePath(opts.dataDir), { nativeBinding: opts.nativeBinding })
-    db.pragma('journal_mode = WAL')
+    const db = new Database(':memory:', { nativeBinding: opts.nativeBinding })
+    configureWriter(db, opts.synchronous)
+    runMigrations(db)
+    writeProbe(db, undefined)
+    return db
   }
-  configureWriter(db, opts.synchronous)
-  runMigrations(db)
-  return db
+  const dataDir = opts.dataDir
+  const path = databasePath(dataDir)
+  const { identity, uncleanStop } = identifyDatabase(path, opts.nativeBinding)
+  let db: Db | undefined
+  try {
+    secureDataFolder(dataDir, opts.onPermissionFixed)
+    db = new Database(path, { nativeBinding: opts.nativeBinding })
+    db.pragma('journal_mode = WAL')
+    configureWriter(db, opts.synchronous)
+    const plan = integrityPlan(path, uncleanStop)
+    const checks = identity === 'created' ? [] : checkIntegrity(db, path, plan.full)
+    runMigrations(db)
+    writeProbe(db, dataDir)
+    opts.onStorageReport?.({
+      identity,
+      uncleanStop,
+      checks,
+      ...(plan.skipped ? { integritySkipped: plan.skipped } : {}),
+    })
+    return db
+  } catch (err) {
+    db?.close()
+    throw asStorageFault(err, dataDir)
+  }
 }
 
 /** Opens the writer thread's connection to an existing, migrated database file (WAL is already set). */

@@ -71,6 +71,14 @@ export function createWriteOps(db: Db) {
     'buzzers.save': (states: readonly BuzzerRequest[]): void => buzzersTx(states),
     /** One flush of the camera health queue: online state and last_seen_at; answers the ids whose online state was written. */
     'cameras.health': (items: readonly HealthUpdate[]): number[] => cameraHealthTx(items),
+    /**
+     * Copies the WAL into the database and truncates it to nothing: run often while disk space is short
+     * (database/storage-space.ts), so the WAL gives back what it holds instead of filling the disk again.
+     */
+    'database.checkpoint': (): { busy: boolean; walFrames: number } => {
+      const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[]
+      return { busy: (row?.busy ?? 0) !== 0, walFrames: row?.log ?? 0 }
+    },
     ...createAuditWriteOps(db),
     /** Recording: segments indexed, marks, holds, start-up reconciliation (recording/repository.ts). */
     ...recordingWriteOps(db),

@@ -14,6 +14,7 @@ import type { Worker } from 'node:worker_threads'
 import type { Db } from './open'
 import { resolveWorkerEntry, startWorker, type WorkerEntry } from './worker-entry'
 import { createWriteOps, type WriteOpName, type WriteOpPayload, type WriteOpResult } from './write-ops'
+import type { StorageMonitor } from './storage-monitor'
 import type { WriterErrorInfo, WriterRequest, WriterResponse, WriterWorkerData } from './writer-protocol'
 
 import type { WriterStats } from '../../shared/schemas/metrics'
@@ -309,5 +310,44 @@ export class InlineWriter implements Writer {
 
   async close(): Promise<void> {
     this.closed = true
+  }
+}
+
+/** Ops that commit nothing of the station's: their success says nothing about whether writes work again. */
+const MAINTENANCE_OPS: ReadonlySet<WriteOpName> = new Set(['database.checkpoint'])
+
+/**
+ * The writer as the station uses it: a write that fails for the disk's sake (full, read-only, damaged)
+ * rejects with a reported `StorageFault` (503 with its code; the monitor logs it, aggregated), and a
+ * committed write ends the fault.
+ */
+export class StorageGuardedWriter implements Writer {
+  constructor(
+    private readonly inner: Writer,
+    private readonly monitor: Pick<StorageMonitor, 'fault' | 'wrote'>,
+  ) {}
+
+  run<K extends WriteOpName>(
+    op: K,
+    payload: WriteOpPayload<K>,
+    transfer?: readonly ArrayBuffer[],
+  ): Promise<WriteOpResult<K>> {
+    return this.inner.run(op, payload, transfer).then(
+      (result) => {
+        if (!MAINTENANCE_OPS.has(op)) this.monitor.wrote()
+        return result
+      },
+      (err: unknown) => {
+        throw this.monitor.fault(err)
+      },
+    )
+  }
+
+  stats(): WriterStats {
+    return this.inner.stats()
+  }
+
+  close(): Promise<void> {
+    return this.inner.close()
   }
 }

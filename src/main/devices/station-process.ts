@@ -148,3 +148,34 @@ export async function storedTimestamps(
     if (body.data.readings.length < 10_000) return seen
   }
 }
+
+/** Runs the headless station on a data folder until it exits by itself (a refused start); its code and output. */
+export async function runStationProcessToExit(
+  dataDir: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<{ code: number | null; output: string }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless.ts', ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      STATION_DATA_DIR: dataDir,
+      STATION_PORT: String(port),
+      STATION_HOST: '127.0.0.1',
+      STATION_ADMIN_PASSWORD: PROCESS_ADMIN_PASSWORD,
+      STATION_DEVICE_KEY: PROCESS_DEVICE_KEY,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), 45_000)
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)))
+  clearTimeout(timer)
+  return { code, output: out }
+}

@@ -31,6 +31,7 @@ const TITLES: Record<string, string> = {
   'queue.overload': 'Station overloaded',
   'storage.protected_over_quota': 'Protected footage over the quota',
   'storage.low_space': 'Recordings disk nearly full',
+  'storage.database_fault': 'Station storage fault: data is refused',
 }
 
 /** Keep shown notifications referenced: one that is garbage-collected loses its click handler. */

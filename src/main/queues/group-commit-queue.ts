@@ -17,6 +17,7 @@
  * Retry-After) instead of growing memory.
  */
 import type { QueueConfig } from '../config'
+import { StorageFault } from '../database/storage-fault'
 import type { QueueStats } from '../../shared/schemas/metrics'
 
 export class QueueFullError extends Error {
@@ -224,16 +225,19 @@ export class GroupCommitQueue<T> {
   }
 
   private failed(groups: Group<T>[], err: unknown): Step {
-    this.hooks.onError?.(err)
-    if (groups.length === 1) {
-      const g = groups[0]!
+    // A storage fault (disk full, read-only, damaged) is logged by the storage monitor, aggregated.
+    const storage = err instanceof StorageFault
+    if (!(storage && err.reported)) this.hooks.onError?.(err)
+    // One bad group must not fail the others that rode along: retry each in its own transaction. A
+    // storage fault is no group's fault: each would fail the same way, so all fail at once.
+    if (groups.length > 1 && !storage) {
+      return sequence(groups.map((g) => () => this.commitGroups([g], g.items.length)))
+    }
+    for (const g of groups) {
       this.pendingItems -= g.items.length
       this.s.failedGroups++
       g.reject(asError(err))
-      return
     }
-    // One bad group must not fail the others that rode along: retry each in its own transaction.
-    return sequence(groups.map((g) => () => this.commitGroups([g], g.items.length)))
   }
 
   /** Resolves once everything enqueued so far has been committed (or has failed). */

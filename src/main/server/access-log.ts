@@ -60,6 +60,15 @@ export class RefusalSampler {
   }
 }
 
+/**
+ * Requests answered 503 for a storage fault (disk full, read-only, damaged): the storage monitor logs the
+ * fault (once, then aggregated per interval), so their lines are refusals (info, aggregated), not failures.
+ */
+const storageRefusals = new WeakSet<FastifyRequest>()
+export function markStorageRefusal(req: FastifyRequest): void {
+  storageRefusals.add(req)
+}
+
 export class AccessLog extends LogController {
   readonly refusals = new RefusalSampler()
 
@@ -68,17 +77,21 @@ export class AccessLog extends LogController {
 
   override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
     const status = reply.statusCode
-    const level = error || status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug'
+    const storage = !error && storageRefusals.has(req)
+    const level = storage ? 'info' : error || status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug'
     if (!logs(reply.log, level)) return
-    if (!error && AGGREGATED.has(status) && !this.refusals.admit(req.ip, status, reply.log)) return
+    if ((storage || (!error && AGGREGATED.has(status))) && !this.refusals.admit(req.ip, status, reply.log))
+      return
     const line = { req, res: reply, responseTime: reply.elapsedTime, ...(error ? { err: error } : {}) }
     const msg = error
       ? 'request errored'
-      : status >= 500
-        ? 'request failed'
-        : status >= 400
-          ? 'request refused'
-          : 'request completed'
+      : storage
+        ? 'request refused: storage fault'
+        : status >= 500
+          ? 'request failed'
+          : status >= 400
+            ? 'request refused'
+            : 'request completed'
     reply.log[level](line, msg)
   }
 }

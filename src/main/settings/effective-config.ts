@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
 import { loadConfig, type StationConfig } from '../config'
 import { databasePath } from '../database/open'
+import { APPLICATION_ID } from '../database/storage-check'
 import { copyDatabaseIfMoved, readDataFolder } from './data-folder'
 import { SettingsRepository } from './settings-repository'
 import { SETTINGS_PREFIX, envOverrides, pickSaved, savedToEnv, type SavedSettings } from './station-settings'
@@ -34,14 +35,19 @@ function nonEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function readSavedSettings(dataDir: string, nativeBinding?: string): SavedSettings {
   const file = databasePath(dataDir)
   if (!existsSync(file)) return {}
-  const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding })
+  let db: Database.Database | undefined
   try {
+    db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding })
+    // Another program's file: nothing of ours in it (the station refuses it when it opens the database).
+    const id = db.pragma('application_id', { simple: true }) as number
+    if (id !== 0 && id !== APPLICATION_ID) return {}
     return pickSaved(new SettingsRepository(db).entries(SETTINGS_PREFIX))
   } catch {
-    // A database from before the settings table: nothing saved.
+    // A database from before the settings table, or one that cannot be read (the station's start-up checks
+    // say why, database/storage-check.ts): nothing saved.
     return {}
   } finally {
-    db.close()
+    db?.close()
   }
 }
 

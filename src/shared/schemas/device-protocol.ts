@@ -107,11 +107,21 @@ export const DEVICE_ERROR_CODES = [
   'CONFLICT',
   'FORBIDDEN',
   'INTERNAL',
+  /** The station's disk is full, or its database read-only or damaged: nothing was stored; resend later. */
+  'STORAGE_FULL',
+  'STORAGE_READ_ONLY',
+  'STORAGE_DAMAGED',
 ] as const
 export type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[number]
 
 /** Codes of error frames worth resending the same message for (after `retryAfterSeconds`). */
-export const TRANSIENT_DEVICE_ERRORS: readonly DeviceErrorCode[] = ['OVERLOADED', 'SHUTTING_DOWN']
+export const TRANSIENT_DEVICE_ERRORS: readonly DeviceErrorCode[] = [
+  'OVERLOADED',
+  'SHUTTING_DOWN',
+  'STORAGE_FULL',
+  'STORAGE_READ_ONLY',
+  'STORAGE_DAMAGED',
+]
 
 export interface DeviceErrorFrame {
   op: 'error'

@@ -4,6 +4,8 @@ import type { FastifyError } from 'fastify'
 import { StationError, errorBody } from '../errors'
 import { QueueClosedError, QueueFullError } from '../../queues/group-commit-queue'
 import { ReadPoolError } from '../../database/read-errors'
+import { StorageFault } from '../../database/storage-fault'
+import { markStorageRefusal } from '../access-log'
 
 /** The code a client gets for an error that is not one of the station's own. */
 const PUBLIC_CODES: Record<number, string> = {
@@ -28,6 +30,14 @@ export const publicCode = (status: number): string =>
 export default fp(
   async (app) => {
     app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+      // A write the disk refused (full, read-only, damaged), on the writer thread or the main connection:
+      // 503 with the fault's code and sentence; the storage monitor logs it, aggregated, never per request.
+      const storage = app.hasDecorator('storage') ? app.storage.fault(err) : err
+      if (storage instanceof StorageFault) {
+        markStorageRefusal(req)
+        reply.headers(storage.headers)
+        return reply.code(503).send(errorBody(503, storage.message, storage.code))
+      }
       if (err instanceof StationError) {
         reply.headers(err.headers)
         return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.code))

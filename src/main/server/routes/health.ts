@@ -14,17 +14,27 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: 'public' },
       schema: {
         tags: ['station'],
-        summary: 'Liveness and database check (no authentication)',
+        summary: 'Liveness, database and storage check (no authentication)',
         response: { 200: Ok(Health) },
       },
     },
     async (_req, reply) => {
       ping.get()
       reply.header('cache-control', 'no-store')
+      const s = app.storage.state()
+      const storage = {
+        state: s.state,
+        ...(s.message !== undefined ? { message: s.message } : {}),
+        ...(s.since !== undefined ? { since: s.since } : {}),
+        refusedWrites: s.refusedWrites,
+        ...(s.freeBytes !== undefined ? { freeBytes: s.freeBytes } : {}),
+        ...(s.startup ? { startupChecks: s.startup.checks, uncleanStop: s.startup.uncleanStop } : {}),
+      }
       return {
         success: true as const,
         data: {
-          status: 'ok' as const,
+          status: storage.state === 'ok' ? ('ok' as const) : ('degraded' as const),
+          storage,
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
           database: app.config.useDb ? ('sqlite' as const) : ('memory' as const),
           serverTime: Date.now(),
