@@ -31,6 +31,7 @@ export const EVENT_TYPES = [
   'recording.resumed',
   'storage.protected_over_quota',
   'storage.low_space',
+  'alarm.rule-disabled',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 export const EVENT_SEVERITIES = ['info', 'warning', 'critical'] as const

@@ -83,6 +83,9 @@ export function tablesOf(e: DomainEvent): readonly Table[] {
     case 'recording.segment':
     case 'recording.deleted':
     case 'recording.state':
+    // Alarm answers are not cached either (the console follows them live).
+    case 'alarm.changed':
+    case 'area.arming':
       return []
   }
 }
