@@ -145,12 +145,16 @@ export class AlarmsRepository {
   list(q: AlarmQuery): Alarm[] {
     const where: string[] = []
     const args: (string | number)[] = []
+    const add = (clause: string, value: string | number) => {
+      where.push(clause)
+      args.push(value)
+    }
     if (q.state === 'open') where.push("state != 'cleared'")
-    else if (q.state) where.push('state = ?') && args.push(q.state)
-    if (q.severity) where.push('severity = ?') && args.push(q.severity)
-    if (q.ruleId !== undefined) where.push('rule_id = ?') && args.push(q.ruleId)
-    if (q.from !== undefined) where.push('opened_at >= ?') && args.push(q.from)
-    if (q.to !== undefined) where.push('opened_at < ?') && args.push(q.to)
+    else if (q.state) add('state = ?', q.state)
+    if (q.severity) add('severity = ?', q.severity)
+    if (q.ruleId !== undefined) add('rule_id = ?', q.ruleId)
+    if (q.from !== undefined) add('opened_at >= ?', q.from)
+    if (q.to !== undefined) add('opened_at < ?', q.to)
     // Open alarms first, by severity, newest first: the console's order.
     const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY state = 'cleared', CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,

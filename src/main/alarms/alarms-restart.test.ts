@@ -39,12 +39,26 @@ describe('alarms across kill -9', () => {
     const hot = await rule({
       name: 'Server room hot',
       severity: 'critical',
-      trigger: { kind: 'threshold', deviceId: 'rack', sensor: 'temp', op: 'above', level: 35, clearLevel: 30 },
+      trigger: {
+        kind: 'threshold',
+        deviceId: 'rack',
+        sensor: 'temp',
+        op: 'above',
+        level: 35,
+        clearLevel: 30,
+      },
     })
     const slow = await rule({
       name: 'Server room humid',
       severity: 'warning',
-      trigger: { kind: 'threshold', deviceId: 'rack', sensor: 'rh', op: 'above', level: 70, holdSeconds: 3600 },
+      trigger: {
+        kind: 'threshold',
+        deviceId: 'rack',
+        sensor: 'rh',
+        op: 'above',
+        level: 70,
+        holdSeconds: 3600,
+      },
     })
     const now = Date.now()
     expect(
@@ -70,12 +84,17 @@ describe('alarms across kill -9', () => {
     const pending = rules.find((r) => r.id === slow.id)!.state
     expect(pending).toMatchObject({ phase: 'pending', pendingSince: now })
     const [after] = await call<Alarm[]>(second.url, token, 'GET', `/api/alarms?ruleId=${hot.id}`)
-    expect(after).toMatchObject({ id: alarm!.id, state: 'acknowledged', ackedBy: 'admin', ackNote: 'fan checked' })
+    expect(after).toMatchObject({
+      id: alarm!.id,
+      state: 'acknowledged',
+      ackedBy: 'admin',
+      ackNote: 'fan checked',
+    })
 
     // The rule is still active after the restart: the clearing reading ends the first run's alarm.
-    expect((await postBatch(second.url, [{ deviceId: 'rack', sensor: 'temp', value: 25, ts: Date.now() }])).status).toBe(
-      200,
-    )
+    expect(
+      (await postBatch(second.url, [{ deviceId: 'rack', sensor: 'temp', value: 25, ts: Date.now() }])).status,
+    ).toBe(200)
     const [cleared] = await call<Alarm[]>(second.url, token, 'GET', `/api/alarms?ruleId=${hot.id}`)
     expect(cleared).toMatchObject({ id: alarm!.id, state: 'cleared', clearReason: 'condition' })
     second.child.kill('SIGTERM')

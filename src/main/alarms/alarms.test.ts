@@ -68,14 +68,24 @@ describe('alarm rules and the alarm workflow', () => {
     const t0 = Date.now() - 120_000
     // A spike shorter than the hold, then 2.5 s above, then noise between the levels, then below clear.
     const values = [29, 31, 29, 31, 32, 31, 33, 31.5, 29, 28, 31, 27, 26, 24, 26, 28, 24]
-    const readings = values.map((value, i) => ({ deviceId: 'freezer', sensor: 'temp', value, ts: t0 + i * 500 }))
+    const readings = values.map((value, i) => ({
+      deviceId: 'freezer',
+      sensor: 'temp',
+      value,
+      ts: t0 + i * 500,
+    }))
     // In two commits: the engine keeps its state between them.
     expect((await ingest(readings.slice(0, 9))).statusCode).toBe(200)
     expect((await ingest(readings.slice(9))).statusCode).toBe(200)
     const list = alarmsOf(rule.id)
     expect(list).toHaveLength(1)
     const a = await detail(list[0]!.id)
-    expect(a).toMatchObject({ state: 'active', severity: 'warning', sourceKind: 'device', sourceId: 'freezer' })
+    expect(a).toMatchObject({
+      state: 'active',
+      severity: 'warning',
+      sourceKind: 'device',
+      sourceId: 'freezer',
+    })
     expect(a.repeatCount).toBe(0)
     expect(a.conditionEndedAt).not.toBeNull()
     expect(a.history.map((h) => h.kind)).toEqual(['opened', 'condition-ended'])
@@ -116,7 +126,12 @@ describe('alarm rules and the alarm workflow', () => {
   })
 
   it('a disarmed area keeps its rules quiet; arming is audited', async () => {
-    const area = await st.app.inject({ method: 'POST', url: '/api/areas', headers: as(admin), payload: { name: 'Yard' } })
+    const area = await st.app.inject({
+      method: 'POST',
+      url: '/api/areas',
+      headers: as(admin),
+      payload: { name: 'Yard' },
+    })
     const areaId = area.json().data.id as number
     const rule = await createRule({
       name: 'Yard gate',
@@ -171,12 +186,19 @@ describe('alarm rules and the alarm workflow', () => {
     expect(ack.json().data).toMatchObject({ state: 'acknowledged', ackedBy: 'guard1', ackNote: 'on my way' })
     expect((await guardPost(`/api/alarms/${id}/ack`, {})).statusCode).toBe(409)
     // A repeat while acknowledged still counts on the same alarm.
-    expect((await guardPost('/api/alarms', { ruleId: rule.id })).json().data).toMatchObject({ id, repeatCount: 2 })
+    expect((await guardPost('/api/alarms', { ruleId: rule.id })).json().data).toMatchObject({
+      id,
+      repeatCount: 2,
+    })
 
     const assign = await guardPost(`/api/alarms/${id}/assign`, { assignee: 'admin' })
     expect(assign.json().data.assignedTo).toBe('admin')
     const resolved = await guardPost(`/api/alarms/${id}/resolve`, { note: 'false alarm' })
-    expect(resolved.json().data).toMatchObject({ state: 'cleared', clearReason: 'resolved', clearedBy: 'guard1' })
+    expect(resolved.json().data).toMatchObject({
+      state: 'cleared',
+      clearReason: 'resolved',
+      clearedBy: 'guard1',
+    })
     expect((await guardPost(`/api/alarms/${id}/resolve`, {})).statusCode).toBe(409)
     expect((await detail(id)).history.map((h) => h.kind)).toEqual([
       'opened',
@@ -206,7 +228,14 @@ describe('alarm rules and the alarm workflow', () => {
     const rule = await createRule({
       name: 'Tank low',
       severity: 'warning',
-      trigger: { kind: 'threshold', deviceId: 'tank', sensor: 'level', op: 'below', level: 10, clearLevel: 15 },
+      trigger: {
+        kind: 'threshold',
+        deviceId: 'tank',
+        sensor: 'level',
+        op: 'below',
+        level: 10,
+        clearLevel: 15,
+      },
     })
     await ingest([{ deviceId: 'tank', sensor: 'level', value: 5 }])
     const a = alarmsOf(rule.id)[0]!
@@ -227,7 +256,8 @@ describe('alarm rules and the alarm workflow', () => {
     const id = (await guardPost('/api/alarms', { ruleId: rule.id })).json().data.id as number
     expect(st.app.alarms.alarms.get(id)!.severity).toBe('info')
     const escalated = await waitFor(
-      () => (st.app.alarms.alarms.get(id)?.severity === 'critical' ? st.app.alarms.alarms.get(id) : undefined),
+      () =>
+        st.app.alarms.alarms.get(id)?.severity === 'critical' ? st.app.alarms.alarms.get(id) : undefined,
       'escalation',
     )
     expect(escalated.escalatedAt).not.toBeNull()
@@ -270,7 +300,10 @@ describe('alarm rules and the alarm workflow', () => {
       severity: 'warning',
       trigger: { kind: 'threshold', deviceId: 'boiler', sensor: 'temp', op: 'above', level: 80 },
       // Written around the API: a zone Intl does not know fails at evaluation.
-      schedule: { timeZone: 'Mars/Olympus', windows: [{ days: [0, 1, 2, 3, 4, 5, 6], from: '00:00', to: '00:00' }] },
+      schedule: {
+        timeZone: 'Mars/Olympus',
+        windows: [{ days: [0, 1, 2, 3, 4, 5, 6], from: '00:00', to: '00:00' }],
+      },
       armedAreaId: null,
       actions: {},
     }
@@ -293,7 +326,9 @@ describe('alarm rules and the alarm workflow', () => {
     await waitFor(() => events().some((e) => e.source_id === `rule:${garbled}`), 'garbled rule event')
     await ingest([{ deviceId: 'boiler', sensor: 'temp', value: 90 }])
     await waitFor(() => events().some((e) => e.source_id === `rule:${broken}`), 'broken rule event')
-    expect(events().find((e) => e.source_id === `rule:${broken}`)!.message).toMatch(/Boiler \(broken\).*time zone/i)
+    expect(events().find((e) => e.source_id === `rule:${broken}`)!.message).toMatch(
+      /Boiler \(broken\).*time zone/i,
+    )
     const rule = st.app.alarms.rules.get(broken)!
     expect(rule.enabled).toBe(false)
     expect(rule.disabledReason).toMatch(/time zone/i)
