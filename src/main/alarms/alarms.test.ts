@@ -276,6 +276,29 @@ describe('alarm rules and the alarm workflow', () => {
     expect(a).toMatchObject({ deviceId: 'no-such-siren', status: 'not-sounded', requestId: null })
   })
 
+  it('the siren reaches the buzzer and its acknowledgement shows on the alarm', async () => {
+    // An online polling device: its command is queued until it polls, then confirmed.
+    await ingest([{ deviceId: 'horn', sensor: 'heartbeat', value: 1 }])
+    const rule = await createRule({
+      name: 'Break-in',
+      severity: 'critical',
+      trigger: { kind: 'manual' },
+      actions: { siren: { deviceId: 'horn', durationMs: 3000, pattern: 'sos' } },
+    })
+    const id = (await guardPost('/api/alarms', { ruleId: rule.id })).json().data.id as number
+    const siren = await waitFor(() => st.app.alarms.alarms.get(id)?.siren?.requestId, 'siren request')
+    expect(st.app.buzzers.get(siren)).toMatchObject({ deviceId: 'horn', action: 'on', pattern: 'sos' })
+    const ack = await st.app.inject({
+      method: 'POST',
+      url: `/api/v1/buzzer/requests/${siren}/ack?deviceId=horn`,
+      headers: { 'x-device-key': TEST_DEVICE_KEY },
+      payload: { ok: true },
+    })
+    expect(ack.statusCode, ack.body).toBe(200)
+    await waitFor(() => st.app.alarms.alarms.get(id)?.siren?.status === 'acknowledged', 'siren acknowledged')
+    expect((await detail(id)).history.filter((h) => h.kind === 'siren')).toHaveLength(2)
+  })
+
   it('rejects rules that cannot work', async () => {
     const bad = (input: object) =>
       st.app.inject({ method: 'POST', url: '/api/rules', headers: as(admin), payload: input })
