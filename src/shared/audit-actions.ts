@@ -39,6 +39,13 @@ export const AUDIT_ACTIONS = [
   'recording.delete',
   'area.arm',
   'area.disarm',
+  'rule.create',
+  'rule.update',
+  'rule.delete',
+  'alarm.raise',
+  'alarm.acknowledge',
+  'alarm.resolve',
+  'alarm.assign',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -33,6 +33,7 @@ export const EVENT_TYPES = [
   'storage.low_space',
   'storage.database_fault',
   'storage.recovered',
+  'alarm.rule-disabled',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 export const EVENT_SEVERITIES = ['info', 'warning', 'critical'] as const

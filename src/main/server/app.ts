@@ -56,6 +56,9 @@ import playbackPlugin from '../recording/playback/plugin'
 import playbackRoutes from '../recording/playback/routes'
 import motionPlugin from '../motion/plugin'
 import motionRoutes from '../motion/routes'
+import alarmsPlugin from '../alarms/plugin'
+import alarmRoutes from '../alarms/alarm-routes'
+import rulesRoutes from '../alarms/rules-routes'
 import rendererPlugin from './plugins/renderer'
 import websocket from '@fastify/websocket'
 import { HitLane } from './hit-lane'
@@ -164,6 +167,8 @@ export async function buildApp(
   await app.register(retentionPlugin)
   // After the audit plugin: it defines its own audit rule (motion.update).
   await app.register(motionPlugin)
+  // After the audit plugin (it defines the alarm and arming rules) and the buzzers and recording it acts on.
+  await app.register(alarmsPlugin)
 
   // Tier 3: routes.
   await app.register(healthRoutes)
@@ -191,6 +196,8 @@ export async function buildApp(
   await app.register(playbackRoutes)
   await app.register(recordNowRoute)
   await app.register(retentionRoutes)
+  await app.register(rulesRoutes)
+  await app.register(alarmRoutes)
   await app.register(rendererPlugin)
 
   return app as unknown as App

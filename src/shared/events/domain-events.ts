@@ -8,6 +8,7 @@ import type { BuzzerRequest, StationEvent } from '../schemas/entities'
 import type { AdminCamera } from '../schemas/cameras'
 import type { CameraState } from '../schemas/video'
 import type { MotionSettings } from '../schemas/motion'
+import type { Alarm, AreaArming } from '../schemas/alarms'
 
 /** One reading as committed (the readings queue publishes every reading of a commit in one event). */
 export interface CommittedReading {
@@ -103,6 +104,10 @@ export interface DomainEventMap {
     state: 'off' | 'recording' | 'waiting' | 'failed'
     lastError: string | null
   }
+  /** An alarm opened, repeated, was acknowledged, assigned, escalated or cleared (issue 12). */
+  'alarm.changed': { alarm: Alarm }
+  /** A guard armed or disarmed an area. */
+  'area.arming': { arming: AreaArming }
 }
 
 export type DomainEventType = keyof DomainEventMap
@@ -130,4 +135,6 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'recording.segment',
   'recording.deleted',
   'recording.state',
+  'alarm.changed',
+  'area.arming',
 ]

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { BuzzerRequest, StationEvent } from './entities'
 import type { AdminCamera, CameraView } from './cameras'
 import type { CameraState } from './video'
+import type { Alarm, AreaArming } from './alarms'
 
 /** `/ws/live?token=`: browsers cannot set headers on a WebSocket, so the session token may come here. */
 export const LiveQuery = Type.Object(
@@ -52,6 +53,9 @@ export type LiveMessage =
   | { type: 'buzzer.status'; request: BuzzerRequest }
   | { type: 'event'; event: StationEvent }
   | { type: 'event.acked'; event: StationEvent }
+  /** An alarm's committed state, after each change: every desk shows the same console. */
+  | { type: 'alarm'; alarm: Alarm }
+  | { type: 'area.arming'; arming: AreaArming }
   | { type: 'stats'; stats: Record<string, unknown> }
   /**
    * Sent to a subscriber that was too slow and missed `missed` messages, once it keeps up again: what it

@@ -6,6 +6,7 @@ import { m003CameraRtspStreams } from './003-camera-rtsp-streams'
 import { m004Recordings } from './004-recordings'
 import { m005MotionSettings } from './005-motion-settings'
 import { m006AuditLog } from './006-audit-log'
+import { m007Alarms } from './007-alarms'
 
 export interface Migration {
   version: number
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m004Recordings,
   m005MotionSettings,
   m006AuditLog,
+  m007Alarms,
 ]
 
 export function schemaVersion(db: Database.Database): number {

@@ -77,12 +77,15 @@ export function tablesOf(e: DomainEvent): readonly Table[] {
       return []
     case 'settings.changed':
       return ['settings']
-    // Recording answers are not cached (a segment is indexed every few seconds per camera).
+    // Recording answers are not cached (a segment is indexed every few seconds per camera), nor alarm
+    // answers (the console follows them live).
     case 'camera.motion':
     case 'motion.changed':
     case 'recording.segment':
     case 'recording.deleted':
     case 'recording.state':
+    case 'alarm.changed':
+    case 'area.arming':
       return []
   }
 }

@@ -1,0 +1,226 @@
+/**
+ * Alarms and their history in SQLite (main connection: alarms open, change and clear at a guard's pace).
+ * Every change of an alarm and its history entry are one transaction.
+ */
+import type { Db } from '../database/open'
+import type {
+  Alarm,
+  AlarmHistoryEntry,
+  AlarmQuery,
+  AlarmRecording,
+  AlarmSeverity,
+  AlarmSiren,
+} from '../../shared/schemas/alarms'
+
+interface AlarmRow {
+  id: number
+  rule_id: number
+  rule_name: string
+  severity: AlarmSeverity
+  state: Alarm['state']
+  source_kind: string
+  source_id: string
+  message: string
+  opened_at: number
+  last_triggered_at: number
+  repeat_count: number
+  condition_ended_at: number | null
+  acked_at: number | null
+  acked_by: string | null
+  ack_note: string | null
+  assigned_to: string | null
+  cleared_at: number | null
+  cleared_by: string | null
+  clear_reason: Alarm['clearReason']
+  escalate_at: number | null
+  escalate_to: AlarmSeverity | null
+  escalated_at: number | null
+  siren: string | null
+  recordings: string
+}
+
+const toAlarm = (r: AlarmRow): Alarm => ({
+  id: r.id,
+  ruleId: r.rule_id,
+  ruleName: r.rule_name,
+  severity: r.severity,
+  state: r.state,
+  sourceKind: r.source_kind,
+  sourceId: r.source_id,
+  message: r.message,
+  openedAt: r.opened_at,
+  lastTriggeredAt: r.last_triggered_at,
+  repeatCount: r.repeat_count,
+  conditionEndedAt: r.condition_ended_at,
+  ackedAt: r.acked_at,
+  ackedBy: r.acked_by,
+  ackNote: r.ack_note,
+  assignedTo: r.assigned_to,
+  clearedAt: r.cleared_at,
+  clearedBy: r.cleared_by,
+  clearReason: r.clear_reason,
+  escalatedAt: r.escalated_at,
+  siren: r.siren === null ? null : (JSON.parse(r.siren) as AlarmSiren),
+  recordings: JSON.parse(r.recordings) as AlarmRecording[],
+})
+
+export interface NewAlarm {
+  ruleId: number
+  ruleName: string
+  severity: AlarmSeverity
+  sourceKind: string
+  sourceId: string
+  message: string
+  at: number
+  escalateAt: number | null
+  escalateTo: AlarmSeverity | null
+}
+
+export interface HistoryInput {
+  kind: string
+  actor?: string | null
+  note?: string | null
+  detail?: unknown
+}
+
+/** Columns a change may set (snake_case, as stored). */
+export type AlarmPatch = Partial<Omit<AlarmRow, 'id' | 'rule_id' | 'siren' | 'recordings'>> & {
+  siren?: AlarmSiren | null
+  recordings?: AlarmRecording[]
+}
+
+export class AlarmsRepository {
+  private readonly byId
+  private readonly openOfRule
+  private readonly insert
+  private readonly addHistory
+  private readonly historyOf
+  private readonly dueEscalations
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare<[number], AlarmRow>('SELECT * FROM alarms WHERE id = ?')
+    this.openOfRule = db.prepare<[number], AlarmRow>(
+      "SELECT * FROM alarms WHERE rule_id = ? AND state != 'cleared'",
+    )
+    this.insert = db.prepare<
+      [number, string, string, string, string, string, number, number, number | null, string | null]
+    >(
+      `INSERT INTO alarms (rule_id, rule_name, severity, state, source_kind, source_id, message, opened_at,
+                           last_triggered_at, escalate_at, escalate_to)
+       VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.addHistory = db.prepare<[number, number, string, string | null, string | null, string | null]>(
+      'INSERT INTO alarm_history (alarm_id, at, kind, actor, note, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    this.historyOf = db.prepare<
+      [number],
+      { at: number; kind: string; actor: string | null; note: string | null; detail: string | null }
+    >('SELECT at, kind, actor, note, detail FROM alarm_history WHERE alarm_id = ? ORDER BY id')
+    this.dueEscalations = db.prepare<[number], AlarmRow>(
+      `SELECT * FROM alarms WHERE state = 'active' AND escalated_at IS NULL AND escalate_at IS NOT NULL
+          AND escalate_at <= ?`,
+    )
+  }
+
+  get(id: number): Alarm | undefined {
+    const r = this.byId.get(id)
+    return r && toAlarm(r)
+  }
+
+  openForRule(ruleId: number): Alarm | undefined {
+    const r = this.openOfRule.get(ruleId)
+    return r && toAlarm(r)
+  }
+
+  /** Escalation target of an alarm (not part of the public view). */
+  escalation(id: number): { at: number | null; to: AlarmSeverity | null } {
+    const r = this.byId.get(id)
+    return { at: r?.escalate_at ?? null, to: r?.escalate_to ?? null }
+  }
+
+  dueForEscalation(now: number): Alarm[] {
+    return this.dueEscalations.all(now).map(toAlarm)
+  }
+
+  list(q: AlarmQuery): Alarm[] {
+    const where: string[] = []
+    const args: (string | number)[] = []
+    const add = (clause: string, value: string | number) => {
+      where.push(clause)
+      args.push(value)
+    }
+    if (q.state === 'open') where.push("state != 'cleared'")
+    else if (q.state) add('state = ?', q.state)
+    if (q.severity) add('severity = ?', q.severity)
+    if (q.ruleId !== undefined) add('rule_id = ?', q.ruleId)
+    if (q.from !== undefined) add('opened_at >= ?', q.from)
+    if (q.to !== undefined) add('opened_at < ?', q.to)
+    // Open alarms first, by severity, newest first: the console's order.
+    const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY state = 'cleared', CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+               opened_at DESC, id DESC LIMIT ?`
+    return this.db
+      .prepare<(string | number)[], AlarmRow>(sql)
+      .all(...args, q.limit ?? 100)
+      .map(toAlarm)
+  }
+
+  history(id: number): AlarmHistoryEntry[] {
+    return this.historyOf.all(id).map((h) => ({
+      at: h.at,
+      kind: h.kind,
+      actor: h.actor,
+      note: h.note,
+      detail: h.detail === null ? null : (JSON.parse(h.detail) as unknown),
+    }))
+  }
+
+  open(a: NewAlarm, history: HistoryInput): Alarm {
+    return this.db.transaction(() => {
+      const info = this.insert.run(
+        a.ruleId,
+        a.ruleName,
+        a.severity,
+        a.sourceKind,
+        a.sourceId,
+        a.message,
+        a.at,
+        a.at,
+        a.escalateAt,
+        a.escalateTo,
+      )
+      const id = Number(info.lastInsertRowid)
+      this.record(id, a.at, history)
+      return this.get(id)!
+    })()
+  }
+
+  /** Sets columns and adds a history entry, in one transaction. */
+  change(id: number, patch: AlarmPatch, at: number, history: HistoryInput | null): Alarm | undefined {
+    return this.db.transaction(() => {
+      const cols = Object.keys(patch) as (keyof AlarmPatch)[]
+      if (cols.length > 0) {
+        const values = cols.map((c) => {
+          const v = patch[c]
+          return c === 'siren' || c === 'recordings' ? (v === null ? null : JSON.stringify(v)) : v
+        })
+        this.db
+          .prepare(`UPDATE alarms SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`)
+          .run(...values, id)
+      }
+      if (history) this.record(id, at, history)
+      return this.get(id)
+    })()
+  }
+
+  private record(id: number, at: number, h: HistoryInput): void {
+    this.addHistory.run(
+      id,
+      at,
+      h.kind,
+      h.actor ?? null,
+      h.note ?? null,
+      h.detail === undefined ? null : JSON.stringify(h.detail),
+    )
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * `app.alarms` (`station-alarms`): alarm rules as data, the rule engine on the domain event stream, the
+ * alarm workflow and area arming. Alarm changes reach `/ws/live` from the domain stream (live-alarms.ts).
+ */
+import fp from 'fastify-plugin'
+import { AreasRepository } from '../areas/areas-repository'
+import { alarmRules } from '../audit/actions/alarms'
+import type { AreaArming } from '../../shared/schemas/alarms'
+import { AlarmActions } from './alarm-actions'
+import { AlarmService } from './alarm-service'
+import { AlarmsRepository } from './alarms-repository'
+import { ArmingRepository } from './arming-repository'
+import { feedLiveAlarms } from './live-alarms'
+import { RuleEngine } from './rule-engine'
+import { RuleService } from './rule-service'
+import { RulesRepository } from './rules-repository'
+
+export interface StationAlarms {
+  rules: RuleService
+  alarms: AlarmService
+  engine: RuleEngine
+  arming: {
+    get(areaId: number): AreaArming
+    set(areaId: number, armed: boolean, by: string | null): AreaArming
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    alarms: StationAlarms
+  }
+}
+
+export interface AlarmsPluginOptions {
+  /** The engine's sweep period (hold times, silent devices, escalation); default 1 s. */
+  sweepMs?: number
+  /** The site's IANA time zone for schedules without their own (default: the machine's). */
+  timeZone?: string
+}
+
+export default fp<AlarmsPluginOptions>(
+  async (app, opts) => {
+    const rulesRepo = new RulesRepository(app.db)
+    const areas = new AreasRepository(app.db)
+    const armingRepo = new ArmingRepository(app.db)
+    const alarms = new AlarmService({ repo: new AlarmsRepository(app.db), stream: app.domainEvents })
+    alarms.actions = new AlarmActions({
+      alarms,
+      buzzers: app.buzzers,
+      recording: app.recording,
+      log: app.log,
+    })
+    const engine = new RuleEngine({
+      rules: rulesRepo,
+      stream: app.domainEvents,
+      events: app.events,
+      raise: (rule, source, message, at) => alarms.raise(rule, source, message, at),
+      conditionEnded: (ruleId, at) => alarms.conditionEnded(ruleId, at),
+      isAreaArmed: (id) => armingRepo.get(id).armed,
+      timeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      log: app.log,
+      ...(opts.sweepMs !== undefined ? { sweepMs: opts.sweepMs } : {}),
+      onSweep: (now) => alarms.escalateDue(now),
+    })
+    const rules = new RuleService({
+      repo: rulesRepo,
+      areaExists: (id) => areas.exists(id),
+      changed: () => engine.reload(),
+    })
+    const arming = {
+      get: (areaId: number) => armingRepo.get(areaId),
+      set: (areaId: number, armed: boolean, by: string | null) => {
+        const a = armingRepo.set(areaId, armed, by)
+        app.domainEvents.publish({ type: 'area.arming', arming: a })
+        return a
+      },
+    }
+    app.decorate('alarms', { rules, alarms, engine, arming })
+    for (const [name, rule] of Object.entries(
+      alarmRules({
+        rule: (id) => rules.get(id),
+        alarm: (id) => alarms.get(id),
+        arming: (id) => arming.get(id),
+      }),
+    )) {
+      app.audit.define(name, rule)
+    }
+
+    const offs = [
+      feedLiveAlarms(app.domainEvents, app.live),
+      app.domainEvents.on('buzzer.status', 'alarms:sirens', (e) => alarms.onBuzzerStatus(e.request)),
+    ]
+    engine.start()
+    app.addHook('preClose', async () => {
+      engine.stop()
+      for (const off of offs) off()
+    })
+  },
+  {
+    name: 'station-alarms',
+    dependencies: [
+      'station-domain-events',
+      'station-database',
+      'station-live',
+      'station-events',
+      'station-buzzers',
+      'station-recording',
+      'station-audit',
+    ],
+  },
+)

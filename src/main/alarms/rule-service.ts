@@ -1,0 +1,73 @@
+/**
+ * Admins' rules: create, replace, delete, validated beyond the schema (levels that make sense, a time zone
+ * Intl knows, an area that exists). Every change reloads the engine's index.
+ */
+import { errors } from '../server/errors'
+import type { Rule, RuleInput } from '../../shared/schemas/alarms'
+import { inputOf, ruleProblem } from './compile-rule'
+import { definitionOf, toRule, type RulesRepository, type StoredRule } from './rules-repository'
+import { isTimeZone } from './schedule'
+import { Value } from '@sinclair/typebox/value'
+import { RuleInput as RuleInputSchema } from '../../shared/schemas/alarms'
+
+export interface RuleServiceDeps {
+  repo: RulesRepository
+  areaExists(id: number): boolean
+  /** Called after every change (the engine re-reads its rules). */
+  changed(): void
+}
+
+/** The API's view of a stored rule; a definition that no longer validates shows as a disabled manual rule. */
+export function viewOf(s: StoredRule): Rule {
+  const input = inputOf(s)
+  if (Value.Check(RuleInputSchema, input)) return toRule(s, definitionOf(input))
+  return {
+    ...toRule(s, definitionOf({ name: s.name, severity: 'warning', trigger: { kind: 'manual' } })),
+    enabled: false,
+    disabledReason: s.disabledReason ?? 'its stored definition is invalid',
+  }
+}
+
+export class RuleService {
+  constructor(private readonly deps: RuleServiceDeps) {}
+
+  list(): Rule[] {
+    return this.deps.repo.list().map(viewOf)
+  }
+
+  get(id: number): Rule | undefined {
+    const s = this.deps.repo.get(id)
+    return s && viewOf(s)
+  }
+
+  create(input: RuleInput): Rule {
+    this.check(input)
+    const s = this.deps.repo.create(input)
+    this.deps.changed()
+    return viewOf(s)
+  }
+
+  replace(id: number, input: RuleInput): Rule {
+    this.check(input)
+    const s = this.deps.repo.replace(id, input)
+    if (!s) throw errors.notFound(`Rule ${id}`)
+    this.deps.changed()
+    return viewOf(s)
+  }
+
+  delete(id: number): boolean {
+    const deleted = this.deps.repo.delete(id)
+    if (deleted) this.deps.changed()
+    return deleted
+  }
+
+  private check(input: RuleInput): void {
+    const problem = ruleProblem(input)
+    if (problem) throw errors.badRequest(problem)
+    const zone = input.schedule?.timeZone
+    if (zone !== undefined && !isTimeZone(zone)) throw errors.badRequest(`Unknown time zone "${zone}"`)
+    if (input.armedAreaId !== undefined && !this.deps.areaExists(input.armedAreaId)) {
+      throw errors.badRequest(`Area ${input.armedAreaId} does not exist`)
+    }
+  }
+}
