@@ -4,41 +4,27 @@
  * (bench/station-child.ts) with a guard and one camera per simulated path, CPU windows of the station and
  * its ffmpeg children read from /proc, and a teardown that leaves no ffmpeg behind.
  */
-import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { FULL_HD_VIDEO, makeTestVideo, type TestVideo } from '../../src/main/video/sim/test-video'
 import { signInAsAdmin, stationApi, type ApiCamera } from '../../src/main/video/sim/station-api'
 import { ADMIN_PASSWORD, sleep, stationEnv } from '../setup'
+import { IpcChild } from '../ipc-child'
 import { startChildStation, type ChildStation } from '../station-child'
 import type { RtspLoadCommand } from './load'
 import { childrenOf, cpuBetween, identity, sampleTree, type TreeCpu, type TreeSample } from './proc'
 
 /** The load process, over IPC. */
 export class RtspLoad {
-  private nextId = 1
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (msg: { id: number; ok: boolean; result?: unknown; error?: string }) => {
-      const w = this.waiting.get(msg.id)
-      if (!w) return
-      this.waiting.delete(msg.id)
-      if (msg.ok) w.resolve(msg.result)
-      else w.reject(new Error(msg.error))
-    })
-    child.on('exit', (code, signal) => {
-      for (const w of this.waiting.values()) w.reject(new Error(`rtsp load exited (${code ?? signal})`))
-      this.waiting.clear()
-    })
-  }
+  private constructor(private readonly ipc: IpcChild<RtspLoadCommand>) {}
 
   static start(): RtspLoad {
-    // Inherits tsx's loader through process.execArgv.
-    const entry = fileURLToPath(new URL('./load.ts', import.meta.url))
-    return new RtspLoad(fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
+    return new RtspLoad(IpcChild.fork<RtspLoadCommand>(new URL('./load.ts', import.meta.url), 'rtsp load'))
+  }
+
+  private get child() {
+    return this.ipc.child
   }
 
   get pid(): number {
@@ -46,11 +32,7 @@ export class RtspLoad {
   }
 
   call<T>(cmd: RtspLoadCommand): Promise<T> {
-    const id = this.nextId++
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      this.child.send({ id, cmd })
-    })
+    return this.ipc.call<T>(cmd)
   }
 
   async stop(): Promise<void> {
