@@ -32,18 +32,6 @@ test.afterAll(async () => {
   await sim?.stop()
 })
 
-/** Skips (with the station's own reason) on a station that does not relay RTSP yet. */
-async function needsRtspRelay(): Promise<void> {
-  const stats = await api<{ cameras: { id: number; state: string; lastError: string | null }[] }>(
-    'GET',
-    '/api/v1/stream/stats',
-    token,
-  )
-  const cam = stats.data.cameras.find((c) => c.id === sim.cameras[0]!.id)
-  const why = cam?.state === 'unavailable' ? (cam.lastError ?? '') : ''
-  test.skip(/not relayed yet/i.test(why), `station side of issue 10 not there yet: ${why}`)
-}
-
 interface VideoState {
   currentTime: number
   stream: string | null
@@ -111,7 +99,6 @@ async function expectDecoding(page: Page, cameraId: number, root?: string): Prom
 }
 
 test('a live RTSP tile decodes H.264 through MSE and says so', async ({ page }, info) => {
-  await needsRtspRelay()
   await signIn(page)
   await page.keyboard.press('4') // 16 tiles: every camera of the run on one page
   const cam = sim.cameras[0]!
@@ -134,7 +121,6 @@ test('a live RTSP tile decodes H.264 through MSE and says so', async ({ page }, 
 })
 
 test('fullscreen plays the main stream', async ({ page }) => {
-  await needsRtspRelay()
   await signIn(page)
   await page.keyboard.press('4')
   const cam = sim.cameras[1]!

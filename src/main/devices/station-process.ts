@@ -34,6 +34,25 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** The environment of a station process on a data folder and port (the test's `env` over it). */
+function processEnv(dataDir: string, port: number, env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    STATION_DATA_DIR: dataDir,
+    STATION_PORT: String(port),
+    STATION_HOST: '127.0.0.1',
+    STATION_ADMIN_PASSWORD: PROCESS_ADMIN_PASSWORD,
+    STATION_DEVICE_KEY: PROCESS_DEVICE_KEY,
+    LOG_LEVEL: 'warn',
+    // Tests write readings at fixed times (1970 included): the device-time window is open wide for them
+    // (devices/reading-time.test.ts sets its own).
+    STATION_READING_MAX_AGE_MS: String(36_500 * 86_400_000),
+    STATION_READING_MAX_AHEAD_MS: String(3650 * 86_400_000),
+    NODE_ENV: 'test',
+    ...env,
+  }
+}
+
 export async function startStationProcess(
   dataDir: string,
   env: Record<string, string> = {},
@@ -42,21 +61,7 @@ export async function startStationProcess(
   const port = await freePort()
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main/headless.ts'], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      STATION_DATA_DIR: dataDir,
-      STATION_PORT: String(port),
-      STATION_HOST: '127.0.0.1',
-      STATION_ADMIN_PASSWORD: PROCESS_ADMIN_PASSWORD,
-      STATION_DEVICE_KEY: PROCESS_DEVICE_KEY,
-      LOG_LEVEL: 'warn',
-      // Tests write readings at fixed times (1970 included): the device-time window is open wide for them
-      // (devices/reading-time.test.ts sets its own).
-      STATION_READING_MAX_AGE_MS: String(36_500 * 86_400_000),
-      STATION_READING_MAX_AHEAD_MS: String(3650 * 86_400_000),
-      NODE_ENV: 'test',
-      ...env,
-    },
+    env: processEnv(dataDir, port, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -158,17 +163,7 @@ export async function runStationProcessToExit(
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless.ts', ...args], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      STATION_DATA_DIR: dataDir,
-      STATION_PORT: String(port),
-      STATION_HOST: '127.0.0.1',
-      STATION_ADMIN_PASSWORD: PROCESS_ADMIN_PASSWORD,
-      STATION_DEVICE_KEY: PROCESS_DEVICE_KEY,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-      ...env,
-    },
+    env: processEnv(dataDir, port, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -4,6 +4,7 @@
  * read pool (playback-reads.ts); the recorder owns the index and the files, this plugin only reads them.
  */
 import fp from 'fastify-plugin'
+import { recordingsRoot } from '../segment-path'
 import { hostname } from 'node:os'
 import path from 'node:path'
 import { resolveFfmpeg } from '../../video/ffmpeg/resolve-ffmpeg'
@@ -29,7 +30,7 @@ const EXPORT_MAX_SEGMENTS = 20_000
 
 export default fp(
   async (app) => {
-    const recordingsDir = path.join(app.config.dataDir, 'recordings')
+    const recordingsDir = recordingsRoot(app.config.dataDir)
     const fileOf = (rel: string) => inside(recordingsDir, rel)
     const exports = new ExportService({
       ffmpeg: () => resolveFfmpeg(app.config.video, { log: app.log }),

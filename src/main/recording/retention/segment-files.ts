@@ -6,12 +6,10 @@
  * yesterday is removed once empty (the recorder no longer writes there).
  */
 import { rmdir, unlink } from 'node:fs/promises'
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 
-/** Where recordings live: `<dataDir>/recordings/<cameraId>/<YYYY-MM-DD>/<start>.mp4`. */
-export function recordingsDir(dataDir: string): string {
-  return join(dataDir, 'recordings')
-}
+/** Where recordings live: `<dataDir>/recordings/<cameraId>/<YYYY-MM-DD>/<start>.mp4` (the recorder's). */
+export { recordingsRoot as recordingsDir } from '../segment-path'
 
 const CONCURRENCY = 8
 const DAY_MS = 86_400_000
