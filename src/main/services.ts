@@ -59,6 +59,12 @@ export interface EventService {
     by: string,
     note: string | undefined,
   ): { event: StationEvent; recorded: boolean } | undefined
+  /** Acknowledges many at once (one transaction); `acknowledged` counts those this call recorded. */
+  acknowledgeMany(
+    ids: readonly number[],
+    by: string,
+    note: string | undefined,
+  ): { events: StationEvent[]; acknowledged: number }
 }
 
 export interface DeviceService {

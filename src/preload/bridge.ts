@@ -55,5 +55,8 @@ export function createBridge(ipc: IpcRendererLike): StationBridge {
         ipc.send(IPC_CHANNELS.liveStop, subId)
       }
     },
+    focusWindow() {
+      ipc.send(IPC_CHANNELS.focusWindow)
+    },
   } satisfies StationBridge
 }

@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'token.revoke',
   'buzzer.trigger',
   'event.acknowledge',
+  'event.acknowledge-many',
   'cache.invalidate',
   'cache.clear',
   'recording.export',
@@ -46,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'alarm.acknowledge',
   'alarm.resolve',
   'alarm.assign',
+  'alarm.note',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

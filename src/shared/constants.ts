@@ -38,6 +38,12 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number]
 export const EVENT_SEVERITIES = ['info', 'warning', 'critical'] as const
 export type EventSeverity = (typeof EVENT_SEVERITIES)[number]
+/**
+ * Events that demand a guard: warnings and above sound, count in the badge and wait for an acknowledgement.
+ * Info events ("X is online") are listed only. The station's `unacked` filter (read-queries.ts) is the same rule.
+ */
+export const eventNeedsAck = (e: { severity: EventSeverity; ackedAt: number | null }): boolean =>
+  e.severity !== 'info' && e.ackedAt === null
 
 /** Limits of the device protocol (documented in docs/device-protocol.md). */
 export const MAX_READINGS_PER_BATCH = 1000

@@ -118,6 +118,14 @@ export const OPERATIONS = {
 
   'events:list': { method: 'GET', path: '/api/events', access: 'guard' },
   'events:ack': { method: 'POST', path: '/api/events/:id/ack', access: 'guard' },
+  'events:ackMany': { method: 'POST', path: '/api/events/ack', access: 'guard' },
+
+  'alarms:list': { method: 'GET', path: '/api/alarms', access: 'guard' },
+  'alarms:get': { method: 'GET', path: '/api/alarms/:id', access: 'guard' },
+  'alarms:ack': { method: 'POST', path: '/api/alarms/:id/ack', access: 'guard' },
+  'alarms:resolve': { method: 'POST', path: '/api/alarms/:id/resolve', access: 'guard' },
+  'alarms:note': { method: 'POST', path: '/api/alarms/:id/note', access: 'guard' },
+  'alarms:assign': { method: 'POST', path: '/api/alarms/:id/assign', access: 'guard' },
 
   'cache:stats': { method: 'GET', path: '/api/cache/stats', access: 'admin' },
   'cache:invalidate': { method: 'POST', path: '/api/cache/invalidate', access: 'admin' },
@@ -156,6 +164,8 @@ export const IPC_CHANNELS = {
   liveStop: 'station:live-stop',
   live: 'station:live',
   liveState: 'station:live-state',
+  /** The desk asks for the window to come to the front (a critical alarm). No arguments, no answer. */
+  focusWindow: 'station:focus-window',
 } as const
 
 /** What the IPC request channel answers: the station's envelope, never a thrown Error across the bridge. */
@@ -176,6 +186,8 @@ export interface StationBridge {
     listener: (msg: LiveMessage) => void,
     onState: (state: LiveBridgeState) => void,
   ): () => void
+  /** Brings the desktop window to the front (the main process bounds how often). */
+  focusWindow(): void
 }
 
 export type LiveBridgeState = { state: 'open' } | { state: 'closed'; code: number; reason: string }

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify'
 import { IdParam, Ok } from '../../shared/schemas/common'
 import {
   Alarm,
+  AlarmAddNoteBody,
   AlarmAssignBody,
   AlarmDetail,
   AlarmList,
@@ -119,6 +120,24 @@ const alarmRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   step('resolve', 'alarm.resolve', 'Resolve (clear) an open alarm, with an optional note', (id, by, b) =>
     alarms.resolve(id, by, b.note),
+  )
+
+  app.post(
+    '/api/alarms/:id/note',
+    {
+      config: { auth: 'guard', audit: 'alarm.note' },
+      schema: {
+        tags: ['alarms'],
+        summary: "Add a note to an alarm's history",
+        params: IdParam,
+        body: AlarmAddNoteBody,
+        response: { 200: Ok(Alarm) },
+      },
+    },
+    async (req) => ({
+      success: true as const,
+      data: alarms.addNote(req.params.id, who(req), req.body.note),
+    }),
   )
 
   app.post(

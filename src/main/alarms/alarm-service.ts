@@ -113,6 +113,12 @@ export class AlarmService {
     )
   }
 
+  /** A guard's note in the alarm's history (what was checked, who was called); open or cleared alike. */
+  addNote(id: number, by: string, note: string): Alarm {
+    if (!this.deps.repo.get(id)) throw errors.notFound(`Alarm ${id}`)
+    return this.change(id, {}, { kind: 'note', actor: by, note })
+  }
+
   /** Unacknowledged alarms past their escalation time get the rule's higher severity. */
   escalateDue(now = this.now): void {
     for (const a of this.deps.repo.dueForEscalation(now)) {

@@ -320,5 +320,5 @@ export class StationBuzzerService implements BuzzerService {
   }
 }
 
-const describe = (r: BuzzerRequest) =>
-  `turn ${r.action}${r.pattern ? ` (${r.pattern})` : ''} [request ${r.id}]`
+/** What the guard reads: the command, never its request id (that stays in the log and the request list). */
+const describe = (r: BuzzerRequest) => `turn ${r.action}${r.pattern ? ` (${r.pattern})` : ''}`

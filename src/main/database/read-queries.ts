@@ -40,7 +40,7 @@ interface Buckets {
   limit: number
 }
 interface EventFilter {
-  /** 1: only events nobody has acknowledged yet. */
+  /** 1: only events waiting for a guard: warnings and above nobody has acknowledged (`eventNeedsAck`). */
   unacked: 0 | 1
   from: number
   to: number
@@ -84,12 +84,14 @@ export const READ_QUERIES = {
     `SELECT id, ts, type, severity, source_kind AS sourceKind, source_id AS sourceId, message,
             acked_at AS ackedAt, acked_by AS ackedBy, ack_note AS ackNote
        FROM events
-      WHERE (@unacked = 0 OR acked_at IS NULL) AND ts BETWEEN @from AND @to AND ${interruptEvery('id')}
-      ORDER BY (acked_at IS NOT NULL), ts DESC LIMIT @limit`,
+      WHERE (@unacked = 0 OR (acked_at IS NULL AND severity <> 'info')) AND ts BETWEEN @from AND @to
+        AND ${interruptEvery('id')}
+      ORDER BY (acked_at IS NOT NULL OR severity = 'info'), ts DESC LIMIT @limit`,
   ),
   'events.count': one<EventFilter, { total: number }>(
     `SELECT count(*) AS total FROM events
-      WHERE (@unacked = 0 OR acked_at IS NULL) AND ts BETWEEN @from AND @to AND ${interruptEvery('id')}`,
+      WHERE (@unacked = 0 OR (acked_at IS NULL AND severity <> 'info')) AND ts BETWEEN @from AND @to
+        AND ${interruptEvery('id')}`,
   ),
   ...auditQueries({ all, one, interruptEvery }),
   ...PLAYBACK_READS,

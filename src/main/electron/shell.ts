@@ -22,6 +22,7 @@ import { lanUrl } from './lan-address'
 import { HIDDEN_ARG, createLoginItem } from './login-item'
 import { createMainWindow, type MainWindow } from './main-window'
 import { nativeBindingPath } from './native-binding'
+import { createAlarmNotifier } from './alarm-notifications'
 import { createEventNotifier } from './notifications'
 import { installQuitSequence, type QuitSequenceOptions } from './quit-sequence'
 import { startupFailure } from './startup-failure'
@@ -29,6 +30,7 @@ import { trackStationStatus, type StatusTracker } from './station-status'
 import { createStationTray, type StationTray } from './tray'
 import type { TrayLevel } from './tray-view'
 import { hardenContents, hardenSession } from './web-security'
+import { registerFocusIpc } from './window-focus-ipc'
 
 export const APP_ID = 'station.guard.desktop'
 
@@ -165,11 +167,24 @@ export async function createShell(electron: ElectronLike, deps: ShellDeps): Prom
     isTrustedSender: (id) => mainWindow.isTrustedSender(id),
     log,
   })
+  // A critical alarm on the desk brings the window to the front (the desk's own setting decides).
+  const disposeFocusIpc = registerFocusIpc({
+    ipcMain: electron.ipcMain,
+    isTrustedSender: (id) => mainWindow.isTrustedSender(id),
+    isOwnPage: (url) => origin.isOwnPage(url),
+    focus: () => mainWindow.show(),
+    log,
+  })
 
   const notifier = createEventNotifier({
     Notification: electron.Notification,
     enabled: () => prefs.get().notifications,
     openEvents: () => mainWindow.show('events'),
+  })
+  const alarmNotifier = createAlarmNotifier({
+    Notification: electron.Notification,
+    enabled: () => prefs.get().notifications,
+    openConsole: () => mainWindow.show('events'),
   })
   const loginItem = app.isPackaged
     ? createLoginItem({ app, platform: deps.platform, env: deps.env, execPath: deps.execPath })
@@ -201,6 +216,7 @@ export async function createShell(electron: ElectronLike, deps: ShellDeps): Prom
     url: shownUrl,
     onChange: (s) => tray.update(s),
     onEvent: (event) => notifier.notify(event),
+    onAlarm: (alarm) => alarmNotifier.notify(alarm),
   })
 
   const sqlite = (running.app.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
@@ -231,8 +247,10 @@ export async function createShell(electron: ElectronLike, deps: ShellDeps): Prom
     quit: () => app.quit(),
     beforeStop: () => {
       disposeIpc()
+      disposeFocusIpc()
       status.stop()
       notifier.close()
+      alarmNotifier.close()
       tray.destroy()
       mainWindow.allowClose()
     },

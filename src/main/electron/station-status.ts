@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { LiveMessage } from '../../shared/schemas/live'
 import type { StationEvent } from '../../shared/schemas/entities'
+import type { Alarm } from '../../shared/schemas/alarms'
 
 export interface StationStatus {
   serving: boolean
@@ -28,6 +29,8 @@ export interface StatusTrackerOptions {
   onChange(status: StationStatus): void
   /** A new event was recorded (for notifications). */
   onEvent?(event: StationEvent): void
+  /** An alarm changed (for notifications of new ones). */
+  onAlarm?(alarm: Alarm): void
   minIntervalMs?: number
   resyncMs?: number
 }
@@ -113,6 +116,8 @@ export function trackStationStatus(opts: StatusTrackerOptions): StatusTracker {
       schedule()
     } else if (msg.type === 'event.acked' || msg.type === 'device.status') {
       schedule()
+    } else if (msg.type === 'alarm') {
+      opts.onAlarm?.(msg.alarm)
     }
   }
   const unsubscribe = app.live.subscribe({ username: 'desktop-tray', role: 'guard' }, onLive)

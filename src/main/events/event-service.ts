@@ -96,6 +96,26 @@ export class StationEventService implements EventService {
     return { event, recorded }
   }
 
+  /**
+   * Acknowledges many events in one transaction (the guard's "acknowledge all"): each one this call
+   * acknowledged is published, as a single acknowledgement would be. Unknown ids are left out.
+   */
+  acknowledgeMany(
+    ids: readonly number[],
+    by: string,
+    note: string | undefined,
+  ): { events: StationEvent[]; acknowledged: number } {
+    const done = new Set(this.deps.repo.acknowledgeMany(ids, by, note ?? null, this.now()))
+    const events: StationEvent[] = []
+    for (const id of ids) {
+      const event = this.deps.repo.get(id)
+      if (!event) continue
+      events.push(event)
+      if (done.has(id)) this.deps.domainEvents.publish({ type: 'event.acknowledged', event })
+    }
+    return { events, acknowledged: done.size }
+  }
+
   /** A write queue refused work: record it, at most once per queue per minute. */
   noteOverload(queue: string): void {
     const now = this.now()

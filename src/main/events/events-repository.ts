@@ -36,6 +36,7 @@ export class EventsRepository {
   private readonly insert
   private readonly byId
   private readonly ackStmt
+  private readonly ackEach: (ids: readonly number[], by: string, note: string | null, at: number) => number[]
 
   constructor(db: Db) {
     this.insert = db.prepare<[number, string, string, string, string, string]>(
@@ -44,6 +45,9 @@ export class EventsRepository {
     this.byId = db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?')
     this.ackStmt = db.prepare<[number, string, string | null, number]>(
       'UPDATE events SET acked_at = ?, acked_by = ?, ack_note = ? WHERE id = ? AND acked_at IS NULL',
+    )
+    this.ackEach = db.transaction((ids: readonly number[], by: string, note: string | null, at: number) =>
+      ids.filter((id) => this.ackStmt.run(at, by, note, id).changes > 0),
     )
   }
 
@@ -62,5 +66,10 @@ export class EventsRepository {
   /** Records the acknowledgement unless one exists; true when this call recorded it. */
   acknowledge(id: number, by: string, note: string | null, at = Date.now()): boolean {
     return this.ackStmt.run(at, by, note, id).changes > 0
+  }
+
+  /** Acknowledges every event of `ids` not yet acknowledged, in one transaction; answers those it did. */
+  acknowledgeMany(ids: readonly number[], by: string, note: string | null, at = Date.now()): number[] {
+    return this.ackEach(ids, by, note, at)
   }
 }

@@ -415,6 +415,11 @@ export class CameraChannel implements SourceSink, UnitSource, LaneOwner {
     return this.main
   }
 
+  /** Why this outage began (empty while online): the cause of this flip, never an older error. */
+  get offlineCause(): string {
+    return this.offlineReason
+  }
+
   private setOnline(online: boolean, reason: string): void {
     this.online = online
     this.offlineReason = online ? '' : reason

@@ -138,6 +138,8 @@ export class VideoHub {
     if (ch.persisting || ch.online === ch.persistedOnline || this.closed) return
     const online = ch.online
     const lastSeenAt = ch.lastFrameWall
+    // The cause of this flip, taken now: by the time the write commits the camera may report another error.
+    const cause = online ? '' : ch.offlineCause
     ch.persisting = true
     this.deps.cameras
       .reportHealth({ cameraId: ch.id, online, lastSeenAt, status: () => this.committedStatus(ch, online) })
@@ -147,7 +149,7 @@ export class VideoHub {
           ch.persistedOnline = online
           ch.persistedSeenAt = lastSeenAt
           if (this.channels.get(ch.id) !== ch) return
-          if (online || ch.state() !== 'disabled') void this.raise(ch, online)
+          if (online || ch.state() !== 'disabled') void this.raise(ch, online, cause)
           // It may have flipped again while this write was queued.
           if (ch.online !== ch.persistedOnline) this.persist(ch)
         },
@@ -186,9 +188,8 @@ export class VideoHub {
     publishRelayState(this.deps.live, s)
   }
 
-  private async raise(ch: CameraChannel, online: boolean): Promise<void> {
+  private async raise(ch: CameraChannel, online: boolean, cause: string): Promise<void> {
     const events = this.deps.events
-    const msg = ch.statusMessage()
     const name = ch.cam.name
     try {
       await events.record(
@@ -205,7 +206,7 @@ export class VideoHub {
               severity: 'warning',
               sourceKind: 'camera',
               sourceId: String(ch.id),
-              message: `Camera "${name}" went offline${msg.lastError ? `: ${msg.lastError}` : ''}`,
+              message: `Camera "${name}" went offline${cause ? `: ${cause}` : ''}`,
             },
       )
     } catch (err) {

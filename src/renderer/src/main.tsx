@@ -2,7 +2,8 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
-import { createAlert } from './bootstrap/alerts'
+import { createAlarmSound } from './bootstrap/alarm-sound'
+import { beep, createAlarmAlert, createAlert } from './bootstrap/alerts'
 import { createTransport, wsOrigin } from './bootstrap/transport'
 import { StoreProvider } from './store/context'
 import { createStationStore } from './store/create-store'
@@ -13,6 +14,7 @@ import './styles.css'
 
 const transport = createTransport()
 let wantsDesktop = () => true
+const settings = () => station.store.getState().settings
 const station = createStationStore({
   transport,
   storage: localStorage,
@@ -21,8 +23,23 @@ const station = createStationStore({
   series: new StatsSeries(),
   video: { wsBaseUrl: wsOrigin(), tokens: new StreamTokens(transport) },
   alert: createAlert(() => wantsDesktop()),
+  onNewAlarm: createAlarmAlert({
+    muted: () => settings().muted,
+    desktop: () => settings().desktopNotifications,
+    raiseForCritical: () => settings().raiseForCritical,
+  }),
 })
 wantsDesktop = () => station.store.getState().settings.desktopNotifications
+// The alarm sound repeats while an alarm waits on any desk; it follows the live state and this desk's mute.
+const alarmSound = createAlarmSound({
+  play: beep,
+  setInterval: (fn, ms) => window.setInterval(fn, ms),
+  clearInterval: (h) => window.clearInterval(h as number),
+})
+station.store.subscribe((s, prev) => {
+  if (s.alarms !== prev.alarms || s.settings.muted !== prev.settings.muted || s.session !== prev.session)
+    alarmSound.update(s.session.status === 'signedIn' ? s.alarms : [], s.settings.muted)
+})
 void station.store.getState().restoreSession()
 
 createRoot(document.getElementById('root')!).render(

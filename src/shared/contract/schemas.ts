@@ -44,7 +44,23 @@ import {
   DeviceTokenRevoked,
 } from '../schemas/devices'
 import { Area, BuzzerRequest, Device, DeviceDetail, User } from '../schemas/entities'
-import { EventAckBody, EventAckResult, EventsPage, EventsQuery } from '../schemas/events'
+import {
+  EventAckBody,
+  EventAckResult,
+  EventBulkAckBody,
+  EventBulkAckResult,
+  EventsPage,
+  EventsQuery,
+} from '../schemas/events'
+import {
+  Alarm,
+  AlarmAddNoteBody,
+  AlarmAssignBody,
+  AlarmDetail,
+  AlarmList,
+  AlarmNoteBody,
+  AlarmQuery,
+} from '../schemas/alarms'
 import { CacheStatsSchema, MetricsSnapshotSchema } from '../schemas/metrics'
 import { ReadingsQuery, ReadingsResult } from '../schemas/readings'
 import { RecordingTimeline, RecordingsQuery } from '../schemas/recordings'
@@ -129,6 +145,14 @@ export const OPERATION_SCHEMAS = {
 
   'events:list': { querystring: EventsQuery, result: EventsPage },
   'events:ack': { params: IdParam, body: EventAckBody, result: EventAckResult },
+  'events:ackMany': { body: EventBulkAckBody, result: EventBulkAckResult },
+
+  'alarms:list': { querystring: AlarmQuery, result: AlarmList },
+  'alarms:get': { params: IdParam, result: AlarmDetail },
+  'alarms:ack': { params: IdParam, body: AlarmNoteBody, result: Alarm },
+  'alarms:resolve': { params: IdParam, body: AlarmNoteBody, result: Alarm },
+  'alarms:note': { params: IdParam, body: AlarmAddNoteBody, result: Alarm },
+  'alarms:assign': { params: IdParam, body: AlarmAssignBody, result: Alarm },
 
   'cache:stats': { result: CacheStatsSchema },
   'cache:invalidate': { body: CacheInvalidateBody, result: CacheRemoved },

@@ -269,6 +269,12 @@ export const AlarmList = Type.Array(Alarm)
 const Note = Type.String({ maxLength: 2000 })
 export const AlarmNoteBody = Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false })
 export type AlarmNoteBody = Static<typeof AlarmNoteBody>
+/** `POST /api/alarms/:id/note`: a note in the alarm's history. */
+export const AlarmAddNoteBody = Type.Object(
+  { note: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+)
+export type AlarmAddNoteBody = Static<typeof AlarmAddNoteBody>
 export const AlarmAssignBody = Type.Object(
   { assignee: Nullable(Type.String({ minLength: 1, maxLength: 64 })), note: Type.Optional(Note) },
   { additionalProperties: false },

@@ -36,6 +36,10 @@ export function alarmRules(src: AlarmAuditSources): RuleSet {
     'alarm.acknowledge': alarmRule,
     'alarm.resolve': alarmRule,
     'alarm.assign': alarmRule,
+    'alarm.note': {
+      target: alarmRule.target,
+      after: ({ req }: { req: { body?: unknown } }) => ({ note: bodyOf(req)?.note }),
+    },
     // One route, two actions: what the body asks for.
     'area.arm': {
       action: ({ req }) => (bodyOf(req)?.armed === false ? 'area.disarm' : 'area.arm'),

@@ -30,6 +30,13 @@ export function operationRules(src: AuditSources): RuleSet {
         }
       },
     },
+    'event.acknowledge-many': {
+      target: () => ({ kind: 'event', id: null }),
+      after: ({ req, data }) => {
+        const d = data as { events?: { id: number }[]; acknowledged?: number } | undefined
+        return { ids: bodyOf(req)?.ids, note: bodyOf(req)?.note ?? null, acknowledged: d?.acknowledged }
+      },
+    },
     'cache.invalidate': {
       target: () => ({ kind: 'cache', id: null }),
       after: ({ req, data }) => ({

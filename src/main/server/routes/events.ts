@@ -5,7 +5,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParam, Ok } from '../../../shared/schemas/common'
 
-import { EventAckBody, EventAckResult, EventsPage, EventsQuery } from '../../../shared/schemas/events'
+import {
+  EventAckBody,
+  EventAckResult,
+  EventBulkAckBody,
+  EventBulkAckResult,
+  EventsPage,
+  EventsQuery,
+} from '../../../shared/schemas/events'
 import { errors } from '../errors'
 
 const FAR_FUTURE = 8_640_000_000_000_000
@@ -17,10 +24,11 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: 'guard' },
       schema: {
         tags: ['events'],
-        summary: 'Station events, unacknowledged first, then newest first',
+        summary: 'Station events, those waiting for a guard first, then newest first',
         description:
-          'Answers `{ events, total }`: `events` holds at most `limit` events in [from, to] (unacknowledged ' +
-          'ones first, each group newest first); `total` counts every event matching the filter.',
+          'Answers `{ events, total }`: `events` holds at most `limit` events in [from, to] (those waiting ' +
+          'for a guard first: warnings and above not yet acknowledged; each group newest first); `total` ' +
+          'counts every event matching the filter. Info events never wait for an acknowledgement.',
         querystring: EventsQuery,
         response: { 200: Ok(EventsPage) },
       },
@@ -69,6 +77,31 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const done = app.events.acknowledge(req.params.id, principal.username, req.body.note)
       if (!done) throw errors.notFound(`Event ${req.params.id}`)
       return { success: true as const, data: { event: done.event, alreadyAcknowledged: !done.recorded } }
+    },
+  )
+
+  app.post(
+    '/api/events/ack',
+    {
+      config: { auth: 'guard', audit: 'event.acknowledge-many' },
+      schema: {
+        tags: ['events'],
+        summary: 'Acknowledge many events at once, with one optional note',
+        description:
+          'Acknowledges, in one transaction, each listed event nobody has acknowledged yet (the others keep ' +
+          'their first acknowledgement) and publishes `event.acked` for each. Answers the events as they ' +
+          'are now (unknown ids left out) and how many this call acknowledged.',
+        body: EventBulkAckBody,
+        response: { 200: Ok(EventBulkAckResult) },
+      },
+    },
+    async (req) => {
+      const principal = req.principal
+      if (principal?.kind !== 'user') throw errors.forbidden()
+      return {
+        success: true as const,
+        data: app.events.acknowledgeMany(req.body.ids, principal.username, req.body.note),
+      }
     },
   )
 }

@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { createJSONStorage, persist } from 'zustand/middleware'
 import { ADMIN_INITIAL, createAdminSlice } from './admin-slice'
+import { ALARMS_INITIAL, createAlarmsSlice } from './alarms-slice'
 import { AUDIT_INITIAL, createAuditSlice } from './audit-slice'
 import { BUZZERS_INITIAL, createBuzzersSlice } from './buzzers-slice'
 import { CAMERAS_INITIAL, createCamerasSlice } from './cameras-slice'
@@ -35,6 +36,7 @@ const dataInitial = () => ({
   ...DEVICES_INITIAL,
   ...BUZZERS_INITIAL,
   ...EVENTS_INITIAL,
+  ...ALARMS_INITIAL,
   ...STATS_INITIAL,
   ...ADMIN_INITIAL,
   ...STATION_SETTINGS_INITIAL,
@@ -54,6 +56,7 @@ export function createStationStore(deps: StoreDeps): StationStore {
         ...createDevicesSlice(deps)(...a),
         ...createBuzzersSlice(deps)(...a),
         ...createEventsSlice(deps)(...a),
+        ...createAlarmsSlice(deps)(...a),
         ...createStatsSlice(deps)(...a),
         ...createSettingsSlice(...a),
         ...createAdminSlice(deps, dataInitial)(...a),

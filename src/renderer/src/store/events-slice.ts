@@ -1,8 +1,11 @@
 /**
- * Station events: the list (unacknowledged first), the unacknowledged count for the navigation badge,
- * acknowledgements with a note, and the alert (sound, desktop notification) for new ones.
+ * Station events: the list (those waiting for a guard first), the count of those waiting for the
+ * navigation badge, acknowledgements with a note (one or many), and the alert (sound, desktop
+ * notification) for new ones. Only warnings and above wait, count and sound (`eventNeedsAck`); info events
+ * ("X is online") are listed only.
  */
-import type { EventAckResult } from '../../../shared/contract'
+import type { EventAckResult, EventBulkAckResult } from '../../../shared/contract'
+import { eventNeedsAck } from '../../../shared/constants'
 import type { StationEvent } from '../../../shared/schemas/entities'
 import { attempt, type ActionResult } from './result'
 import { errorMessage, type LoadStatus, type Slice, type StoreDeps } from './types'
@@ -21,6 +24,8 @@ export interface EventsData {
 export interface EventsSlice extends EventsData {
   loadEvents(): Promise<void>
   ackEvent(id: number, note?: string): Promise<ActionResult<EventAckResult>>
+  /** Acknowledges every listed event still waiting (one request, one transaction). */
+  ackEvents(ids: number[], note?: string): Promise<ActionResult<EventBulkAckResult>>
   applyEvent(event: StationEvent): void
   applyEventAcked(event: StationEvent): void
   requestAck(id: number | null): void
@@ -34,11 +39,11 @@ export const EVENTS_INITIAL: EventsData = {
   ackTarget: null,
 }
 
-/** Unacknowledged first, each group newest first. */
+/** Those waiting for a guard first, each group newest first (the station's order). */
 export function sortEvents(events: StationEvent[]): StationEvent[] {
   return [...events].sort((a, b) => {
-    const ua = a.ackedAt === null ? 0 : 1
-    const ub = b.ackedAt === null ? 0 : 1
+    const ua = eventNeedsAck(a) ? 0 : 1
+    const ub = eventNeedsAck(b) ? 0 : 1
     return ua !== ub ? ua - ub : b.ts - a.ts || b.id - a.id
   })
 }
@@ -48,11 +53,11 @@ export const createEventsSlice =
   (set, get) => {
     const replace = (event: StationEvent) => {
       const before = get().events.find((e) => e.id === event.id)
-      const wasUnacked = before ? before.ackedAt === null : false
+      const waited = before ? eventNeedsAck(before) : false
       const events = sortEvents(
         before ? get().events.map((e) => (e.id === event.id ? event : e)) : [event, ...get().events],
       )
-      const delta = wasUnacked && event.ackedAt !== null ? -1 : 0
+      const delta = waited && !eventNeedsAck(event) ? -1 : 0
       set({ events: events.slice(0, MAX_EVENTS), unackedCount: Math.max(0, get().unackedCount + delta) })
     }
     return {
@@ -80,13 +85,22 @@ export const createEventsSlice =
         return res
       },
 
+      async ackEvents(ids, note) {
+        const trimmed = note?.trim()
+        const res = await attempt(() =>
+          deps.transport.request('events:ackMany', trimmed ? { ids, note: trimmed } : { ids }),
+        )
+        if (res.ok) for (const e of res.value.events) replace(e)
+        return res
+      },
+
       applyEvent(event) {
         if (get().events.some((e) => e.id === event.id)) return
         set({
           events: sortEvents([event, ...get().events]).slice(0, MAX_EVENTS),
-          unackedCount: get().unackedCount + (event.ackedAt === null ? 1 : 0),
+          unackedCount: get().unackedCount + (eventNeedsAck(event) ? 1 : 0),
         })
-        if (!get().settings.muted) deps.alert?.(event)
+        if (eventNeedsAck(event) && !get().settings.muted) deps.alert?.(event)
       },
 
       applyEventAcked: replace,

@@ -70,6 +70,8 @@ export function attachLive(store: StoreApi<StationState>, deps: StoreDeps): () =
         return s.applyEvent(msg.event)
       case 'event.acked':
         return s.applyEventAcked(msg.event)
+      case 'alarm':
+        return s.applyAlarm(msg.alarm)
       case 'stats':
         return s.applyStats(msg.stats)
       case 'resync':

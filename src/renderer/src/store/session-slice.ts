@@ -128,6 +128,7 @@ export const createSessionSlice =
           s.loadMotion(),
           s.loadDevices(),
           s.loadEvents(),
+          s.loadAlarms(),
           s.loadAreas(),
           ...(admin ? [s.loadMetrics()] : []),
         ])

@@ -24,8 +24,11 @@ export interface Settings {
   selectedDevice: string | null
   range: RangeKey
   customRange: { from: number; to: number } | null
+  /** This desk's sound (events and alarms) and notifications are off. */
   muted: boolean
   desktopNotifications: boolean
+  /** A critical alarm brings this desk's window to the front. */
+  raiseForCritical: boolean
 }
 
 export interface SettingsSlice {
@@ -39,6 +42,7 @@ export interface SettingsSlice {
   setRange(range: RangeKey, custom?: { from: number; to: number }): void
   setMuted(muted: boolean): void
   setDesktopNotifications(on: boolean): void
+  setRaiseForCritical(on: boolean): void
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -52,6 +56,7 @@ export const DEFAULT_SETTINGS: Settings = {
   customRange: null,
   muted: false,
   desktopNotifications: true,
+  raiseForCritical: true,
 }
 
 /** Cameras in the guard's order: ordered ids first, the rest by id. */
@@ -89,5 +94,6 @@ export const createSettingsSlice: Slice<SettingsSlice> = (set) => {
       patch(range === 'custom' ? { range, customRange: custom ?? null } : { range }),
     setMuted: (muted) => patch({ muted }),
     setDesktopNotifications: (desktopNotifications) => patch({ desktopNotifications }),
+    setRaiseForCritical: (raiseForCritical) => patch({ raiseForCritical }),
   }
 }

@@ -3,7 +3,9 @@ import type { StateCreator } from 'zustand'
 import type { StateStorage } from 'zustand/middleware'
 import type { StationEvent } from '../../../shared/schemas/entities'
 import type { Transport } from '../transport/types'
+import type { Alarm } from '../../../shared/contract'
 import type { AdminSlice } from './admin-slice'
+import type { AlarmsSlice } from './alarms-slice'
 import type { AuditSlice } from './audit-slice'
 import type { BuzzersSlice } from './buzzers-slice'
 import type { CamerasSlice } from './cameras-slice'
@@ -28,6 +30,7 @@ export type StationState = SessionSlice &
   DevicesSlice &
   BuzzersSlice &
   EventsSlice &
+  AlarmsSlice &
   StatsSlice &
   SettingsSlice &
   AdminSlice &
@@ -45,6 +48,8 @@ export interface StoreDeps {
   sessionStorage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
   /** Sound and desktop notification for a new event (the store checks the mute setting first). */
   alert?: (event: StationEvent) => void
+  /** A new active alarm arrived live: desktop notification, window to the front (the store checks mute). */
+  onNewAlarm?: (alarm: Alarm) => void
   now?: () => number
   readings: ReadingBus
   series: StatsSeries
