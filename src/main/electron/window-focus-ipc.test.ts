@@ -22,9 +22,21 @@ function setup() {
     minIntervalMs: 1000,
     now: () => now,
   })
-  const send = (sender: WebContentsDouble, frame: { url: string; parent?: unknown } | null, ...args: unknown[]) =>
-    ipcMain.send(sender, frame, IPC_CHANNELS.focusWindow, ...args)
-  return { ipcMain, own, other, warnings, focused: () => focused, advance: (ms: number) => (now += ms), send, dispose }
+  const send = (
+    sender: WebContentsDouble,
+    frame: { url: string; parent?: unknown } | null,
+    ...args: unknown[]
+  ) => ipcMain.send(sender, frame, IPC_CHANNELS.focusWindow, ...args)
+  return {
+    ipcMain,
+    own,
+    other,
+    warnings,
+    focused: () => focused,
+    advance: (ms: number) => (now += ms),
+    send,
+    dispose,
+  }
 }
 
 describe('window focus IPC', () => {

@@ -1,5 +1,9 @@
-/** The navigation rail: screens (admin ones only for admins), the events badge, mute, sign out. */
+/**
+ * The navigation rail: screens (admin ones only for admins), the console's badge (alarms nobody has
+ * acknowledged plus events waiting: warnings and above), this desk's mute, sign out.
+ */
 import { useStationShallow } from '../store/context'
+import { activeAlarms } from '../store/alarms-slice'
 import type { View } from '../store/settings-slice'
 
 const ITEMS: { view: View; label: string; admin?: boolean }[] = [
@@ -7,7 +11,7 @@ const ITEMS: { view: View; label: string; admin?: boolean }[] = [
   { view: 'playback', label: 'Playback' },
   { view: 'sensors', label: 'Sensors' },
   { view: 'buzzers', label: 'Buzzers' },
-  { view: 'events', label: 'Events' },
+  { view: 'events', label: 'Alarms & events' },
   { view: 'stats', label: 'Statistics', admin: true },
   { view: 'admin', label: 'Admin', admin: true },
 ]
@@ -16,7 +20,7 @@ export function Nav() {
   const s = useStationShallow((s) => ({
     view: s.settings.view,
     muted: s.settings.muted,
-    unacked: s.unackedCount,
+    unacked: s.unackedCount + activeAlarms(s.alarms).length,
     user: s.session.user,
     setView: s.setView,
     setMuted: s.setMuted,
@@ -57,7 +61,7 @@ export function Nav() {
           aria-pressed={s.muted}
           data-testid="mute-toggle"
           onClick={() => s.setMuted(!s.muted)}
-          title="Sound and desktop notifications for new events"
+          title="Sound and desktop notifications for new alarms and events on this desk"
         >
           {s.muted ? 'Alerts muted' : 'Alerts on'}
         </button>

@@ -1,5 +1,6 @@
 /** The signed-in app: navigation, the connection banner, the current screen, keyboard shortcuts. */
 import { useMemo } from 'react'
+import { eventNeedsAck } from '../../../shared/constants'
 import { useHashView } from '../hooks/useHashView'
 import { useShortcuts } from '../hooks/useShortcuts'
 import { AdminScreen } from '../screens/admin/AdminScreen'
@@ -27,8 +28,16 @@ export function Shell() {
     () => ({
       onAcknowledge() {
         const st = store.getState()
-        const newest = st.events.find((e) => e.ackedAt === null)
         if (st.settings.view !== 'events') st.setView('events')
+        // An alarm first: the selected one if it waits, else the loudest waiting (the list's order).
+        const selected = st.alarms.find((a) => a.id === st.selectedAlarm && a.state === 'active')
+        const alarm = selected ?? st.alarms.find((a) => a.state === 'active')
+        if (alarm) {
+          if (alarm.id !== st.selectedAlarm) st.selectAlarm(alarm.id)
+          st.openAlarmDialog('ack')
+          return
+        }
+        const newest = st.events.find(eventNeedsAck)
         if (newest) st.requestAck(newest.id)
       },
       onFullscreen() {

@@ -1,6 +1,8 @@
 /**
- * Keyboard shortcuts for the whole app: 1-4 grid layouts, F fullscreen, A acknowledge the newest event,
- * Esc back. Ignored while typing in a field or while a dialog is open.
+ * Keyboard shortcuts for the whole app: 1-4 grid layouts, F fullscreen, A acknowledge (the selected or
+ * loudest waiting alarm, else the newest waiting event), Esc back. On the alarm console also J/K and the
+ * arrows (move the selection), N note, G assign, R resolve, Esc (drop the selection). Ignored while typing
+ * in a field or while a dialog is open (the dialog has its own Enter and Esc).
  */
 import { useEffect } from 'react'
 import { useStationApi } from '../store/context'
@@ -18,6 +20,16 @@ export interface ShortcutHandlers {
   onFullscreen(): void
 }
 
+const CONSOLE_KEYS: Record<string, 1 | -1 | 'note' | 'assign' | 'resolve'> = {
+  j: 1,
+  arrowdown: 1,
+  k: -1,
+  arrowup: -1,
+  n: 'note',
+  g: 'assign',
+  r: 'resolve',
+}
+
 export function useShortcuts(h: ShortcutHandlers): void {
   const store = useStationApi()
   useEffect(() => {
@@ -26,7 +38,16 @@ export function useShortcuts(h: ShortcutHandlers): void {
       if (document.querySelector('dialog[open]')) return
       const s = store.getState()
       const key = e.key.toLowerCase()
-      if (['1', '2', '3', '4'].includes(key)) {
+      const consoleKey = s.settings.view === 'events' ? CONSOLE_KEYS[key] : undefined
+      if (consoleKey === 1 || consoleKey === -1) {
+        s.moveAlarmSelection(consoleKey)
+      } else if (consoleKey !== undefined) {
+        const a = s.alarms.find((x) => x.id === s.selectedAlarm)
+        if (!a || (consoleKey !== 'note' && a.state === 'cleared')) return
+        s.openAlarmDialog(consoleKey)
+      } else if (key === 'escape' && s.settings.view === 'events' && s.selectedAlarm !== null) {
+        s.selectAlarm(null)
+      } else if (['1', '2', '3', '4'].includes(key)) {
         s.setLayout(GRID_LAYOUTS[Number(key) - 1]!)
         if (s.settings.view !== 'cameras') s.setView('cameras')
         s.openFullscreen(null)

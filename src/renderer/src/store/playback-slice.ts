@@ -9,6 +9,8 @@ import { errorMessage, type LoadStatus, type Slice, type StoreDeps } from './typ
 import { dayOf, type Window } from '../video/playback/time-scale'
 
 export const MAX_PLAYBACK_CAMERAS = 4
+/** Opening Playback at a moment shows this much of the timeline either side of it. */
+export const PLAYBACK_AROUND_MS = 15 * 60_000
 
 export interface PlaybackData {
   playbackCameras: number[]
@@ -20,10 +22,16 @@ export interface PlaybackData {
   /** The range to export, marked on the timeline (I / O), or null. */
   exportRange: { from: number | null; to: number | null }
   exportJobs: ExportJob[]
+  /** A moment to show once (an alarm's clip, a `#/playback?camera=&at=` link); the screen seeks there. */
+  playbackSeek: number | null
 }
 
 export interface PlaybackSlice extends PlaybackData {
   togglePlaybackCamera(id: number): void
+  /** Opens Playback on one camera at a moment (the window around it), e.g. an alarm's recorded clip. */
+  openPlaybackAt(cameraId: number, at: number): void
+  /** The screen took the moment to seek to. */
+  takePlaybackSeek(): number | null
   setPlaybackWindow(w: Window): void
   loadTimelines(): Promise<void>
   setExportRange(r: { from?: number | null; to?: number | null }): void
@@ -40,6 +48,7 @@ export const PLAYBACK_INITIAL = (now = Date.now()): PlaybackData => ({
   timelinesError: null,
   exportRange: { from: null, to: null },
   exportJobs: [],
+  playbackSeek: null,
 })
 
 const unfinished = (j: ExportJob) => j.state === 'queued' || j.state === 'running'
@@ -60,6 +69,22 @@ export const createPlaybackSlice =
             : ids
         set({ playbackCameras: next })
         void get().loadTimelines()
+      },
+
+      openPlaybackAt(cameraId, at) {
+        set({
+          playbackCameras: [cameraId],
+          playbackWindow: { from: at - PLAYBACK_AROUND_MS, to: at + PLAYBACK_AROUND_MS },
+          playbackSeek: at,
+        })
+        if (get().settings.view !== 'playback') get().setView('playback')
+        void get().loadTimelines()
+      },
+
+      takePlaybackSeek() {
+        const at = get().playbackSeek
+        if (at !== null) set({ playbackSeek: null })
+        return at
       },
 
       setPlaybackWindow(w) {

@@ -157,21 +157,38 @@ describe('station store', () => {
     expect(JSON.parse(storage.getItem(SETTINGS_KEY)!).state).not.toHaveProperty('cameras')
   })
 
-  it('puts new events first, counts them, and alerts unless muted', async () => {
+  it('puts new waiting events first, counts them, and alerts unless muted; info events only list', async () => {
     await st.store.getState().login('ann', 'pw')
     await vi.waitFor(() => expect(st.store.getState().eventsStatus).toBe('ready'))
     t.emit({ type: 'event', event: event(5, { ackedAt: 1, ackedBy: 'bob' }) })
     t.emit({ type: 'event', event: event(7) })
+    t.emit({ type: 'event', event: event(6, { severity: 'info', type: 'camera.online' }) })
     const s = st.store.getState()
-    expect(s.events.map((e) => e.id)).toEqual([7, 1, 5])
+    expect(s.events.map((e) => e.id)).toEqual([7, 1, 6, 5])
     expect(s.unackedCount).toBe(4)
-    expect(alerts.map((e) => e.id)).toEqual([5, 7])
+    expect(alerts.map((e) => e.id)).toEqual([7])
     s.setMuted(true)
     t.emit({ type: 'event', event: event(8) })
-    expect(alerts).toHaveLength(2)
+    expect(alerts).toHaveLength(1)
     t.emit({ type: 'event.acked', event: event(7, { ackedAt: 2000, ackedBy: 'ann', ackNote: 'ok' }) })
     expect(st.store.getState().unackedCount).toBe(4)
-    expect(st.store.getState().events.map((e) => e.id)).toEqual([8, 1, 7, 5])
+    expect(st.store.getState().events.map((e) => e.id)).toEqual([8, 1, 7, 6, 5])
+  })
+
+  it('acknowledges every waiting event at once', async () => {
+    await st.store.getState().login('ann', 'pw')
+    await vi.waitFor(() => expect(st.store.getState().eventsStatus).toBe('ready'))
+    t.emit({ type: 'event', event: event(7) })
+    t.answer('events:ackMany', (a) => ({
+      events: a.ids.map((id) => event(id, { ackedAt: 3000, ackedBy: 'ann' })),
+      acknowledged: a.ids.length,
+    }))
+    const before = st.store.getState().unackedCount
+    const res = await st.store.getState().ackEvents([7, 1], ' shift start ')
+    expect(res.ok).toBe(true)
+    expect(t.callsOf('events:ackMany')).toEqual([{ ids: [7, 1], note: 'shift start' }])
+    expect(st.store.getState().unackedCount).toBe(before - 2)
+    expect(st.store.getState().events.every((e) => e.ackedAt !== null)).toBe(true)
   })
 
   it("acknowledges with a note and answers the form with the station's refusal", async () => {

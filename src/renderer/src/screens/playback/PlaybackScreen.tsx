@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Button, EmptyState, ErrorText } from '../../components/ui'
-import { useStationShallow } from '../../store/context'
+import { useStation, useStationShallow } from '../../store/context'
 import { MAX_PLAYBACK_CAMERAS } from '../../store/playback-slice'
 import { PlaybackGroup } from '../../video/playback/playback-group'
 import { SPEEDS, type Speed } from '../../video/playback/sync-clock'
@@ -74,9 +74,16 @@ export function PlaybackScreen() {
     .filter((r) => r !== undefined)
     .map((r) => Math.max(r.start, s.window.from))
     .sort((a, b) => a - b)[0]
+  const takeSeek = useStation((s) => s.takePlaybackSeek)
+  const seekTo = useStation((s) => s.playbackSeek)
   useEffect(() => {
-    if (!picked.current) group.seek(firstRange ?? windowRef.current.from)
-  }, [group, firstRange])
+    // Opened at a moment (an alarm's clip, a link): there, once.
+    const at = seekTo === null ? null : takeSeek()
+    if (at !== null) {
+      picked.current = true
+      group.seek(at)
+    } else if (!picked.current) group.seek(firstRange ?? windowRef.current.from)
+  }, [group, firstRange, seekTo, takeSeek])
   const subscribe = useCallback((l: (wall: number) => void) => {
     listeners.current.add(l)
     return () => void listeners.current.delete(l)
