@@ -193,6 +193,9 @@ describe('alarm rules and the alarm workflow', () => {
 
     const assign = await guardPost(`/api/alarms/${id}/assign`, { assignee: 'admin' })
     expect(assign.json().data.assignedTo).toBe('admin')
+    const noted = await guardPost(`/api/alarms/${id}/note`, { note: 'called the site manager' })
+    expect(noted.statusCode, noted.body).toBe(200)
+    expect((await guardPost(`/api/alarms/${id}/note`, { note: '' })).statusCode).toBe(400)
     const resolved = await guardPost(`/api/alarms/${id}/resolve`, { note: 'false alarm' })
     expect(resolved.json().data).toMatchObject({
       state: 'cleared',
@@ -206,8 +209,13 @@ describe('alarm rules and the alarm workflow', () => {
       'acknowledged',
       'repeat',
       'assigned',
+      'note',
       'resolved',
     ])
+    expect((await detail(id)).history.find((h) => h.kind === 'note')).toMatchObject({
+      actor: 'guard1',
+      note: 'called the site manager',
+    })
     // Once cleared, the next raise opens a new alarm.
     const next = await guardPost('/api/alarms', { ruleId: rule.id })
     expect(next.json().data.id).not.toBe(id)
@@ -216,7 +224,8 @@ describe('alarm rules and the alarm workflow', () => {
     expect((open.json().data as Alarm[]).some((a) => a.id === id)).toBe(false)
     await waitFor(() => auditActions().includes('alarm.resolve'), 'audit entries')
     const actions = auditActions()
-    for (const a of ['rule.create', 'alarm.raise', 'alarm.acknowledge', 'alarm.assign', 'alarm.resolve']) {
+    const alarmActions = ['alarm.raise', 'alarm.acknowledge', 'alarm.assign', 'alarm.note', 'alarm.resolve']
+    for (const a of ['rule.create', ...alarmActions]) {
       expect(actions).toContain(a)
     }
     // Guards may not edit rules.

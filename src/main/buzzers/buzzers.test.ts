@@ -105,9 +105,14 @@ describe('buzzers over the HTTP poll path', () => {
     expect(res.statusCode).toBe(200)
     expect(res.json().data).toMatchObject({ status: 'failed', error: 'relay stuck' })
     const ev = await waitFor(
-      async () => (await t.eventsOf('buzzer.failed')).find((e) => e.message.includes(requestId)),
+      async () =>
+        (await t.eventsOf('buzzer.failed')).find(
+          (e) => e.sourceId === 'siren-2' && e.message.includes('relay stuck'),
+        ),
       'buzzer.failed event',
     )
+    // What the guard reads says what failed, never the request's id.
+    expect(ev.message).toBe('Buzzer siren-2 failed to turn off: relay stuck')
     expect(ev).toMatchObject({
       sourceKind: 'buzzer',
       sourceId: 'siren-2',
@@ -216,10 +221,10 @@ describe('buzzer expiry', () => {
     }, 'the request to expire')
     expect(expired.error).toMatch(/no confirmation/i)
     const ev = await waitFor(
-      async () => (await t.eventsOf('buzzer.expired')).find((e) => e.message.includes(requestId)),
+      async () => (await t.eventsOf('buzzer.expired')).find((e) => e.sourceId === 'siren-slow'),
       'buzzer.expired event',
     )
-    expect(ev.sourceId).toBe('siren-slow')
+    expect(ev.message).not.toContain(requestId)
     expect((await t.ack(requestId, { ok: true })).statusCode).toBe(409)
     const poll = await t.st.app.inject({
       method: 'GET',

@@ -3,6 +3,7 @@ import { createTestStation, type TestStation } from '../server/test-helper'
 import { GroupCommitQueue, QueueFullError } from '../queues/group-commit-queue'
 import { waitFor } from '../ws/live-test-client'
 import type { StationEvent } from '../../shared/schemas/entities'
+import { eventNeedsAck } from '../../shared/constants'
 
 describe('station events', () => {
   let st: TestStation
@@ -74,16 +75,19 @@ describe('station events', () => {
       message: 'esp32-01 online',
     })
 
+    // Waiting for a guard (warnings and above, unacknowledged) first; info events never wait.
     const { events } = await list()
-    const firstAcked = events.findIndex((e) => e.ackedAt !== null)
-    expect(firstAcked).toBeGreaterThan(0)
-    expect(events.slice(firstAcked).every((e) => e.ackedAt !== null)).toBe(true)
-    const unackedIds = events.slice(0, firstAcked).map((e) => e.id)
-    expect(unackedIds.indexOf(c.id)).toBeLessThan(unackedIds.indexOf(a.id))
+    const firstDone = events.findIndex((e) => !eventNeedsAck(e))
+    expect(firstDone).toBeGreaterThan(0)
+    expect(events.slice(firstDone).every((e) => !eventNeedsAck(e))).toBe(true)
+    expect(events.slice(0, firstDone).map((e) => e.id)).toContain(a.id)
+    const rest = events.slice(firstDone).map((e) => e.id)
+    expect(rest.indexOf(c.id)).toBeLessThan(rest.indexOf(b.id))
 
     const only = await list('?unacked=1')
-    expect(only.events.every((e) => e.ackedAt === null)).toBe(true)
+    expect(only.events.every(eventNeedsAck)).toBe(true)
     expect(only.events.map((e) => e.id)).not.toContain(b.id)
+    expect(only.events.map((e) => e.id)).not.toContain(c.id)
     expect(only.total).toBe(only.events.length)
     expect(await list('?unacked=true')).toEqual(only)
     const all = await list()
@@ -137,6 +141,52 @@ describe('station events', () => {
     const plain = await ack(noBody.id)
     expect(plain.statusCode).toBe(200)
     expect(plain.json().data.event).toMatchObject({ ackedBy: 'guard1', ackNote: null })
+  })
+
+  it('acknowledges many at once: one note, those already acknowledged kept, each published', async () => {
+    const record = (severity: 'info' | 'warning', id: string) =>
+      st.app.events.record({
+        type: severity === 'info' ? 'device.online' : 'device.offline',
+        severity,
+        sourceKind: 'device',
+        sourceId: id,
+        message: `Device ${id} ${severity === 'info' ? 'is online' : 'went offline'}`,
+      })
+    const x = await record('warning', 'bulk-1')
+    const y = await record('warning', 'bulk-2')
+    const z = await record('info', 'bulk-3')
+    expect((await ack(y.id, { note: 'first' })).statusCode).toBe(200)
+    const waitingBefore = (await list('?unacked=1')).total
+    const published: number[] = []
+    const off = st.app.domainEvents.on(
+      'event.acknowledged',
+      'test:bulk',
+      (e) => void published.push(e.event.id),
+    )
+    const res = await st.app.inject({
+      method: 'POST',
+      url: '/api/events/ack',
+      headers: { authorization: `Bearer ${guard}` },
+      payload: { ids: [x.id, y.id, z.id, 999_999], note: 'shift check' },
+    })
+    off()
+    expect(res.statusCode, res.body).toBe(200)
+    const data = res.json().data as { events: StationEvent[]; acknowledged: number }
+    expect(data.acknowledged).toBe(2)
+    expect(data.events.map((e) => [e.id, e.ackedBy, e.ackNote])).toEqual([
+      [x.id, 'guard1', 'shift check'],
+      [y.id, 'guard1', 'first'],
+      [z.id, 'guard1', 'shift check'],
+    ])
+    expect(published).toEqual([x.id, z.id])
+    expect((await list('?unacked=1')).total).toBe(waitingBefore - 1)
+    const empty = await st.app.inject({
+      method: 'POST',
+      url: '/api/events/ack',
+      headers: { authorization: `Bearer ${guard}` },
+      payload: { ids: [] },
+    })
+    expect(empty.statusCode).toBe(400)
   })
 
   it('answers 404 for an unknown event and 401 without a session', async () => {

@@ -30,11 +30,13 @@ const station = createStationStore({
   }),
 })
 wantsDesktop = () => station.store.getState().settings.desktopNotifications
+document.documentElement.dataset.alarmSound = 'off'
 // The alarm sound repeats while an alarm waits on any desk; it follows the live state and this desk's mute.
 const alarmSound = createAlarmSound({
   play: beep,
   setInterval: (fn, ms) => window.setInterval(fn, ms),
   clearInterval: (h) => window.clearInterval(h as number),
+  onChange: (severity) => (document.documentElement.dataset.alarmSound = severity ?? 'off'),
 })
 station.store.subscribe((s, prev) => {
   if (s.alarms !== prev.alarms || s.settings.muted !== prev.settings.muted || s.session !== prev.session)

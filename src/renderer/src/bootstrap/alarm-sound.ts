@@ -12,6 +12,8 @@ export interface AlarmSoundDeps {
   play(severity: AlarmSeverity): void
   setInterval(fn: () => void, ms: number): unknown
   clearInterval(handle: unknown): void
+  /** What sounds now (null: silent): the page marks it, so the badge can pulse while it sounds. */
+  onChange?(severity: AlarmSeverity | null): void
 }
 
 export interface AlarmSound {
@@ -28,11 +30,13 @@ export function createAlarmSound(deps: AlarmSoundDeps): AlarmSound {
   const stop = () => {
     if (timer !== null) deps.clearInterval(timer)
     timer = null
+    if (playing !== null) deps.onChange?.(null)
     playing = null
   }
   const start = (severity: AlarmSeverity) => {
     stop()
     playing = severity
+    deps.onChange?.(severity)
     deps.play(severity)
     const every = REPEAT_MS[severity]
     if (every !== null) timer = deps.setInterval(() => deps.play(severity), every)
