@@ -8,6 +8,7 @@ import { alarm } from './alarm-fixture.test-support'
 import { eventNeedsAck } from '../../../shared/constants'
 import type { StationEvent } from '../../../shared/schemas/entities'
 import { FakeTransport, MemoryStorage } from '../transport/fake-transport.test-support'
+import { playbackMoment } from '../hooks/useHashView'
 import { loudestActive, sortAlarms } from './alarm-order'
 import { createStationStore, type StationStore } from './create-store'
 import { ReadingBus } from './reading-bus'
@@ -141,5 +142,33 @@ describe('alarms slice', () => {
     await st.store.getState().assignAlarm(1, 'bob')
     expect(t.callsOf('alarms:assign')).toEqual([{ id: 1, assignee: 'bob' }])
     expect(st.store.getState().alarms.find((a) => a.id === 1)?.assignedTo).toBe('bob')
+  })
+})
+
+describe('opening a recorded clip', () => {
+  it('opens Playback on the camera, around the moment, and seeks there once', () => {
+    const st = createStationStore({
+      transport: new FakeTransport().answer('recordings:timeline', { cameras: [] } as never),
+      storage: new MemoryStorage(),
+      sessionStorage: new MemoryStorage(),
+      readings: new ReadingBus(),
+      series: new StatsSeries(),
+    })
+    const at = 1_767_225_600_000
+    st.store.getState().openPlaybackAt(3, at)
+    const s = st.store.getState()
+    expect(s.settings.view).toBe('playback')
+    expect(s.playbackCameras).toEqual([3])
+    expect(s.playbackWindow.from).toBeLessThan(at)
+    expect(s.playbackWindow.to).toBeGreaterThan(at)
+    expect(s.takePlaybackSeek()).toBe(at)
+    expect(st.store.getState().takePlaybackSeek()).toBeNull()
+    st.dispose()
+  })
+
+  it('reads a camera and a moment from a Playback link', () => {
+    expect(playbackMoment('#/playback?camera=3&at=1767225600000')).toEqual({ cameraId: 3, at: 1767225600000 })
+    expect(playbackMoment('#/playback')).toBeNull()
+    expect(playbackMoment('#/playback?camera=x&at=5')).toBeNull()
   })
 })

@@ -181,6 +181,18 @@ export function transportContract(name: string, setup: () => Promise<ContractHar
       expect(after.events.map((e) => e.id)).not.toContain(ev.id)
     })
 
+    it('acknowledges many events in one request, with one note', async () => {
+      const { t } = await signIn(h.guard.username, h.guard.password)
+      const one = await h.recordEvent('contract bulk one')
+      const two = await h.recordEvent('contract bulk two')
+      const res = await t.request('events:ackMany', { ids: [one.id, two.id], note: 'shift check' })
+      expect(res.acknowledged).toBe(2)
+      expect(res.events.map((e) => [e.id, e.ackedBy, e.ackNote])).toEqual([
+        [one.id, h.guard.username, 'shift check'],
+        [two.id, h.guard.username, 'shift check'],
+      ])
+    })
+
     it('delivers live messages while signed in, admin-only ones to admins only', async () => {
       const admin = await signIn()
       const guard = await signIn(h.guard.username, h.guard.password)
