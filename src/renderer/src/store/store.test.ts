@@ -24,6 +24,7 @@ const camera = (id: number, over: Partial<AdminCamera> = {}): AdminCamera => ({
   stayConnected: false,
   allowLocal: false,
   lastSeenAt: 1000,
+  confirmedAt: 1000,
   hasSubStream: false,
   recordingMode: 'off',
   recording: { mode: 'off', preRollS: 5, postRollS: 10, minDays: null, maxDays: null, maxBytes: null },
