@@ -78,7 +78,8 @@ export class VideoHub {
       env: { connectTimeoutMs: c.connectTimeoutMs, tlsVerify: c.tlsVerify, maxFrameBytes: c.maxFrameBytes },
     })
     // Each check a camera answers is written (and so is its confirmation time in the lists).
-    this.seenRefreshMs = c.probeIntervalMs > 0 ? Math.min(SEEN_REFRESH_MS, c.probeIntervalMs / 2) : SEEN_REFRESH_MS
+    this.seenRefreshMs =
+      c.probeIntervalMs > 0 ? Math.min(SEEN_REFRESH_MS, c.probeIntervalMs / 2) : SEEN_REFRESH_MS
   }
 
   start(): void {

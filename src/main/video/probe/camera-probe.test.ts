@@ -48,8 +48,9 @@ const stats = (id: number) => s.station.app.video.stats().cameras.find((c) => c.
 async function listed(id: number): Promise<{ isOnline: boolean; confirmedAt: number | null }> {
   const res = await request(`${s.url}/api/cameras`, 'GET', { authorization: `Bearer ${s.admin}` })
   expect(res.body).not.toContain(SECRET)
-  const cams = (JSON.parse(res.body) as { data: { id: number; isOnline: boolean; confirmedAt: number | null }[] })
-    .data
+  const cams = (
+    JSON.parse(res.body) as { data: { id: number; isOnline: boolean; confirmedAt: number | null }[] }
+  ).data
   return cams.find((c) => c.id === id)!
 }
 function noSecretAnywhere(): void {

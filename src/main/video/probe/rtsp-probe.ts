@@ -7,7 +7,14 @@
 import net from 'node:net'
 import { CameraRequestError } from '../camera-http'
 import { DigestSession, basicAuthorization, parseChallenges, pickChallenge } from '../http-auth'
-import { RtspFramer, getHeader, getHeaders, serialize, statusOf, type RtspMessage } from '../ffmpeg/rtsp-message'
+import {
+  RtspFramer,
+  getHeader,
+  getHeaders,
+  serialize,
+  statusOf,
+  type RtspMessage,
+} from '../ffmpeg/rtsp-message'
 import type { RelayCamera } from '../../cameras/views'
 import type { ProbeEnv } from './probe-types'
 
@@ -40,7 +47,10 @@ function targetOf(cam: RelayCamera): Target {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port ? Number(url.port) : 554,
     uri: `rtsp://${url.host}${url.pathname || '/'}${url.search}`,
-    creds: username !== null || password !== null ? { username: username ?? '', password: password ?? '' } : undefined,
+    creds:
+      username !== null || password !== null
+        ? { username: username ?? '', password: password ?? '' }
+        : undefined,
   }
 }
 
@@ -57,16 +67,19 @@ export async function probeRtspCamera(cam: RelayCamera, env: ProbeEnv, signal: A
     let res = await conn.describe(t.uri, undefined)
     if (statusOf(res) === 401 && t.creds) {
       const challenge = pickChallenge(parseChallenges(getHeaders(res, 'www-authenticate')))
-      if (!challenge) throw new CameraRequestError('camera asks for an authentication scheme the station cannot answer')
+      if (!challenge)
+        throw new CameraRequestError('camera asks for an authentication scheme the station cannot answer')
       const auth =
         challenge.scheme === 'basic'
           ? basicAuthorization(t.creds)
           : new DigestSession(challenge, t.creds).authorization('DESCRIBE', t.uri)
       res = await conn.describe(t.uri, auth)
-      if (statusOf(res) === 401) throw new CameraRequestError('camera refused the stored credentials (RTSP 401)')
+      if (statusOf(res) === 401)
+        throw new CameraRequestError('camera refused the stored credentials (RTSP 401)')
     }
     const status = statusOf(res) ?? 0
-    if (status === 401) throw new CameraRequestError('camera requires credentials (RTSP 401): add a username and password')
+    if (status === 401)
+      throw new CameraRequestError('camera requires credentials (RTSP 401): add a username and password')
     if (status < 200 || status >= 300) {
       throw new CameraRequestError(STATUS_REASONS[status] ?? `camera answered RTSP ${status}`)
     }

@@ -1,6 +1,6 @@
 /** Sensors: the device list, and for the selected device its latest values and a live chart per sensor. */
 import { useEffect, useMemo } from 'react'
-import { Badge, ErrorText, Loading } from '../../components/ui'
+import { ErrorText, Loading } from '../../components/ui'
 import { useNow } from '../../hooks/useNow'
 import { useStationShallow } from '../../store/context'
 import { RANGE_MS } from '../../store/settings-slice'
@@ -9,6 +9,7 @@ import { DeviceList } from './DeviceList'
 import { DeviceSetupHelp } from './DeviceSetupHelp'
 import { RangePicker } from './RangePicker'
 import { SensorChart, type ChartRange } from './SensorChart'
+import { DeviceStateBadge } from '../../components/StateBadge'
 
 export function SensorsScreen() {
   const s = useStationShallow((s) => ({
@@ -64,7 +65,7 @@ export function SensorsScreen() {
           <>
             <div className="toolbar">
               <h1>{device.name}</h1>
-              <Badge tone={device.online ? 'ok' : 'bad'}>{device.online ? 'Online' : 'Offline'}</Badge>
+              <DeviceStateBadge online={device.online} />
               <span className="muted">
                 {device.id} · last seen {ago(device.lastSeenAt, now)}
               </span>
