@@ -8,6 +8,7 @@ import { ago, reading } from '../../util/format'
 import { DeviceList } from './DeviceList'
 import { DeviceSetupHelp } from './DeviceSetupHelp'
 import { RangePicker } from './RangePicker'
+import { noSensorsText } from './chart-view'
 import { SensorChart, type ChartRange } from './SensorChart'
 import { DeviceStateBadge } from '../../components/StateBadge'
 
@@ -45,6 +46,7 @@ export function SensorsScreen() {
     )
   }
 
+  const loaded = selectedId !== null && s.latest[selectedId] !== undefined
   const sensors = Object.values((selectedId && s.latest[selectedId]) || {}).sort((a, b) =>
     a.sensor.localeCompare(b.sensor),
   )
@@ -73,7 +75,9 @@ export function SensorsScreen() {
             </div>
             <ErrorText>{s.error}</ErrorText>
             {sensors.length === 0 ? (
-              <p className="muted">This device has not sent a reading yet.</p>
+              <p className="muted" data-testid="no-sensors">
+                {noSensorsText(loaded, s.error)}
+              </p>
             ) : (
               <>
                 <div className="latest" data-testid="latest-values">
@@ -92,6 +96,7 @@ export function SensorsScreen() {
                     sensor={x.sensor}
                     unit={x.unit}
                     range={range}
+                    latestTs={x.ts}
                   />
                 ))}
               </>
