@@ -31,6 +31,8 @@ export interface CameraProberOptions {
   /** The first check of a camera comes within this (jittered), so a start or a new camera is known soon. */
   firstWithinMs?: number
   random?: () => number
+  /** The check of a kind (default `probeFor`). */
+  checks?: (kind: RelayCamera['kind']) => ProbeFn | undefined
 }
 
 export class CameraProber {
@@ -74,7 +76,7 @@ export class CameraProber {
   }
 
   private run(ch: CameraChannel): void {
-    const probe = probeFor(ch.kind)
+    const probe = (this.o.checks ?? probeFor)(ch.kind)
     if (!probe) return void this.due.delete(ch)
     const ctl = new AbortController()
     this.running.set(ch, ctl)
