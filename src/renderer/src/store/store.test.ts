@@ -253,6 +253,20 @@ describe('station store', () => {
     await vi.waitFor(() => expect(t.callsOf('cameras:list').length).toBe(before + 1))
   })
 
+  it('while the live connection is down everything is unknown since it was last heard; its return bumps liveEpoch', async () => {
+    await st.store.getState().login('ann', 'pw')
+    t.emitStatus({ state: 'open' })
+    expect(st.store.getState()).toMatchObject({ lostAt: null, liveEpoch: 0 })
+    t.emitStatus({ state: 'reconnecting', attempt: 1, lastMessageAt: 123 })
+    t.emitStatus({ state: 'reconnecting', attempt: 2, lastMessageAt: 123, retryAt: 9999 })
+    expect(st.store.getState()).toMatchObject({ lostAt: 123, liveEpoch: 0 })
+    t.emitStatus({ state: 'open' })
+    expect(st.store.getState()).toMatchObject({ lostAt: null, liveEpoch: 1 })
+    // Live video stats carry each camera's confirmation time.
+    t.emit({ type: 'stats', stats: { video: { cameras: [{ id: 1, confirmedAt: 5000 }] } } })
+    expect(st.store.getState().cameraConfirmed).toEqual({ 1: 5000 })
+  })
+
   it("follows an admin's camera changes made at another desk (added, changed, removed)", async () => {
     await st.store.getState().login('ann', 'pw')
     await vi.waitFor(() => expect(st.store.getState().cameras).toHaveLength(2))
