@@ -68,6 +68,7 @@ describe('who sees a camera URL', () => {
       enabled: true,
       isOnline: false,
       lastSeenAt: null,
+      confirmedAt: null,
       hasSubStream: false,
       recordingMode: 'off',
     })

@@ -255,6 +255,7 @@ describe('rtsp cameras: sub stream and transport', () => {
       enabled: true,
       isOnline: false,
       lastSeenAt: null,
+      confirmedAt: null,
       hasSubStream: true,
       recordingMode: 'off',
     })

@@ -47,6 +47,7 @@ export function cameraView(r: CameraRecord): CameraView {
     enabled: r.enabled,
     isOnline: r.isOnline,
     lastSeenAt: r.lastSeenAt,
+    confirmedAt: r.lastSeenAt,
     hasSubStream: r.kind === 'rtsp' && r.subUrl !== null,
     recordingMode: r.recording.mode,
   }
@@ -80,6 +81,7 @@ export function viewOf(c: AdminCamera | CameraView): CameraView {
     enabled: c.enabled,
     isOnline: c.isOnline,
     lastSeenAt: c.lastSeenAt,
+    confirmedAt: c.confirmedAt,
     hasSubStream: c.hasSubStream,
     recordingMode: c.recordingMode,
   }

@@ -8,7 +8,9 @@
  * camera or the others. A joining consumer gets the latest JPEG if recent, or the init segment and the
  * current GOP (from the latest key frame). A pull camera is connected only while a consumer is attached
  * (or a snapshot is waiting), plus a short linger, unless it is set to stay connected. Health: online
- * while units arrive, offline after `offlineAfterMs` without one.
+ * while units arrive, offline after `offlineAfterMs` without one; while a pull camera is not connected,
+ * the station's periodic check (probe/camera-prober.ts) says, through `probed`. `confirmedAt`: when the
+ * camera was last seen alive (a unit, or a check it answered).
  */
 import { jpegDimensions } from './jpeg'
 import type { RelayCamera } from '../cameras/views'
@@ -100,6 +102,8 @@ export class CameraChannel implements SourceSink, UnitSource, LaneOwner {
   persisting = false
   private lastFrameAt = performance.now()
   lastFrameWall: number | null
+  /** Epoch ms of the last check the camera answered (pull cameras nobody watches). */
+  private probeOkAt: number | null = null
   dimensions: { width: number; height: number } | undefined
   readonly totals = {
     framesIn: 0,
@@ -403,6 +407,34 @@ export class CameraChannel implements SourceSink, UnitSource, LaneOwner {
     }
   }
 
+  /** When the camera was last seen alive (epoch ms): a unit received, or a check it answered. */
+  get confirmedAt(): number | null {
+    return Math.max(this.lastFrameWall ?? 0, this.probeOkAt ?? 0) || null
+  }
+
+  /** A pull camera nobody keeps connected: only a check can tell whether it is alive. */
+  get probeWanted(): boolean {
+    return this.cam.enabled && this.usable === null && this.main.pull && !this.monitoring
+  }
+
+  /**
+   * The answer of a check (null: the camera answered; else why not). Health follows it as it follows
+   * frames: online once the camera answered, offline with the reason when it did not. Ignored while a
+   * stream runs (its frames speak for the camera).
+   */
+  probed(error: string | null): void {
+    if (this.monitoring) return
+    if (error === null) {
+      this.probeOkAt = Date.now()
+      this.offlineReason = ''
+      if (!this.online) this.setOnline(true, 'camera answered a check')
+    } else if (this.online) {
+      this.setOnline(false, `camera check failed: ${error}`)
+    } else {
+      this.offlineReason = `camera check failed: ${error}`
+    }
+  }
+
   /** Some stream of the camera is connected or trying to be. */
   private get monitoring(): boolean {
     for (const lane of this.lanes.values()) if (lane.monitoring) return true
@@ -474,7 +506,12 @@ export class CameraChannel implements SourceSink, UnitSource, LaneOwner {
       cameraId: this.id,
       state: this.state(),
       online: this.online,
-      lastError: info.lastError ?? (this.online ? null : this.offlineReason || this.lastProblem),
+      // Not connected: the last check speaks (a stopped source's error may be older than it).
+      lastError: this.monitoring
+        ? (info.lastError ?? (this.online ? null : this.offlineReason || this.lastProblem))
+        : this.online
+          ? null
+          : this.offlineReason || info.lastError || this.lastProblem,
       nextRetryAt: info.nextRetryAt,
       lastFrameAt: this.lastFrameWall,
     }

@@ -18,6 +18,8 @@ export interface VideoConfig {
   connectTimeoutMs: number
   /** A pull camera stays connected this long after its last viewer left (switching views is common). */
   idleLingerMs: number
+  /** Pull cameras that are not connected are checked this often (a cheap probe, jittered); 0: never. */
+  probeIntervalMs: number
   /** A viewer that has not taken a single frame for this long is disconnected (dead peer). */
   viewerStallMs: number
   /** Open viewers (MJPEG and WebSocket) across the station. */
@@ -53,6 +55,7 @@ export function loadVideoConfig(env: NodeJS.ProcessEnv = process.env): VideoConf
     backoffMaxMs,
     connectTimeoutMs: read(V.connectTimeoutMs),
     idleLingerMs: read(V.idleLingerMs),
+    probeIntervalMs: read(V.probeIntervalMs),
     viewerStallMs: read(V.viewerStallMs),
     maxViewers: read(V.maxViewers),
     streamTokenTtlMs: read(V.streamTokenTtlMs),

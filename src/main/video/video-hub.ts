@@ -2,7 +2,8 @@
  * The station's live-video service (`app.video`): one channel per camera, kept in step with the camera
  * service (each `camera.changed` reloads that one camera); camera health reported to the camera service
  * (which writes it and publishes the committed flips), raised as events; relay state changes sent live;
- * stats.
+ * stats. Pull cameras nobody keeps connected are checked now and then (probe/camera-prober.ts), so their
+ * health is true whether or not anyone watches.
  */
 import type { EventService, LiveHub } from '../services'
 import type { CameraService } from '../cameras/service'
@@ -18,6 +19,7 @@ import { StreamTokens } from './stream-tokens'
 import type { VideoConfig } from './video-config'
 import { RateMeter, type VideoStats } from './video-stats'
 import { LatencyHistogram } from '../metrics/histogram'
+import { CameraProber } from './probe/camera-prober'
 
 export interface VideoHubDeps {
   /** The relay's view of the cameras, and where health is reported. */
@@ -59,6 +61,10 @@ export class VideoHub {
   /** Per camera, the state/error/retry last sent live (a change goes out on the next tick). */
   private readonly published = new Map<number, string>()
   private lastRateSample = 0
+  /** Checks the pull cameras nobody keeps connected (their health, whether or not anyone watches). */
+  private readonly prober: CameraProber
+  /** last_seen_at is refreshed at least this often while the camera is confirmed alive. */
+  private readonly seenRefreshMs: number
 
   constructor(private readonly deps: VideoHubDeps) {
     this.config = deps.config
@@ -66,6 +72,14 @@ export class VideoHub {
     const ffmpeg = deps.ffmpeg
     this.snapshots =
       ffmpeg && 'path' in ffmpeg ? new KeyframeSnapshots({ ffmpegPath: ffmpeg.path }) : undefined
+    const c = deps.config
+    this.prober = new CameraProber({
+      intervalMs: c.probeIntervalMs,
+      env: { connectTimeoutMs: c.connectTimeoutMs, tlsVerify: c.tlsVerify, maxFrameBytes: c.maxFrameBytes },
+    })
+    // Each check a camera answers is written (and so is its confirmation time in the lists).
+    this.seenRefreshMs =
+      c.probeIntervalMs > 0 ? Math.min(SEEN_REFRESH_MS, c.probeIntervalMs / 2) : SEEN_REFRESH_MS
   }
 
   start(): void {
@@ -118,7 +132,9 @@ export class VideoHub {
       // Not news: the camera list the UI loads already holds it.
       this.published.set(id, statusKey(this.relayState(created, created.online)))
     } else {
-      ch.update(cam, this.keys.get(id) !== key)
+      const restart = this.keys.get(id) !== key
+      if (restart) this.prober.reset(ch)
+      ch.update(cam, restart)
     }
     this.keys.set(id, key)
   }
@@ -137,7 +153,7 @@ export class VideoHub {
   private persist(ch: CameraChannel): void {
     if (ch.persisting || ch.online === ch.persistedOnline || this.closed) return
     const online = ch.online
-    const lastSeenAt = ch.lastFrameWall
+    const lastSeenAt = ch.confirmedAt
     // The cause of this flip, taken now: by the time the write commits the camera may report another error.
     const cause = online ? '' : ch.offlineCause
     ch.persisting = true
@@ -225,10 +241,10 @@ export class VideoHub {
       else if (
         ch.online &&
         !ch.persisting &&
-        ch.lastFrameWall !== null &&
-        ch.lastFrameWall - (ch.persistedSeenAt ?? 0) > SEEN_REFRESH_MS
+        ch.confirmedAt !== null &&
+        ch.confirmedAt - (ch.persistedSeenAt ?? 0) > this.seenRefreshMs
       ) {
-        const seenAt = ch.lastFrameWall
+        const seenAt = ch.confirmedAt
         ch.persisting = true
         this.deps.cameras.reportHealth({ cameraId: ch.id, online: null, lastSeenAt: seenAt }).then(
           () => {
@@ -241,6 +257,7 @@ export class VideoHub {
         )
       }
     }
+    this.prober.tick(this.channels.values(), now)
     if (now - this.lastRateSample >= 950) {
       this.lastRateSample = now
       this.rates.sample(this.channels.values(), now)
@@ -287,6 +304,7 @@ export class VideoHub {
     this.closed = true
     for (const t of this.timers) clearInterval(t)
     this.timers = []
+    this.prober.close()
     this.snapshots?.close()
     const gone = [...this.channels.values()].map((ch) => ch.close('station stopping'))
     this.channels.clear()

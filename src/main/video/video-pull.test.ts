@@ -18,6 +18,8 @@ beforeAll(async () => {
     STATION_VIDEO_BACKOFF_MAX_MS: '800',
     STATION_VIDEO_CONNECT_TIMEOUT_MS: '1000',
     STATION_VIDEO_IDLE_LINGER_MS: '200',
+    // These tests count the connections viewers make: no health checks (probe/camera-probe.test.ts).
+    STATION_VIDEO_PROBE_MS: '0',
   })
 })
 afterAll(async () => {

@@ -80,6 +80,7 @@ export class RateMeter {
       reconnects: info.reconnects,
       connections: info.connections,
       lastFrameAt: ch.lastFrameWall,
+      confirmedAt: ch.confirmedAt,
       lastFrameAgeMs: ch.lastUnitAt !== null ? Math.round(now - ch.lastUnitAt) : null,
       width: ch.dimensions?.width ?? null,
       height: ch.dimensions?.height ?? null,

@@ -36,6 +36,13 @@ export const CameraView = Type.Object({
   enabled: Type.Boolean(),
   isOnline: Type.Boolean({ description: 'Managed by the station (frames arriving)' }),
   lastSeenAt: Nullable(EpochMs),
+  confirmedAt: Nullable(
+    Type.Integer({
+      minimum: 0,
+      description:
+        'When the station last saw the camera alive: frames received, or (pull cameras nobody watches) a check it answered; refreshed at least every 30 s while it is. A guard is told "online" only while this is recent',
+    }),
+  ),
   hasSubStream: Type.Boolean({
     description:
       'An rtsp camera with a sub stream: grid tiles may watch it (stream=sub), fullscreen the main',

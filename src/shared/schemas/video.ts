@@ -30,6 +30,12 @@ export const CameraVideoStatsSchema = Type.Object({
   reconnects: Type.Integer(),
   connections: Type.Integer({ description: 'Connections open to the camera (pull: 0 or 1)' }),
   lastFrameAt: Nullable(Type.Number()),
+  confirmedAt: Nullable(
+    Type.Number({
+      description:
+        'Epoch ms the station last saw the camera alive: a frame received, or a check it answered (pull cameras nobody watches)',
+    }),
+  ),
   lastFrameAgeMs: Nullable(Type.Number()),
   width: Nullable(Type.Integer()),
   height: Nullable(Type.Integer()),

@@ -60,6 +60,16 @@ export const VIDEO_SETTINGS = {
     minimum: 0,
     maximum: HOUR,
   }),
+  probeIntervalMs: int({
+    env: 'STATION_VIDEO_PROBE_MS',
+    title: 'Camera check interval',
+    description:
+      'how often a pull camera that is not connected is checked for life (one cheap request, jittered); 0: never',
+    unit: 'ms',
+    default: 30_000,
+    minimum: 0,
+    maximum: 60_000,
+  }),
   viewerStallMs: int({
     env: 'STATION_VIDEO_VIEWER_STALL_MS',
     title: 'Viewer stall timeout',

@@ -21,6 +21,7 @@ export function Nav() {
     view: s.settings.view,
     muted: s.settings.muted,
     unacked: s.unackedCount + activeAlarms(s.alarms).length,
+    lost: s.lostAt !== null,
     user: s.session.user,
     setView: s.setView,
     setMuted: s.setMuted,
@@ -43,9 +44,10 @@ export function Nav() {
               {i.label}
               {i.view === 'events' && s.unacked > 0 ? (
                 <span
-                  className="nav-badge"
+                  className={`nav-badge${s.lost ? ' nav-badge-unknown' : ''}`}
                   data-testid="events-badge"
-                  aria-label={`${s.unacked} unacknowledged`}
+                  aria-label={`${s.unacked} unacknowledged${s.lost ? ' when last heard from the station' : ''}`}
+                  title={s.lost ? 'The station cannot be reached: there may be more' : undefined}
                 >
                   {s.unacked > 99 ? '99+' : s.unacked}
                 </span>

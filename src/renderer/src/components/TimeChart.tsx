@@ -22,15 +22,36 @@ export interface TimeChartProps {
   onReady: (u: uPlot) => (() => void) | void
   testId?: string
   ariaLabel: string
+  /**
+   * The x-axis span (seconds since the epoch), asked on every redraw: the chart shows it whatever the
+   * data covers. Default: fitted to the data.
+   */
+  xRange?: () => [number, number]
+  /** The y-axis title (a unit). */
+  yLabel?: string | undefined
+  /** Draw each point when they are few and far apart (uPlot's density rule), so one reading is visible. */
+  sparsePoints?: boolean
 }
 
 const AXIS = { stroke: '#9aa4b2', grid: { stroke: '#232a35', width: 1 }, ticks: { stroke: '#232a35' } }
 
-export function TimeChart({ series, height = 220, onReady, testId, ariaLabel }: TimeChartProps) {
+export function TimeChart({
+  series,
+  height = 220,
+  onReady,
+  testId,
+  ariaLabel,
+  xRange,
+  yLabel,
+  sparsePoints = false,
+}: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null)
   const ready = useRef(onReady)
   ready.current = onReady
-  const key = series.map((s) => s.label).join('|')
+  const range = useRef(xRange)
+  range.current = xRange
+  const fixedX = xRange !== undefined
+  const key = `${series.map((s) => s.label).join('|')}|${yLabel ?? ''}|${fixedX}|${sparsePoints}`
 
   useEffect(() => {
     const el = box.current
@@ -40,8 +61,20 @@ export function TimeChart({ series, height = 220, onReady, testId, ariaLabel }: 
       height,
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
-      scales: { x: { time: true } },
-      axes: [AXIS, { ...AXIS, size: 60 }],
+      // What the x-axis shows, on the element (for tests and tools: the canvas has no text to read).
+      hooks: {
+        setScale: [
+          (u: uPlot, scaleKey: string) => {
+            if (scaleKey !== 'x') return
+            el.dataset.xMin = String(u.scales.x?.min ?? '')
+            el.dataset.xMax = String(u.scales.x?.max ?? '')
+          },
+        ],
+      },
+      scales: {
+        x: fixedX ? { time: true, range: () => range.current?.() ?? [0, 1] } : { time: true },
+      },
+      axes: [AXIS, { ...AXIS, size: 60, ...(yLabel ? { label: yLabel, labelSize: 20 } : {}) }],
       series: [
         {},
         ...series.map((s) => ({
@@ -49,7 +82,8 @@ export function TimeChart({ series, height = 220, onReady, testId, ariaLabel }: 
           stroke: s.stroke,
           fill: s.fill,
           width: s.width ?? 2,
-          points: { show: false },
+          // Without `show`, uPlot draws points when there is room for them (sparse data).
+          points: sparsePoints ? { size: 7 } : { show: false },
           value: (_u: uPlot, v: number | null) =>
             v === null || v === undefined ? '–' : `${v.toFixed(2)}${s.unit ? ` ${s.unit}` : ''}`,
         })),
@@ -68,6 +102,7 @@ export function TimeChart({ series, height = 220, onReady, testId, ariaLabel }: 
     // The chart is rebuilt only when its series change.
     // (`series` objects are recreated by callers on each render; `key` names them.)
   }, [key, height])
+  // (`fixedX`, `yLabel` and `sparsePoints` are in `key`.)
 
   return <div ref={box} className="chart" data-testid={testId} role="img" aria-label={ariaLabel} />
 }

@@ -23,6 +23,8 @@ export interface CamerasData {
   streams: Record<number, StreamEndpoints>
   /** Per camera id; only cameras the live channel reported on since the last load. */
   cameraHealth: Record<number, CameraHealth>
+  /** Per camera id: when the station last saw it alive, from its live video stats (fresher than the list). */
+  cameraConfirmed: Record<number, number>
   camerasStatus: LoadStatus
   camerasError: string | null
 }
@@ -30,6 +32,8 @@ export interface CamerasData {
 export interface CamerasSlice extends CamerasData {
   loadCameras(): Promise<void>
   applyCameraStatus(msg: LiveEvents['camera.status']): void
+  /** The `video` part of a live `stats` message: each camera's confirmation time. */
+  applyVideoStats(video: unknown): void
   /** Admins: the admin view of a camera changed here or at another desk. */
   applyCameraConfig(camera: AdminCamera): void
   /** Keeps the list in step after an admin's create, update or delete. */
@@ -41,6 +45,7 @@ export const CAMERAS_INITIAL: CamerasData = {
   cameras: [],
   streams: {},
   cameraHealth: {},
+  cameraConfirmed: {},
   camerasStatus: 'idle',
   camerasError: null,
 }
@@ -100,6 +105,7 @@ export const createCamerasSlice =
                 ...current,
                 isOnline: msg.online,
                 lastSeenAt: msg.online ? Date.now() : current.lastSeenAt,
+                confirmedAt: msg.online ? Date.now() : current.confirmedAt,
               }
           const copy = cameras.slice()
           copy[i] = next
@@ -108,6 +114,20 @@ export const createCamerasSlice =
         const s = get().streams[msg.cameraId]
         if (s && s.online !== msg.online)
           set({ streams: { ...get().streams, [msg.cameraId]: { ...s, online: msg.online } } })
+      },
+
+      applyVideoStats(video) {
+        const cams = (video as { cameras?: unknown } | null)?.cameras
+        if (!Array.isArray(cams)) return
+        const prev = get().cameraConfirmed
+        let next: Record<number, number> | null = null
+        for (const c of cams as { id?: unknown; confirmedAt?: unknown }[]) {
+          if (typeof c.id !== 'number' || typeof c.confirmedAt !== 'number') continue
+          if (prev[c.id] === c.confirmedAt) continue
+          next ??= { ...prev }
+          next[c.id] = c.confirmedAt
+        }
+        if (next) set({ cameraConfirmed: next })
       },
 
       applyCameraConfig(camera) {

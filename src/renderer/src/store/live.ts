@@ -73,6 +73,7 @@ export function attachLive(store: StoreApi<StationState>, deps: StoreDeps): () =
       case 'alarm':
         return s.applyAlarm(msg.alarm)
       case 'stats':
+        if (msg.stats.video !== undefined) s.applyVideoStats(msg.stats.video)
         return s.applyStats(msg.stats)
       case 'resync':
         return resync()
@@ -85,6 +86,9 @@ export function attachLive(store: StoreApi<StationState>, deps: StoreDeps): () =
   const offMessage = transport.subscribe(onMessage)
   const offStatus = transport.onStatus((status) => {
     const s = store.getState()
+    // Back after a drop (the station may have restarted): stream tokens from before may be void, so the
+    // tiles, which reconnect at once (liveEpoch), fetch fresh ones.
+    if (status.state === 'open' && s.lostAt !== null) deps.video?.tokens.forget()
     s.setConnection(status)
     // Back after a drop: catch up on whatever happened meanwhile.
     if (status.state === 'open' && wasOpen && s.session.status === 'signedIn') void s.loadAll()

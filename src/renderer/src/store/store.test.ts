@@ -24,6 +24,7 @@ const camera = (id: number, over: Partial<AdminCamera> = {}): AdminCamera => ({
   stayConnected: false,
   allowLocal: false,
   lastSeenAt: 1000,
+  confirmedAt: 1000,
   hasSubStream: false,
   recordingMode: 'off',
   recording: { mode: 'off', preRollS: 5, postRollS: 10, minDays: null, maxDays: null, maxBytes: null },
@@ -267,6 +268,20 @@ describe('station store', () => {
     expect(st.store.getState().connection).toMatchObject({ state: 'reconnecting', lastMessageAt: 123 })
     t.emitStatus({ state: 'open' })
     await vi.waitFor(() => expect(t.callsOf('cameras:list').length).toBe(before + 1))
+  })
+
+  it('while the live connection is down everything is unknown since it was last heard; its return bumps liveEpoch', async () => {
+    await st.store.getState().login('ann', 'pw')
+    t.emitStatus({ state: 'open' })
+    expect(st.store.getState()).toMatchObject({ lostAt: null, liveEpoch: 0 })
+    t.emitStatus({ state: 'reconnecting', attempt: 1, lastMessageAt: 123 })
+    t.emitStatus({ state: 'reconnecting', attempt: 2, lastMessageAt: 123, retryAt: 9999 })
+    expect(st.store.getState()).toMatchObject({ lostAt: 123, liveEpoch: 0 })
+    t.emitStatus({ state: 'open' })
+    expect(st.store.getState()).toMatchObject({ lostAt: null, liveEpoch: 1 })
+    // Live video stats carry each camera's confirmation time.
+    t.emit({ type: 'stats', stats: { video: { cameras: [{ id: 1, confirmedAt: 5000 }] } } })
+    expect(st.store.getState().cameraConfirmed).toEqual({ 1: 5000 })
   })
 
   it("follows an admin's camera changes made at another desk (added, changed, removed)", async () => {

@@ -31,7 +31,8 @@ export interface FramePumpOptions {
   fps: number | undefined
   canvas: HTMLCanvasElement | OffscreenCanvas
   wsBaseUrl: string
-  token: () => Promise<string>
+  /** A stream token; `refused`: the one the station just refused (expired, or from before a restart). */
+  token: (refused?: string) => Promise<string>
   /** The canvas's size on screen in device pixels (null while unknown or hidden). */
   box: () => Size | null
   onStats?: (s: FrameStats) => void
@@ -77,6 +78,8 @@ export class FramePump {
   private socket: WebSocket | null = null
   private stopped = false
   private attempt = 0
+  /** The token the station refused at the last upgrade: the next try asks for a fresh one. */
+  private refused: string | undefined
   private retry: ReturnType<typeof setTimeout> | null = null
   private ticker: ReturnType<typeof setInterval> | null = null
   private decoding = false
@@ -122,7 +125,8 @@ export class FramePump {
   private async connect(): Promise<void> {
     let token: string
     try {
-      token = await this.o.token()
+      token = await this.o.token(this.refused)
+      this.refused = undefined
     } catch {
       return this.scheduleRetry()
     }
@@ -132,7 +136,9 @@ export class FramePump {
     const s = new WebSocket(`${this.o.wsBaseUrl}/ws/stream/${this.o.cameraId}?${q}`)
     s.binaryType = HAS_IMAGE_DECODER ? 'arraybuffer' : 'blob'
     this.socket = s
+    let opened = false
     s.onopen = () => {
+      opened = true
       this.attempt = 0
     }
     s.onmessage = (ev: MessageEvent<unknown>) => {
@@ -141,6 +147,8 @@ export class FramePump {
     }
     s.onclose = () => {
       if (this.socket === s) this.socket = null
+      // Refused at the upgrade (a browser sees only a close): the token may be void (a restarted station).
+      if (!opened) this.refused = token
       this.scheduleRetry()
     }
   }

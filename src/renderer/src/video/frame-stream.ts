@@ -17,7 +17,8 @@ export interface FrameStreamOptions {
   /** Where the stream puts its canvas (removed again on stop). */
   host: HTMLElement
   wsBaseUrl: string
-  token: () => Promise<string>
+  /** A stream token; `refused`: the one the station just refused (dropped before a fresh one is fetched). */
+  token: (refused?: string) => Promise<string>
   onStats?: (s: FrameStats) => void
   onStatus?: (s: StreamStatusMessage) => void
 }
@@ -105,7 +106,7 @@ export class FrameStream {
     if (m.op === 'stats') this.o.onStats?.(m.stats)
     else if (m.op === 'status') this.o.onStatus?.(m.status)
     else if (m.op === 'token')
-      this.o.token().then(
+      this.o.token(m.refused).then(
         (token) => send({ op: 'token', req: m.req, token }),
         (err: unknown) => send({ op: 'token', req: m.req, error: String(err) }),
       )

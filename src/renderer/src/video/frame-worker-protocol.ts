@@ -21,5 +21,5 @@ export type ToWorker =
 export type FromWorker =
   | { op: 'stats'; id: number; stats: FrameStats }
   | { op: 'status'; id: number; status: StreamStatusMessage }
-  /** The stream needs a (fresh) stream token to connect. */
-  | { op: 'token'; id: number; req: number }
+  /** The stream needs a (fresh) stream token to connect; `refused`: the one the station just refused. */
+  | { op: 'token'; id: number; req: number; refused?: string | undefined }

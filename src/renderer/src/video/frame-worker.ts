@@ -21,11 +21,11 @@ const pumps = new Map<number, Entry>()
 const tokenRequests = new Map<number, { resolve: (t: string) => void; reject: (e: Error) => void }>()
 let nextReq = 1
 
-function token(id: number): Promise<string> {
+function token(id: number, refused: string | undefined): Promise<string> {
   const req = nextReq++
   return new Promise((resolve, reject) => {
     tokenRequests.set(req, { resolve, reject })
-    post({ op: 'token', id, req })
+    post({ op: 'token', id, req, refused })
   })
 }
 
@@ -41,7 +41,7 @@ scope.onmessage = (e) => {
         fps: m.fps,
         canvas: m.canvas,
         wsBaseUrl: m.wsBaseUrl,
-        token: () => token(m.id),
+        token: (refused) => token(m.id, refused),
         box: () => entry.box,
         onStats: (stats) => post({ op: 'stats', id: m.id, stats }),
         onStatus: (status) => post({ op: 'status', id: m.id, status }),

@@ -3,8 +3,9 @@ import { useState } from 'react'
 import type { Camera } from '../../../../shared/schemas/entities'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Dialog } from '../../components/Dialog'
-import { Badge, Button, EmptyState, ErrorText } from '../../components/ui'
+import { Button, EmptyState, ErrorText } from '../../components/ui'
 import { useDeps, useStationShallow } from '../../store/context'
+import { CameraStateBadge } from '../cameras/CameraStateBadge'
 import { CameraForm } from './CameraForm'
 import { MotionEditor } from './MotionEditor'
 
@@ -61,11 +62,7 @@ export function CamerasAdmin() {
                 </td>
                 <td>{areaName(c.areaId)}</td>
                 <td>
-                  {!c.enabled ? (
-                    <Badge tone="muted">Disabled</Badge>
-                  ) : (
-                    <Badge tone={c.isOnline ? 'ok' : 'bad'}>{c.isOnline ? 'Online' : 'Offline'}</Badge>
-                  )}
+                  <CameraStateBadge camera={c} />
                 </td>
                 <td>{c.kind === 'push' ? '–' : c.hasCredentials ? 'stored' : 'none'}</td>
                 <td className="row-actions">

@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Badge, Button, ErrorText } from '../../components/ui'
 import { useStation, useStationShallow } from '../../store/context'
 import { ago, clockTime } from '../../util/format'
+import { DeviceStateBadge } from '../../components/StateBadge'
 
 const STATUS_TONE: Record<BuzzerStatus, 'ok' | 'bad' | 'warn' | 'muted'> = {
   queued: 'muted',
@@ -53,7 +54,7 @@ export function BuzzerPanel({ device, now }: { device: Device; now: number }) {
     <article className="buzzer-panel" data-testid="buzzer-panel" data-device-id={device.id}>
       <header>
         <h2>{device.name}</h2>
-        <Badge tone={device.online ? 'ok' : 'bad'}>{device.online ? 'Online' : 'Offline'}</Badge>
+        <DeviceStateBadge online={device.online} />
       </header>
       <div className="buzzer-controls">
         <label>

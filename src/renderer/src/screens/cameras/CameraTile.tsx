@@ -2,7 +2,10 @@
  * One camera: its video (JPEG frames on a canvas, JpegVideo; RTSP cameras' H.264/H.265 through MSE,
  * MseVideo; never through React state), with name, online badge, fps and frame age, and for RTSP cameras
  * the codec and how the station sends it, or why the video cannot be shown. Offline: the last frame stays,
- * dimmed, with when it was last seen.
+ * dimmed, with when it was last seen. The badge says only what the station saw recently (honest-state.ts):
+ * "Online · confirmed 02:41", "Offline since …", or "Unknown" (grey: also while the station cannot be
+ * reached). The video reconnects at once when the live connection comes back (`liveEpoch`), and a tile
+ * that has had no frame for a couple of seconds says "stalled", never a frame rate.
  */
 import { memo, useCallback, useRef, useState } from 'react'
 import type { Camera } from '../../../../shared/schemas/entities'
@@ -10,6 +13,7 @@ import { Badge } from '../../components/ui'
 import { useNow } from '../../hooks/useNow'
 import { useStation } from '../../store/context'
 import { ago } from '../../util/format'
+import { cameraBadge, fpsLabel } from '../../util/honest-state'
 import type { FrameStats } from '../../video/frame-stream'
 import { playsThroughMse, tileStream, type RtspTileView } from '../../video/rtsp-tile'
 import { JpegVideo } from './JpegVideo'
@@ -50,9 +54,12 @@ export const CameraTile = memo(function CameraTile({
   /** The relay's view (connecting, last error, next retry), when the live channel sent one. */
   const health = useStation((s) => s.cameraHealth[camera.id])
   const moving = useStation((s) => s.motion[camera.id] !== undefined)
+  const lostAt = useStation((s) => s.lostAt)
+  const liveEpoch = useStation((s) => s.liveEpoch)
+  const liveConfirmed = useStation((s) => s.cameraConfirmed[camera.id])
 
   const onStats = useCallback((st: FrameStats) => {
-    if (fpsText.current) fpsText.current.textContent = `${st.fps} fps`
+    if (fpsText.current) fpsText.current.textContent = fpsLabel(st, Date.now())
     if (ageText.current) {
       ageText.current.textContent =
         st.lastFrameAt === null
@@ -65,23 +72,32 @@ export const CameraTile = memo(function CameraTile({
 
   const mse = playsThroughMse(camera.kind)
   const video = !camera.enabled ? null : mse ? (
-    <MseVideo cameraId={camera.id} stream={tileStream(camera, fullSize)} onView={setRtsp} onStats={onStats} />
+    <MseVideo
+      key={liveEpoch}
+      cameraId={camera.id}
+      stream={tileStream(camera, fullSize)}
+      onView={setRtsp}
+      onStats={onStats}
+    />
   ) : (
-    <JpegVideo cameraId={camera.id} fps={fps} onStats={onStats} />
+    <JpegVideo key={liveEpoch} cameraId={camera.id} fps={fps} onStats={onStats} />
   )
   // An MSE tile's picture goes when its MediaSource is released (hidden, reconnecting): only while playing.
   const picture = mse ? rtsp?.playing === true : hasFrame
   const problem = mse ? (rtsp?.problem ?? null) : null
 
-  const online = camera.isOnline
+  const confirmedAt = Math.max(camera.confirmedAt ?? 0, liveConfirmed ?? 0, lastFrameAt.current ?? 0) || null
+  const badge = cameraBadge({ ...camera, confirmedAt }, now, lostAt)
+  const online = badge.state === 'online'
   return (
     <figure
       className={`tile${online ? '' : ' tile-offline'}${large ? ' tile-large' : ''}`}
       data-testid="camera-tile"
       data-camera-id={camera.id}
       data-online={online}
+      data-state={badge.state}
       tabIndex={0}
-      aria-label={`${camera.name}, ${online ? 'online' : 'offline'}`}
+      aria-label={`${camera.name}, ${badge.text}`}
       onDoubleClick={() => onOpen?.(camera.id)}
       onKeyDown={(e) => {
         if (e.key === 'Enter') onOpen?.(camera.id)
@@ -102,7 +118,9 @@ export const CameraTile = memo(function CameraTile({
           {problem}
         </div>
       ) : !picture ? (
-        <div className="tile-placeholder">{online ? 'Waiting for video…' : 'No video'}</div>
+        <div className="tile-placeholder">
+          {badge.state === 'offline' ? 'No video' : 'Waiting for video…'}
+        </div>
       ) : null}
       <figcaption className="tile-top">
         <span className="tile-name">{camera.name}</span>
@@ -113,7 +131,9 @@ export const CameraTile = memo(function CameraTile({
             </span>
           ) : null}
           {moving ? <Badge tone="warn">Motion</Badge> : null}
-          <Badge tone={online ? 'ok' : 'bad'}>{online ? 'Online' : 'Offline'}</Badge>
+          <Badge tone={badge.tone}>
+            <span data-testid="tile-state">{badge.text}</span>
+          </Badge>
         </span>
       </figcaption>
       <div className="tile-bottom">
@@ -124,10 +144,8 @@ export const CameraTile = memo(function CameraTile({
           </>
         ) : (
           <>
-            <span data-testid="tile-last-seen">
-              Last seen {ago(Math.max(camera.lastSeenAt ?? 0, lastFrameAt.current ?? 0) || null, now)}
-            </span>
-            {health && health.state !== 'online' ? (
+            <span data-testid="tile-last-seen">Last seen {ago(confirmedAt, now)}</span>
+            {health && health.state !== 'online' && lostAt === null ? (
               <span data-testid="tile-health" title={health.lastError ?? undefined}>
                 {health.state === 'connecting'
                   ? 'connecting…'

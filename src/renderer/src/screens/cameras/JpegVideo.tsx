@@ -29,7 +29,11 @@ export const JpegVideo = memo(function JpegVideo({ cameraId, fps, onStats }: Jpe
       fps,
       host: host.current,
       wsBaseUrl: video.wsBaseUrl,
-      token: () => video.tokens.get(),
+      // A token the station refused (expired, or from before a restart) is dropped: a fresh one is fetched.
+      token: (refused) => {
+        if (refused) video.tokens.forget(refused)
+        return video.tokens.get()
+      },
       onStats: (st) => stats.current(st),
     })
     stream.current = s

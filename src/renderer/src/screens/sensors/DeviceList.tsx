@@ -1,7 +1,8 @@
 /** Devices with online state and last seen; the selected one's sensors and charts show beside it. */
 import type { Device, SensorLatest } from '../../../../shared/schemas/entities'
-import { Badge } from '../../components/ui'
+
 import { ago, reading } from '../../util/format'
+import { DeviceStateBadge } from '../../components/StateBadge'
 
 export function DeviceList({
   devices,
@@ -30,7 +31,7 @@ export function DeviceList({
             onClick={() => onSelect(d.id)}
           >
             <span className="device-name">{d.name}</span>
-            <Badge tone={d.online ? 'ok' : 'bad'}>{d.online ? 'Online' : 'Offline'}</Badge>
+            <DeviceStateBadge online={d.online} />
             <span className="muted">seen {ago(d.lastSeenAt, now)}</span>
             <span className="device-values">
               {Object.values(latest[d.id] ?? {})

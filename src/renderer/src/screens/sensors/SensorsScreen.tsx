@@ -1,6 +1,6 @@
 /** Sensors: the device list, and for the selected device its latest values and a live chart per sensor. */
 import { useEffect, useMemo } from 'react'
-import { Badge, ErrorText, Loading } from '../../components/ui'
+import { ErrorText, Loading } from '../../components/ui'
 import { useNow } from '../../hooks/useNow'
 import { useStationShallow } from '../../store/context'
 import { RANGE_MS } from '../../store/settings-slice'
@@ -8,7 +8,9 @@ import { ago, reading } from '../../util/format'
 import { DeviceList } from './DeviceList'
 import { DeviceSetupHelp } from './DeviceSetupHelp'
 import { RangePicker } from './RangePicker'
+import { noSensorsText } from './chart-view'
 import { SensorChart, type ChartRange } from './SensorChart'
+import { DeviceStateBadge } from '../../components/StateBadge'
 
 export function SensorsScreen() {
   const s = useStationShallow((s) => ({
@@ -44,6 +46,7 @@ export function SensorsScreen() {
     )
   }
 
+  const loaded = selectedId !== null && s.latest[selectedId] !== undefined
   const sensors = Object.values((selectedId && s.latest[selectedId]) || {}).sort((a, b) =>
     a.sensor.localeCompare(b.sensor),
   )
@@ -64,7 +67,7 @@ export function SensorsScreen() {
           <>
             <div className="toolbar">
               <h1>{device.name}</h1>
-              <Badge tone={device.online ? 'ok' : 'bad'}>{device.online ? 'Online' : 'Offline'}</Badge>
+              <DeviceStateBadge online={device.online} />
               <span className="muted">
                 {device.id} · last seen {ago(device.lastSeenAt, now)}
               </span>
@@ -72,7 +75,9 @@ export function SensorsScreen() {
             </div>
             <ErrorText>{s.error}</ErrorText>
             {sensors.length === 0 ? (
-              <p className="muted">This device has not sent a reading yet.</p>
+              <p className="muted" data-testid="no-sensors">
+                {noSensorsText(loaded, s.error)}
+              </p>
             ) : (
               <>
                 <div className="latest" data-testid="latest-values">
@@ -91,6 +96,7 @@ export function SensorsScreen() {
                     sensor={x.sensor}
                     unit={x.unit}
                     range={range}
+                    latestTs={x.ts}
                   />
                 ))}
               </>
