@@ -39,6 +39,7 @@ function SourceCharts({ deviceId, at }: { deviceId: string; at: number }) {
           sensor={s.sensor}
           unit={s.unit}
           range={{ from: at - MOMENT_MS, to: at + MOMENT_MS }}
+          latestTs={s.ts}
         />
       ))}
     </div>
