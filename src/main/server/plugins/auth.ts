@@ -53,6 +53,11 @@ declare module 'fastify' {
      * Off elsewhere, so session tokens do not end up in URLs, logs and histories.
      */
     sessionInQuery?: boolean
+    /**
+     * False on a request that changes something but that the screens make on their own (a video tile's
+     * stream token): it does not renew the session. Every other such request is the guard's action.
+     */
+    renewsSession?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -337,9 +342,10 @@ function tooManyAuthFailures(refusedMs: number): StationError {
  * (acknowledging, triggering a buzzer, saving, "Stay signed in"). Reads are not: the screens poll and
  * reload on their own (session check, statistics, storage, reconnect catch-up), and live pushes and
  * video arrive without the guard doing anything, so counting them would keep an unattended desk
- * signed in until the absolute maximum.
+ * signed in until the absolute maximum. Routes the screens call by themselves opt out (`renewsSession`).
  */
 function isGuardAction(req: FastifyRequest): boolean {
+  if (req.routeOptions.config.renewsSession === false) return false
   return req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS'
 }
 
