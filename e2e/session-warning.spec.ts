@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { E2E_ADMIN_PASSWORD } from './env'
+import { sessionToken } from './fixtures'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -67,7 +68,7 @@ async function signInAt(page: Page, url: string): Promise<void> {
 
 /** When the page's session ends, as the station says (reading it does not renew it). */
 async function sessionEnd(page: Page, url: string): Promise<number> {
-  const token = await page.evaluate(() => sessionStorage.getItem('guard-station.session'))
+  const token = await sessionToken(page)
   const res = await fetch(`${url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })
   expect(res.status).toBe(200)
   return ((await res.json()) as { data: { expiresAt: number } }).data.expiresAt

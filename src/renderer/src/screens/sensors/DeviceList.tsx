@@ -1,4 +1,4 @@
-/** Devices with online state and last seen; the selected one's sensors and charts show beside it. */
+/** Devices with online state, last seen and whether they have a buzzer; the selected one's sensors and charts show beside it. */
 import type { Device, SensorLatest } from '../../../../shared/schemas/entities'
 import { Badge } from '../../components/ui'
 import { ago, reading } from '../../util/format'
@@ -31,6 +31,11 @@ export function DeviceList({
           >
             <span className="device-name">{d.name}</span>
             <Badge tone={d.online ? 'ok' : 'bad'}>{d.online ? 'Online' : 'Offline'}</Badge>
+            {d.capabilities?.includes('buzzer') ? (
+              <Badge tone="muted" title="This device has a buzzer (see Buzzers)">
+                Buzzer
+              </Badge>
+            ) : null}
             <span className="muted">seen {ago(d.lastSeenAt, now)}</span>
             <span className="device-values">
               {Object.values(latest[d.id] ?? {})
