@@ -34,7 +34,9 @@ function liveSocket(url: string) {
 describe('session arithmetic (real SQLite, the clock passed in)', () => {
   const db = new Database(':memory:')
   runMigrations(db)
-  db.prepare("INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES ('g', 'guard', 'x', 0, 0)").run()
+  db.prepare(
+    "INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES ('g', 'guard', 'x', 0, 0)",
+  ).run()
   const repo = new SessionsRepository(db as never)
   const times = { idleMs: 1000, maxMs: 5000 }
 

@@ -54,9 +54,10 @@ describe('capabilities on a real station', () => {
     return res.statusCode === 200 ? (res.json().data as { capabilities: string[] | null }) : undefined
   }
   const stored = (id: string) =>
-    (st.app.db.prepare('SELECT capabilities FROM devices WHERE id = ?').get(id) as
-      | { capabilities: string | null }
-      | undefined)?.capabilities
+    (
+      st.app.db.prepare('SELECT capabilities FROM devices WHERE id = ?').get(id) as
+        { capabilities: string | null } | undefined
+    )?.capabilities
   const trigger = (id: string) =>
     st.app.inject({
       method: 'POST',

@@ -70,7 +70,9 @@ export class DevicesRepository {
        RETURNING created_at`,
     )
     this.setOnlineStmt = db.prepare<[number, string]>('UPDATE devices SET is_online = ? WHERE id = ?')
-    this.setCapabilitiesStmt = db.prepare<[string, string]>('UPDATE devices SET capabilities = ? WHERE id = ?')
+    this.setCapabilitiesStmt = db.prepare<[string, string]>(
+      'UPDATE devices SET capabilities = ? WHERE id = ?',
+    )
     this.updateStmt = db.prepare<[string, number | null, number, string]>(
       'UPDATE devices SET name = ?, area_id = ?, updated_at = ? WHERE id = ?',
     )

@@ -10,15 +10,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { RecordingsDeleted, RecordingsDeleteQuery } from '../schemas/recording-retention'
 import { StorageSummary } from '../schemas/recordings'
-import {
-  Credentials,
-  LoggedOut,
-  Me,
-  NewSession,
-  PasswordChange,
-  Session,
-  SessionEnds,
-} from '../schemas/auth'
+import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session, SessionEnds } from '../schemas/auth'
 import { AreaChange, AreaInput, AreaList } from '../schemas/areas'
 import { AuditPage, AuditQuery } from '../schemas/audit'
 import {

@@ -54,10 +54,10 @@ const MsgId = Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 }))
  * What the device can do, in a heartbeat (`["buzzer"]`; `[]` for a sensor without one). Send it in the
  * first heartbeat after connecting and whenever it changes; leaving it out keeps what was said before.
  */
-export const Capabilities = Type.Array(
-  Type.Union(DEVICE_CAPABILITIES.map((c) => Type.Literal(c))),
-  { maxItems: DEVICE_CAPABILITIES.length, uniqueItems: true },
-)
+export const Capabilities = Type.Array(Type.Union(DEVICE_CAPABILITIES.map((c) => Type.Literal(c))), {
+  maxItems: DEVICE_CAPABILITIES.length,
+  uniqueItems: true,
+})
 export type Capabilities = Static<typeof Capabilities>
 
 /** `POST /api/v1/devices/:id/heartbeat` body (optional). */

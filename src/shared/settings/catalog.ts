@@ -183,7 +183,8 @@ export const SETTINGS = {
   sessionMaxMs: int({
     env: 'STATION_SESSION_MAX_MS',
     title: 'Longest sign-in',
-    description: 'a sign-in ends this long after signing in, however active the guard is (renewals never pass it)',
+    description:
+      'a sign-in ends this long after signing in, however active the guard is (renewals never pass it)',
     unit: 'ms',
     default: 16 * HOUR,
     minimum: 1000,

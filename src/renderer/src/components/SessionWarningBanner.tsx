@@ -28,8 +28,8 @@ export function SessionWarningBanner() {
   if (w.kind === 'longest') {
     return (
       <div className="banner banner-warn" role="alert" data-testid="session-warning">
-        <strong>You will be signed out at {clockTime(w.endsAt)}</strong> (in {timeLeft(w.leftMs)}): that
-        is the longest a sign-in can last. Sign in again then; your layout is kept.
+        <strong>You will be signed out at {clockTime(w.endsAt)}</strong> (in {timeLeft(w.leftMs)}): that is
+        the longest a sign-in can last. Sign in again then; your layout is kept.
       </div>
     )
   }
