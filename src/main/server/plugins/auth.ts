@@ -14,6 +14,7 @@ import { DEVICE_KEY_HEADER, type Role } from '../../../shared/constants'
 import { hashToken, matchesSecret, newToken, secretDigest } from '../../auth/tokens'
 import { AuthFailures } from '../../auth/auth-failures'
 import { OpenConnections } from '../../auth/open-connections'
+import { isGuardAction } from '../../auth/session-activity'
 import type { DomainEventStream } from '../../events/domain-stream'
 import { DUMMY_HASH, generatePassword, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords'
 import { UsersRepository } from '../../auth/users-repository'
@@ -335,18 +336,6 @@ function tooManyAuthFailures(refusedMs: number): StationError {
       'retry-after': String(seconds),
     },
   )
-}
-
-/**
- * What renews a session: a request the guard's own action makes, i.e. one that changes something
- * (acknowledging, triggering a buzzer, saving, "Stay signed in"). Reads are not: the screens poll and
- * reload on their own (session check, statistics, storage, reconnect catch-up), and live pushes and
- * video arrive without the guard doing anything, so counting them would keep an unattended desk
- * signed in until the absolute maximum. Routes the screens call by themselves opt out (`renewsSession`).
- */
-function isGuardAction(req: FastifyRequest): boolean {
-  if (req.routeOptions.config.renewsSession === false) return false
-  return req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS'
 }
 
 function presentsCredentials(req: FastifyRequest, queryToken: string | undefined): boolean {

@@ -4,7 +4,8 @@
  */
 import fp from 'fastify-plugin'
 import { openWriter, databasePath } from '../../database/open'
-import { InlineReadPool, StorageGuardedReads, WorkerReadPool, type ReadPool } from '../../database/read-pool'
+import { InlineReadPool, WorkerReadPool, type ReadPool } from '../../database/read-pool'
+import { StorageGuardedReads } from '../../database/storage-guarded-reads'
 import { READ_QUERIES } from '../../database/read-queries'
 import { InlineWriter, StorageGuardedWriter, WorkerWriter, type Writer } from '../../database/writer'
 import { StorageMonitor } from '../../database/storage-monitor'
