@@ -37,7 +37,9 @@ export interface StationConfig {
   dbSynchronous: 'FULL' | 'NORMAL'
   cache: { maxEntries: number; defaultTtlMs: number }
   queues: { devices: QueueConfig; readings: QueueConfig; buzzers: QueueConfig }
-  sessionTtlMs: number
+  sessionIdleMs: number
+  sessionMaxMs: number
+  sessionWarnMs: number
   deviceOfflineAfterMs: number
   buzzerTimeoutMs: number
   /** Device times accepted on readings: at most this far behind / ahead of the station's clock. */
@@ -131,7 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
       },
       buzzers: { maxWaitMs: read(S.buzzersFlushMs), batchSize: 500, maxPending: 10_000 },
     },
-    sessionTtlMs: read(S.sessionTtlMs),
+    sessionIdleMs: read(S.sessionIdleMs),
+    sessionMaxMs: read(S.sessionMaxMs),
+    sessionWarnMs: read(S.sessionWarnMs),
     deviceOfflineAfterMs: read(S.deviceOfflineAfterMs),
     buzzerTimeoutMs: read(S.buzzerTimeoutMs),
     readingTimeWindow: { maxAgeMs: read(S.readingMaxAgeMs), maxAheadMs: read(S.readingMaxAheadMs) },

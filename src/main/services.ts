@@ -80,6 +80,10 @@ export interface DeviceService {
   get(deviceId: string): Device | undefined
   /** Records that a device was heard from (coalesced through the device write queue). */
   touch(deviceId: string, ip: string | undefined): void
+  /** A heartbeat said what the device can do (`capabilities`). */
+  reportCapabilities(deviceId: string, capabilities: readonly string[]): void
+  /** What the device said it can do; null when it never said (older firmware). */
+  capabilities(deviceId: string): readonly string[] | null
   stats(): { known: number; online: number; connected: number }
 }
 

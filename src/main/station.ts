@@ -45,7 +45,7 @@ export function summary(config: StationConfig): string {
     `  • Write queues (group commit, acknowledged after commit): devices ≤${q.devices.maxWaitMs}ms, readings ≤${q.readings.maxWaitMs}ms, buzzers ≤${q.buzzers.maxWaitMs}ms; bounds ${q.devices.maxPending}/${q.readings.maxPending}/${q.buzzers.maxPending}`,
     `  • Rate limit: ${config.rateLimitMax} requests/minute per client (signed-in users and devices exempt); failed sign-ins 5/minute per client, slowed per username; failed credentials 100/minute per client`,
     `  • WebSockets: ${config.ws.maxConnections} device sockets (desks and viewers capped per user and address), maxPayload ${config.ws.maxPayload} bytes, ping every ${config.ws.pingIntervalMs / 1000}s, per-message deflate ${config.ws.perMessageDeflate ? 'on' : 'off'}`,
-    `  • Sessions: ${config.sessionTtlMs / 3_600_000}h, expired ones removed every 60s`,
+    `  • Sessions: end after ${config.sessionIdleMs / 60_000} min without activity, ${config.sessionMaxMs / 3_600_000}h at most; expired ones removed every 60s`,
     videoSummary(config.video),
   ]
   return lines.join('\n')

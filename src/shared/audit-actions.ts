@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'auth.sign-in',
   'auth.sign-in-failed',
   'auth.sign-out',
+  'auth.renew',
   'user.create',
   'user.update',
   'user.password',

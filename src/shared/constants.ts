@@ -15,6 +15,12 @@ export type RtspTransport = (typeof RTSP_TRANSPORTS)[number]
 export const BUZZER_STATUSES = ['queued', 'sent', 'acknowledged', 'expired', 'failed'] as const
 export type BuzzerStatus = (typeof BUZZER_STATUSES)[number]
 export const BUZZER_ACTIONS = ['on', 'off'] as const
+/**
+ * What a device can say it does (`capabilities` in its heartbeat), limited to what the station acts on:
+ * `buzzer`, it sounds buzzer commands. A device that never said (older firmware) has `null` capabilities.
+ */
+export const DEVICE_CAPABILITIES = ['buzzer'] as const
+export type DeviceCapability = (typeof DEVICE_CAPABILITIES)[number]
 export const BUZZER_PATTERNS = ['continuous', 'pulse', 'sos'] as const
 
 export const EVENT_TYPES = [

@@ -73,6 +73,7 @@ export const OPERATIONS = {
   'auth:login': { method: 'POST', path: '/api/auth/login', access: 'public' },
   'auth:logout': { method: 'POST', path: '/api/auth/logout', access: 'guard' },
   'auth:me': { method: 'GET', path: '/api/auth/me', access: 'guard' },
+  'auth:renew': { method: 'POST', path: '/api/auth/renew', access: 'guard' },
   'auth:password': { method: 'PUT', path: '/api/auth/password', access: 'guard' },
 
   'users:list': { method: 'GET', path: '/api/users', access: 'admin' },

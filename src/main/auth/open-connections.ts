@@ -4,7 +4,9 @@
  * signed out, expired or ended by an admin (user deleted, demoted, password changed), the site key
  * rotated, a camera's push token replaced or revoked. (A device's own token is the device service's: it
  * closes the device's socket when the token changes.) Revocations arrive as committed facts on the domain
- * event stream; a periodic sweep also re-checks sessions, so expiry and anything missed end them too.
+ * event stream; a sweep also re-checks sessions, so expiry and anything missed end them too. The sweep
+ * runs at the earliest end of a tracked session (sessions slide while their user is active, so a session
+ * found renewed is simply looked at again at its new end), and at least every `SESSION_SWEEP_MS`.
  */
 import type { DomainEventStream } from '../events/domain-stream'
 
@@ -42,12 +44,15 @@ export class OpenConnections {
   private readonly open = new Set<Tracked>()
   private readonly offs: (() => void)[] = []
   private sweeper: NodeJS.Timeout | undefined
+  private sweepEveryMs = 0
+  /** When the scheduled sweep runs. */
+  private sweepAt = Infinity
   private closedByRevocation = 0
 
   constructor(
     stream: DomainEventStream,
-    /** Whether a session (by token hash) is still valid: the sweep's check. */
-    private readonly sessionValid: (tokenHash: string) => boolean,
+    /** When a session (by token hash) ends, or undefined when it is no longer valid: the sweep's check. */
+    private readonly sessionEnd: (tokenHash: string) => number | undefined,
   ) {
     this.offs.push(
       stream.on('session.ended', 'connections:sessions', (e) =>
@@ -94,6 +99,10 @@ export class OpenConnections {
   track(cred: Credential, close: Closer): () => void {
     const t: Tracked = { cred, close }
     this.open.add(t)
+    if (cred.kind === 'session' && this.sweepEveryMs > 0) {
+      const end = this.sessionEnd(cred.tokenHash)
+      if (end !== undefined) this.scheduleSweep(end)
+    }
     return () => {
       this.open.delete(t)
     }
@@ -108,23 +117,42 @@ export class OpenConnections {
   }
 
   startSweep(intervalMs = SESSION_SWEEP_MS): void {
-    this.sweeper ??= setInterval(() => this.sweep(), intervalMs)
-    this.sweeper.unref()
+    this.sweepEveryMs = intervalMs
+    this.scheduleSweep(Date.now() + intervalMs)
   }
 
   /** Closes connections whose session is no longer valid (expired, or deleted by any path). */
   sweep(): number {
-    const valid = new Map<string, boolean>()
-    return this.closeWhere(
+    const ends = new Map<string, number | undefined>()
+    let earliest = Infinity
+    const closed = this.closeWhere(
       (c) => {
         if (c.kind !== 'session') return false
-        let ok = valid.get(c.tokenHash)
-        if (ok === undefined) valid.set(c.tokenHash, (ok = this.sessionValid(c.tokenHash)))
-        return !ok
+        if (!ends.has(c.tokenHash)) ends.set(c.tokenHash, this.sessionEnd(c.tokenHash))
+        const end = ends.get(c.tokenHash)
+        if (end !== undefined) earliest = Math.min(earliest, end)
+        return end === undefined
       },
       CLOSE_REVOKED,
       'session expired',
     )
+    if (this.sweepEveryMs > 0) this.scheduleSweep(Math.min(earliest, Date.now() + this.sweepEveryMs), true)
+    return closed
+  }
+
+  /** Runs the sweep at `at` (just past it: a session is valid until its end), unless one runs sooner. */
+  private scheduleSweep(at: number, replace = false): void {
+    if (!replace && at >= this.sweepAt) return
+    clearTimeout(this.sweeper)
+    this.sweepAt = at
+    this.sweeper = setTimeout(
+      () => {
+        this.sweepAt = Infinity
+        this.sweep()
+      },
+      Math.max(0, at - Date.now() + 1),
+    )
+    this.sweeper.unref()
   }
 
   stats(): { open: number; closedByRevocation: number } {
@@ -132,8 +160,10 @@ export class OpenConnections {
   }
 
   stop(): void {
-    clearInterval(this.sweeper)
+    clearTimeout(this.sweeper)
     this.sweeper = undefined
+    this.sweepEveryMs = 0
+    this.sweepAt = Infinity
     for (const off of this.offs.splice(0)) off()
   }
 

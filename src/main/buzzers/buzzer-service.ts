@@ -45,7 +45,7 @@ export interface BuzzerDeps {
   /** Recent committed statuses ('buzzer-statuses'). */
   cache: DomainCache<string, BuzzerRequest>
   /** Sends commands to connected devices; its presence facts (on the stream) trigger pushes. */
-  devices: Pick<DeviceService, 'send' | 'isConnected' | 'isOnline' | 'known'>
+  devices: Pick<DeviceService, 'send' | 'isConnected' | 'isOnline' | 'known' | 'capabilities'>
   queueConfig: QueueConfig
   timeoutMs: number
   log: Log
@@ -180,14 +180,17 @@ export class StationBuzzerService implements BuzzerService {
 
   /**
    * Queues a command (committed before this resolves), then pushes it at once when the device holds a
-   * WebSocket (and commits `sent`). Unknown device: 404. A device that is offline (neither connected nor
-   * heard from recently) is refused with 409 DEVICE_OFFLINE: the command could only expire.
+   * WebSocket (and commits `sent`). Unknown device: 404. A device that reported capabilities without
+   * `buzzer`: 409 NO_BUZZER. A device that is offline (neither connected nor heard from recently) is
+   * refused with 409 DEVICE_OFFLINE: the command could only expire.
    */
   async create(input: NewBuzzerRequest): Promise<BuzzerRequest> {
     const { deviceId } = input
     // A device the station is talking to is known, even while its row is still being written.
     if (!(await this.deps.devices.known(deviceId))) throw errors.notFound(`Device ${deviceId}`)
     const { devices } = this.deps
+    // A device that said what it can do, without a buzzer; one that never said (older firmware) is tried.
+    if (devices.capabilities(deviceId)?.includes('buzzer') === false) throw errors.noBuzzer(deviceId)
     if (!devices.isConnected(deviceId) && !devices.isOnline(deviceId)) {
       throw errors.deviceOffline(deviceId)
     }

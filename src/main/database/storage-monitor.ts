@@ -49,6 +49,11 @@ export class StorageMonitor {
   private free: number | undefined
   private startup: StorageReport | undefined
   private wroteSinceFault = false
+  /**
+   * Damage a read found: it stays until the station restarts (the start-up checks look again). A write
+   * that commits touched other pages; it says nothing about the damaged ones.
+   */
+  private damageFoundByRead = false
   private readonly listeners = new Set<(change: StorageChange) => void>()
 
   constructor(
@@ -98,6 +103,17 @@ export class StorageMonitor {
     return fault
   }
 
+  /**
+   * Looks at an error from a read: a damaged database (SQLITE_CORRUPT, SQLITE_NOTADB: a page found
+   * damaged after the start-up checks passed) is recorded as the `damaged` fault, for good, and returned as
+   * a reported `StorageFault` (503 STORAGE_DAMAGED); any other error is returned unchanged.
+   */
+  readFault(err: unknown): unknown {
+    if (storageFaultKind(err) !== 'damaged') return err
+    this.damageFoundByRead = true
+    return this.fault(err)
+  }
+
   /** A write committed: a fault, if any, is over (a full disk once it has some room again). */
   wrote(): void {
     if (!this.current) return
@@ -108,6 +124,7 @@ export class StorageMonitor {
   private maybeRecovered(): void {
     const ended = this.current
     if (!ended || !this.wroteSinceFault) return
+    if (ended.kind === 'damaged' && this.damageFoundByRead) return
     if (ended.kind === 'full' && (this.free === undefined || this.free < RECOVERY_FREE_BYTES)) return
     this.current = undefined
     this.log.info(

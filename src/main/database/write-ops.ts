@@ -24,6 +24,8 @@ export interface DeviceTouch {
   seenAt: number
   ip: string | null
   online: boolean | undefined
+  /** What the device said it can do (undefined: unchanged). */
+  capabilities?: readonly string[] | undefined
 }
 
 export function createWriteOps(db: Db) {
@@ -35,14 +37,19 @@ export function createWriteOps(db: Db) {
   const touchTx = db.transaction((touches: readonly DeviceTouch[]) => {
     let newDevices = 0
     let onlineChanges = 0
+    let capabilityChanges = 0
     for (const w of touches) {
       if (w.seenAt > 0 && devices.upsertSeen(w.id, w.seenAt, w.ip)) newDevices++
       if (w.online !== undefined) {
         devices.setOnline(w.id, w.online)
         onlineChanges++
       }
+      if (w.capabilities !== undefined) {
+        devices.setCapabilities(w.id, w.capabilities)
+        capabilityChanges++
+      }
     }
-    return { newDevices, onlineChanges }
+    return { newDevices, onlineChanges, capabilityChanges }
   }).immediate
   const deleteDeviceTx = db.transaction((id: string) => devices.delete(id)).immediate
   const purgeTx = db.transaction((id: string, limit: number) => devices.purgeReadings(id, limit)).immediate

@@ -52,6 +52,8 @@ export class DeviceHub implements DeviceService {
   private readonly stream: DomainEventStream
   private readonly offlineAfterMs: number
   private readonly timeWindow: ReadingTimeWindow
+  /** Capabilities devices reported since the start (the database has what they reported before). */
+  private readonly reported = new Map<string, readonly string[]>()
 
   constructor(deps: DeviceHubDeps) {
     const { config, db } = deps
@@ -69,8 +71,9 @@ export class DeviceHub implements DeviceService {
       }),
     )
     this.writes = new DeviceWrites(this.writer, config.queues.devices, {
-      afterCommit: ({ newDevices, deviceIds }) => {
+      afterCommit: ({ newDevices, capabilityChanges, deviceIds }) => {
         if (newDevices > 0) this.deviceCache.clear()
+        else if (capabilityChanges > 0) for (const id of deviceIds) this.deviceCache.delete(id)
         this.stream.publish({
           type: 'device.changed',
           deviceIds,
@@ -189,6 +192,25 @@ export class DeviceHub implements DeviceService {
     this.presence.heard(deviceId, ip ?? null)
   }
 
+  /** A heartbeat said what the device can do: written (and published) when it changed. */
+  reportCapabilities(deviceId: string, capabilities: readonly string[]): void {
+    const known = this.capabilities(deviceId)
+    const same =
+      known !== null && known.length === capabilities.length && capabilities.every((c) => known.includes(c))
+    if (same) return
+    const sorted = [...capabilities].sort()
+    this.reported.set(deviceId, sorted)
+    this.writes.setCapabilities(deviceId, sorted)
+  }
+
+  /** What the device said it can do; null when it never said (older firmware). */
+  capabilities(deviceId: string): readonly string[] | null {
+    const reported = this.reported.get(deviceId)
+    if (reported) return reported
+    const row = this.deviceCache.getOrLoad(deviceId, () => this.repo.get(deviceId))
+    return row ? parseCapabilities(row.capabilities) : null
+  }
+
   stats() {
     const p = this.presence.stats()
     return { known: this.repo.count(), online: p.online, connected: this.connections.size }
@@ -233,6 +255,7 @@ export class DeviceHub implements DeviceService {
     const deleted = await this.writer.run('devices.delete', deviceId)
     this.writes.forget(deviceId)
     this.presence.forget(deviceId)
+    this.reported.delete(deviceId)
     this.deviceCache.delete(deviceId)
     this.latestCache.delete(deviceId)
     this.connections.close(deviceId, CLOSE.deleted, 'device deleted')
@@ -312,6 +335,7 @@ export class DeviceHub implements DeviceService {
   private toDevice(row: DeviceRow): Device {
     const seen = this.presence.lastSeen(row.id)
     const lastSeenAt = Math.max(seen ?? 0, row.last_seen_at ?? 0)
+    const caps = this.reported.get(row.id) ?? parseCapabilities(row.capabilities)
     return {
       id: row.id,
       name: row.name,
@@ -320,9 +344,21 @@ export class DeviceHub implements DeviceService {
       connected: this.isConnected(row.id),
       lastSeenAt: lastSeenAt > 0 ? lastSeenAt : null,
       hasToken: row.has_token === 1,
+      capabilities: caps ? [...caps] : null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     }
+  }
+}
+
+/** A stored capabilities column: null when never reported (or unreadable). */
+function parseCapabilities(json: string | null): string[] | null {
+  if (json === null) return null
+  try {
+    const v: unknown = JSON.parse(json)
+    return Array.isArray(v) ? v.filter((c): c is string => typeof c === 'string') : null
+  } catch {
+    return null
   }
 }
 

@@ -47,8 +47,8 @@ describe('DeviceWrites', () => {
       is_online: 0,
     })
     expect(changes).toEqual([
-      { newDevices: 1, onlineChanges: 1, deviceIds: ['d1'] },
-      { newDevices: 0, onlineChanges: 1, deviceIds: ['d1'] },
+      { newDevices: 1, onlineChanges: 1, capabilityChanges: 0, deviceIds: ['d1'] },
+      { newDevices: 0, onlineChanges: 1, capabilityChanges: 0, deviceIds: ['d1'] },
     ])
     expect(writes.size).toBe(0)
     db.close()

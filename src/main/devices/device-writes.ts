@@ -16,6 +16,7 @@ interface PendingWrite {
   seenAt: number
   ip: string | null
   online: boolean | undefined
+  capabilities: readonly string[] | undefined
   /** Its flush has started: later touches go to a new entry. */
   sealed: boolean
   /** Settles when the flush holding this entry has committed (or failed). */
@@ -33,7 +34,12 @@ export class DeviceWrites {
     config: QueueConfig,
     private readonly hooks: {
       /** After a commit that registered devices or changed online state. */
-      afterCommit: (changed: { newDevices: number; onlineChanges: number; deviceIds: string[] }) => void
+      afterCommit: (changed: {
+        newDevices: number
+        onlineChanges: number
+        capabilityChanges: number
+        deviceIds: string[]
+      }) => void
       onError: (err: unknown) => void
     },
   ) {
@@ -53,6 +59,12 @@ export class DeviceWrites {
   setOnline(id: string, online: boolean): void {
     const w = this.slot(id)
     if (w) w.online = online
+  }
+
+  /** Records what the device said it can do (with its touch: the row exists by then). */
+  setCapabilities(id: string, capabilities: readonly string[]): void {
+    const w = this.slot(id)
+    if (w) w.capabilities = capabilities
   }
 
   /**
@@ -78,8 +90,8 @@ export class DeviceWrites {
     if (existing && !existing.sealed) return existing
     if (!this.queue.hasRoom(1)) return undefined // bounded: a touch is dropped rather than queued without end
     const w: PendingWrite = existing
-      ? { seenAt: existing.seenAt, ip: existing.ip, online: existing.online, sealed: false, done: FALSE }
-      : { seenAt: 0, ip: null, online: undefined, sealed: false, done: FALSE }
+      ? { ...existing, sealed: false, done: FALSE }
+      : { seenAt: 0, ip: null, online: undefined, capabilities: undefined, sealed: false, done: FALSE }
     this.pending.set(id, w)
     // Heartbeats do not wait for this commit (`written` does); a failed flush is reported through onError
     // and its writes dropped.
@@ -101,12 +113,12 @@ export class DeviceWrites {
       if (!w) continue // forgotten (deleted), or already written by an earlier flush
       w.sealed = true
       sealed.push([id, w])
-      touches.push({ id, seenAt: w.seenAt, ip: w.ip, online: w.online })
+      touches.push({ id, seenAt: w.seenAt, ip: w.ip, online: w.online, capabilities: w.capabilities })
     }
     if (touches.length === 0) return
     const changed = await this.writer.run('devices.touch', touches)
     for (const [id, w] of sealed) if (this.pending.get(id) === w) this.pending.delete(id)
-    if (changed.newDevices > 0 || changed.onlineChanges > 0) {
+    if (changed.newDevices > 0 || changed.onlineChanges > 0 || changed.capabilityChanges > 0) {
       try {
         this.hooks.afterCommit({ ...changed, deviceIds: touches.map((t) => t.id) })
       } catch (err) {

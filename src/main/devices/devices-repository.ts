@@ -10,6 +10,8 @@ export interface DeviceRow {
   last_seen_at: number | null
   last_ip: string | null
   has_token: number
+  /** JSON array of capabilities, or null while the device never reported any. */
+  capabilities: string | null
   created_at: number
   updated_at: number
 }
@@ -26,7 +28,7 @@ export interface SensorRow {
 export const READINGS_CHUNK = 64
 
 const DEVICE_COLUMNS = `id, name, area_id, is_online, last_seen_at, last_ip, (token_hash IS NOT NULL) AS has_token,
-  created_at, updated_at`
+  capabilities, created_at, updated_at`
 
 export class DevicesRepository {
   private readonly all
@@ -35,6 +37,7 @@ export class DevicesRepository {
   private readonly onlineRows
   private readonly upsertSeenStmt
   private readonly setOnlineStmt
+  private readonly setCapabilitiesStmt
   private readonly updateStmt
   private readonly remove
   private readonly setToken
@@ -67,6 +70,9 @@ export class DevicesRepository {
        RETURNING created_at`,
     )
     this.setOnlineStmt = db.prepare<[number, string]>('UPDATE devices SET is_online = ? WHERE id = ?')
+    this.setCapabilitiesStmt = db.prepare<[string, string]>(
+      'UPDATE devices SET capabilities = ? WHERE id = ?',
+    )
     this.updateStmt = db.prepare<[string, number | null, number, string]>(
       'UPDATE devices SET name = ?, area_id = ?, updated_at = ? WHERE id = ?',
     )
@@ -129,6 +135,11 @@ export class DevicesRepository {
 
   setOnline(id: string, online: boolean): void {
     this.setOnlineStmt.run(online ? 1 : 0, id)
+  }
+
+  /** Records what the device said it can do. */
+  setCapabilities(id: string, capabilities: readonly string[]): void {
+    this.setCapabilitiesStmt.run(JSON.stringify(capabilities), id)
   }
 
   update(id: string, name: string, areaId: number | null, now = Date.now()): boolean {

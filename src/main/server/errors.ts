@@ -29,6 +29,12 @@ export const errors = {
   badRequest: (message: string) => new StationError(400, 'BAD_REQUEST', message),
   badLogin: () => new StationError(401, 'BAD_LOGIN', 'Wrong username or password'),
   deviceOffline: (id: string) => new StationError(409, 'DEVICE_OFFLINE', `Device ${id} is offline`),
+  noBuzzer: (id: string) =>
+    new StationError(
+      409,
+      'NO_BUZZER',
+      `Device ${id} has no buzzer (it reported its capabilities without one)`,
+    ),
   overloaded: (message: string, retryAfterSeconds: number) =>
     new StationError(503, 'OVERLOADED', message, { 'retry-after': String(retryAfterSeconds) }),
   shuttingDown: () =>

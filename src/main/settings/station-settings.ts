@@ -41,6 +41,8 @@ export const SETTING_READS: Record<StationSettingKey, (config: StationConfig) =>
   readingsFlushMs: (c) => c.queues.readings.maxWaitMs,
   buzzersFlushMs: (c) => c.queues.buzzers.maxWaitMs,
   readPoolSize: (c) => c.readPoolSize,
+  sessionIdleMs: (c) => c.sessionIdleMs,
+  sessionMaxMs: (c) => c.sessionMaxMs,
   recordingsQuotaBytes: (c) => c.recordings.quotaBytes ?? 0,
   recordingsReservePercent: (c) => c.recordings.reservePercent,
 }

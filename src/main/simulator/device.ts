@@ -1,7 +1,9 @@
 /**
  * What every simulated device has, whatever its transport: sensors producing readings at a steady rate,
- * a bounded local buffer of readings not yet acknowledged (as firmware would keep in RAM), and a buzzer.
+ * a bounded local buffer of readings not yet acknowledged (as firmware would keep in RAM), and a buzzer
+ * (or none: a sensor-only device, which says so in its heartbeat's `capabilities`).
  */
+import type { DeviceCapability } from '../../shared/constants'
 import type { ReadingInput } from '../../shared/schemas/device-protocol'
 import { SimulatedBuzzer } from './buzzer'
 import { sensorsFor, type SimulatedSensor } from './sensor-model'
@@ -17,6 +19,8 @@ export interface DeviceSettings {
   /** Bound of the local buffer; past it the oldest readings are dropped (and counted). */
   bufferMax: number
   requestTimeoutMs: number
+  /** Whether it has a buzzer: its heartbeats report `["buzzer"]`, else `[]`. */
+  buzzer: boolean
 }
 
 export interface Reading extends ReadingInput {
@@ -46,6 +50,11 @@ export abstract class SimDevice {
     this.credit = Math.random()
     this.nextHeartbeatAt = Date.now() + Math.random() * settings.heartbeatMs
     this.buzzer = new SimulatedBuzzer((on) => onBuzzer?.(id, on))
+  }
+
+  /** What its heartbeats say it can do. */
+  get capabilities(): DeviceCapability[] {
+    return this.settings.buzzer ? ['buzzer'] : []
   }
 
   /** Readings generated but not yet acknowledged, rejected or dropped. */

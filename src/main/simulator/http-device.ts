@@ -97,7 +97,9 @@ export class HttpDevice extends SimDevice {
     this.counters.requests++
     let res: JsonResponse
     try {
-      res = await this.client.request('POST', `/api/v1/devices/${encodeURIComponent(this.id)}/heartbeat`, {})
+      res = await this.client.request('POST', `/api/v1/devices/${encodeURIComponent(this.id)}/heartbeat`, {
+        capabilities: this.capabilities,
+      })
     } catch (err) {
       this.networkFailure(err)
       return

@@ -32,6 +32,7 @@ Usage: npm run simulate -- [options]
   --rate <n>           readings per second per device (default ${DEFAULT_OPTIONS.rate})
   --sensors <n>        sensors per device, 1-6: temperature, humidity, co2, pressure, light, battery (default ${DEFAULT_OPTIONS.sensors})
   --batch <n>          readings per request or frame, 1-1000 (default ${DEFAULT_OPTIONS.batch}: one reading each)
+  --sensor-only <n>    the last n devices have no buzzer (their heartbeats say so; default 0)
   --heartbeat <s>      heartbeat every s seconds; over HTTP it also polls for buzzer commands (default ${DEFAULT_OPTIONS.heartbeatMs / 1000})
   --concurrency <n>    HTTP requests in flight at most / WebSocket handshakes at once (default ${DEFAULT_OPTIONS.concurrency})
   --prefix <text>      device id prefix (default "${DEFAULT_OPTIONS.prefix}": ids ${DEFAULT_OPTIONS.prefix}0001, ${DEFAULT_OPTIONS.prefix}0002, ...)
@@ -110,6 +111,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       sensors: { type: 'string' },
       batch: { type: 'string' },
       heartbeat: { type: 'string' },
+      'sensor-only': { type: 'string' },
       concurrency: { type: 'string' },
       prefix: { type: 'string' },
       first: { type: 'string' },
@@ -172,6 +174,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       prefix: values.prefix ?? d.prefix,
       firstDevice: Math.round(num('first', values.first, d.firstDevice, 0, 1e9)),
       perMessageDeflate: values.deflate ?? false,
+      sensorOnly: Math.round(num('sensor-only', values['sensor-only'], 0, 0, 100_000)),
     },
   }
 }

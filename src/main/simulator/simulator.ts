@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   requestTimeoutMs: number
   /** WebSocket mode: offer per-message deflate. */
   perMessageDeflate: boolean
+  /** The last this-many devices have no buzzer (sensor-only: their heartbeats report no capabilities). */
+  sensorOnly: number
   /** Called when a simulated buzzer switches on or off. */
   onBuzzer?: (deviceId: string, on: boolean) => void
 }
@@ -51,6 +53,7 @@ export const DEFAULT_OPTIONS: Omit<SimulatorOptions, 'key' | 'onBuzzer'> = {
   bufferMax: 1000,
   requestTimeoutMs: 10_000,
   perMessageDeflate: false,
+  sensorOnly: 0,
 }
 
 export interface Simulator {
@@ -83,7 +86,11 @@ export function startSimulator(options: Partial<SimulatorOptions> & { key: strin
     heartbeatMs: opts.heartbeatMs,
     bufferMax: Math.max(opts.bufferMax, opts.batch),
     requestTimeoutMs: opts.requestTimeoutMs,
+    buzzer: true,
   }
+  const sensorOnlyFrom = opts.devices - Math.max(0, Math.min(opts.devices, opts.sensorOnly))
+  const settingsOf = (i: number): DeviceSettings =>
+    i < sensorOnlyFrom ? settings : { ...settings, buzzer: false }
   const ids = Array.from(
     { length: opts.devices },
     (_, i) => `${opts.prefix}${String(opts.firstDevice + i).padStart(4, '0')}`,
@@ -101,10 +108,10 @@ export function startSimulator(options: Partial<SimulatorOptions> & { key: strin
       timeoutMs: opts.requestTimeoutMs,
     })
     const c = client
-    httpDevices = ids.map((id) => new HttpDevice(id, settings, counters, c, limiter, opts.onBuzzer))
+    httpDevices = ids.map((id, i) => new HttpDevice(id, settingsOf(i), counters, c, limiter, opts.onBuzzer))
   } else {
     const wsOpts = { baseUrl: opts.url, key: opts.key, perMessageDeflate: opts.perMessageDeflate }
-    wsDevices = ids.map((id) => new WsDevice(id, settings, counters, wsOpts, limiter, opts.onBuzzer))
+    wsDevices = ids.map((id, i) => new WsDevice(id, settingsOf(i), counters, wsOpts, limiter, opts.onBuzzer))
     connecting = Promise.all(wsDevices.map((d) => d.connect())).then(() => undefined)
   }
   const devices = [...httpDevices, ...wsDevices]

@@ -236,7 +236,7 @@ export class WsDevice extends SimDevice {
     if (!this.open || this.stopping) return
     const id = this.nextId++
     this.heartbeats.set(id, performance.now())
-    if (this.send({ op: 'heartbeat', id })) this.counters.heartbeatsSent++
+    if (this.send({ op: 'heartbeat', id, capabilities: this.capabilities })) this.counters.heartbeatsSent++
   }
 
   private send(frame: object): boolean {

@@ -65,6 +65,7 @@ function onMessage(
   hub.touch(deviceId, conn.ip ?? undefined)
   switch (msg.op) {
     case 'heartbeat':
+      if (msg.capabilities) hub.reportCapabilities(deviceId, msg.capabilities)
       hub.connections.sendTo(conn, { op: 'ack', id, serverTime: now })
       return
     case 'buzzer-ack':

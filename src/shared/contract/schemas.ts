@@ -10,7 +10,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { RecordingsDeleted, RecordingsDeleteQuery } from '../schemas/recording-retention'
 import { StorageSummary } from '../schemas/recordings'
-import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session } from '../schemas/auth'
+import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session, SessionEnds } from '../schemas/auth'
 import { AreaChange, AreaInput, AreaList } from '../schemas/areas'
 import { AuditPage, AuditQuery } from '../schemas/audit'
 import {
@@ -100,6 +100,7 @@ export const OPERATION_SCHEMAS = {
   'auth:login': { body: Credentials, result: Session },
   'auth:logout': { result: LoggedOut },
   'auth:me': { result: Me },
+  'auth:renew': { result: SessionEnds },
   'auth:password': { body: PasswordChange, result: NewSession },
 
   'users:list': { result: UserList },

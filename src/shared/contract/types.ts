@@ -8,7 +8,7 @@ import type { ArgsOf } from '../contract'
 /** Statistics (and the video stream's status messages): one declaration each, in the station's schemas. */
 export type * from '../schemas/metrics'
 export type * from '../schemas/video'
-export type { Me, NewSession, PasswordChange, SessionUser } from '../schemas/auth'
+export type { Me, NewSession, PasswordChange, SessionEnds, SessionUser } from '../schemas/auth'
 export type { AreaInput } from '../schemas/areas'
 export type { BuzzerTriggerResult } from '../schemas/buzzers'
 export type { Deleted } from '../schemas/common'

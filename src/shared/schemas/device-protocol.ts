@@ -3,7 +3,12 @@
  * Every message from the LAN is validated against these schemas before anything is written.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { DEVICE_ID_PATTERN, MAX_READINGS_PER_BATCH, SENSOR_NAME_PATTERN } from '../constants'
+import {
+  DEVICE_CAPABILITIES,
+  DEVICE_ID_PATTERN,
+  MAX_READINGS_PER_BATCH,
+  SENSOR_NAME_PATTERN,
+} from '../constants'
 import { EpochMs } from './common'
 import { BuzzerActionSchema, BuzzerPatternSchema } from './entities'
 
@@ -45,6 +50,23 @@ export type IngestBody = Static<typeof IngestBody>
 
 const MsgId = Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 }))
 
+/**
+ * What the device can do, in a heartbeat (`["buzzer"]`; `[]` for a sensor without one). Send it in the
+ * first heartbeat after connecting and whenever it changes; leaving it out keeps what was said before.
+ */
+export const Capabilities = Type.Array(Type.Union(DEVICE_CAPABILITIES.map((c) => Type.Literal(c))), {
+  maxItems: DEVICE_CAPABILITIES.length,
+  uniqueItems: true,
+})
+export type Capabilities = Static<typeof Capabilities>
+
+/** `POST /api/v1/devices/:id/heartbeat` body (optional). */
+export const HeartbeatBody = Type.Object(
+  { capabilities: Type.Optional(Capabilities) },
+  { additionalProperties: false },
+)
+export type HeartbeatBody = Static<typeof HeartbeatBody>
+
 /** Device → station over `/ws/device`. */
 export const DeviceToStation = Type.Union([
   Type.Object(
@@ -66,7 +88,10 @@ export const DeviceToStation = Type.Union([
     },
     { additionalProperties: false },
   ),
-  Type.Object({ op: Type.Literal('heartbeat'), id: MsgId }, { additionalProperties: false }),
+  Type.Object(
+    { op: Type.Literal('heartbeat'), id: MsgId, capabilities: Type.Optional(Capabilities) },
+    { additionalProperties: false },
+  ),
   Type.Object(
     {
       op: Type.Literal('buzzer-ack'),

@@ -51,6 +51,11 @@ export const Device = Type.Object({
   connected: Type.Boolean({ description: 'true while the device holds a WebSocket to the station' }),
   lastSeenAt: Nullable(EpochMs),
   hasToken: Type.Boolean(),
+  capabilities: Nullable(
+    Type.Array(Type.String(), {
+      description: 'what the device said it can do (`buzzer`); null: it never said (older firmware)',
+    }),
+  ),
   createdAt: EpochMs,
   updatedAt: EpochMs,
 })

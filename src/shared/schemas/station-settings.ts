@@ -1,6 +1,6 @@
 /**
  * The station's own settings that admins edit (port, bind address, data folder, cache, queue intervals,
- * read pool size, recordings quota and free-space reserve, device key): `GET`/`PUT /api/settings/station`. Saved values apply on the next start
+ * read pool size, sign-in idle timeout and longest sign-in, recordings quota and free-space reserve, device key): `GET`/`PUT /api/settings/station`. Saved values apply on the next start
  * (environment variables still win); the answer says which ones wait for a restart.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
@@ -18,6 +18,8 @@ export const STATION_SETTING_KEYS = [
   'readingsFlushMs',
   'buzzersFlushMs',
   'readPoolSize',
+  'sessionIdleMs',
+  'sessionMaxMs',
   'recordingsQuotaBytes',
   'recordingsReservePercent',
 ] as const satisfies readonly SettingKey[]
@@ -89,6 +91,8 @@ export const StationSettingsUpdate = Type.Object(
     readingsFlushMs: change(SETTINGS.readingsFlushMs.schema),
     buzzersFlushMs: change(SETTINGS.buzzersFlushMs.schema),
     readPoolSize: change(SETTINGS.readPoolSize.schema),
+    sessionIdleMs: change(SETTINGS.sessionIdleMs.schema),
+    sessionMaxMs: change(SETTINGS.sessionMaxMs.schema),
     recordingsQuotaBytes: change(SETTINGS.recordingsQuotaBytes.schema),
     recordingsReservePercent: change(SETTINGS.recordingsReservePercent.schema),
     /** A new site key, applied at once (devices using the old one are refused from then on). */

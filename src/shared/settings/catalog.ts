@@ -170,14 +170,34 @@ export const SETTINGS = {
     minimum: 1,
     maximum: 10_000_000,
   }),
-  sessionTtlMs: int({
-    env: 'STATION_SESSION_TTL_MS',
-    title: 'Session lifetime',
-    description: 'how long a sign-in lasts',
+  sessionIdleMs: int({
+    env: 'STATION_SESSION_IDLE_MS',
+    title: 'Sign-in ends after no activity for',
+    description:
+      'a sign-in ends after this long without the guard doing anything (a change, an acknowledgement, "Stay signed in"); each such action renews it',
     unit: 'ms',
-    default: 12 * HOUR,
+    default: HOUR,
     minimum: 1000,
     maximum: 30 * DAY,
+  }),
+  sessionMaxMs: int({
+    env: 'STATION_SESSION_MAX_MS',
+    title: 'Longest sign-in',
+    description:
+      'a sign-in ends this long after signing in, however active the guard is (renewals never pass it)',
+    unit: 'ms',
+    default: 16 * HOUR,
+    minimum: 1000,
+    maximum: 30 * DAY,
+  }),
+  sessionWarnMs: int({
+    env: 'STATION_SESSION_WARN_MS',
+    title: 'Warning before a sign-in ends',
+    description: 'the screen warns the guard this long before their sign-in ends',
+    unit: 'ms',
+    default: 5 * MINUTE,
+    minimum: 1000,
+    maximum: DAY,
   }),
   deviceOfflineAfterMs: int({
     env: 'STATION_DEVICE_OFFLINE_MS',

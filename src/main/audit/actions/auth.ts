@@ -1,4 +1,4 @@
-/** Sign-in (and failed sign-ins), sign-out, and changing one's own password. */
+/** Sign-in (and failed sign-ins), sign-out, staying signed in, and changing one's own password. */
 import type { FastifyRequest } from 'fastify'
 import { actorOf } from '../request-origin'
 import { bodyOf, type AuditSources, type RuleSet } from './types'
@@ -20,6 +20,10 @@ export function authRules(src: AuditSources): RuleSet {
       failure: { status: [401], action: 'auth.sign-in-failed' },
     },
     'auth.sign-out': {
+      target: ({ req }) => ({ kind: 'user', id: self(req) }),
+    },
+    // "Stay signed in": the guard chose to extend their sign-in.
+    'auth.renew': {
       target: ({ req }) => ({ kind: 'user', id: self(req) }),
     },
     'auth.password': {

@@ -14,10 +14,11 @@ import { DEVICE_KEY_HEADER, type Role } from '../../../shared/constants'
 import { hashToken, matchesSecret, newToken, secretDigest } from '../../auth/tokens'
 import { AuthFailures } from '../../auth/auth-failures'
 import { OpenConnections } from '../../auth/open-connections'
+import { isGuardAction } from '../../auth/session-activity'
 import type { DomainEventStream } from '../../events/domain-stream'
 import { DUMMY_HASH, generatePassword, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords'
 import { UsersRepository } from '../../auth/users-repository'
-import { SessionsRepository } from '../../auth/sessions-repository'
+import { SessionsRepository, type SessionEnds, type SessionTimes } from '../../auth/sessions-repository'
 import { SettingsRepository } from '../../settings/settings-repository'
 import { ScrapeCredential } from '../../auth/scrape-credential'
 import { StationError, errors } from '../errors'
@@ -53,6 +54,11 @@ declare module 'fastify' {
      * Off elsewhere, so session tokens do not end up in URLs, logs and histories.
      */
     sessionInQuery?: boolean
+    /**
+     * False on a request that changes something but that the screens make on their own (a video tile's
+     * stream token): it does not renew the session. Every other such request is the guard's action.
+     */
+    renewsSession?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -79,6 +85,9 @@ export class AuthService {
     ttl: 10_000,
   })
   private readonly deviceTokens: (hash: string) => string | undefined
+  /** When each session was last renewed by activity (renewals are written at most every renewStepMs). */
+  private readonly renewedAt = new LRUCache<string, number>({ max: 10_000 })
+  private readonly renewStepMs: number
   private readonly scopedResolvers = new Map<
     TokenScope,
     { token: ScopedTokenResolver; tokenless: TokenlessResolver | undefined }
@@ -89,7 +98,8 @@ export class AuthService {
   constructor(
     private readonly deps: {
       db: import('../../database/open').Db
-      sessionTtlMs: number
+      /** Sliding sessions: renewed by activity for `idleMs`, never past `maxMs` after sign-in. */
+      sessionTimes: SessionTimes
       configuredDeviceKey: string | undefined
       /** Scraper addresses allowed without a token (config.metricsAllow). */
       metricsAllow?: readonly string[]
@@ -98,6 +108,7 @@ export class AuthService {
       domainEvents?: DomainEventStream | undefined
     },
   ) {
+    this.renewStepMs = Math.min(60_000, deps.sessionTimes.idleMs / 20)
     this.users = new UsersRepository(deps.db)
     this.sessions = new SessionsRepository(deps.db)
     this.settings = new SettingsRepository(deps.db)
@@ -162,9 +173,32 @@ export class AuthService {
     if (!user || !ok) throw errors.badLogin()
     // Hashed with an older, lower cost: store today's (the password is at hand only now).
     if (needsRehash(user.passwordHash)) this.users.setPasswordHash(user.id, await hashPassword(password))
+    const { token, ...ends } = this.newSession(user.id)
+    return { token, ...ends, user: { id: user.id, username: user.username, role: user.role } }
+  }
+
+  /** Starts a session for a user: its bearer token and when it ends. */
+  newSession(userId: number): { token: string } & SessionEnds {
     const token = newToken()
-    const expiresAt = this.sessions.create(hashToken(token), user.id, this.deps.sessionTtlMs)
-    return { token, expiresAt, user: { id: user.id, username: user.username, role: user.role } }
+    return { token, ...this.sessions.create(hashToken(token), userId, this.deps.sessionTimes) }
+  }
+
+  /**
+   * The guard did something: their session's end moves to the idle timeout from now (never past its
+   * absolute end). Written at most once per `renewStepMs` per session unless `force` (the guard asked).
+   * Answers the session's ends now, or undefined when it has ended.
+   */
+  renewSession(tokenHash: string, force = false, now = Date.now()): SessionEnds | undefined {
+    const last = this.renewedAt.get(tokenHash)
+    if (!force && last !== undefined && now - last < this.renewStepMs) return undefined
+    this.renewedAt.set(tokenHash, now)
+    const s = this.sessions.renew(tokenHash, this.deps.sessionTimes.idleMs, now)
+    return s && { expiresAt: s.expiresAt, maxExpiresAt: s.maxExpiresAt }
+  }
+
+  /** When a session ends (undefined when it has): the open connections' check. */
+  sessionEnd(tokenHash: string): number | undefined {
+    return this.sessions.find(tokenHash)?.expiresAt
   }
 
   logout(tokenHash: string): void {
@@ -316,7 +350,7 @@ export default fp(
   async (app) => {
     const auth = new AuthService({
       db: app.db,
-      sessionTtlMs: app.config.sessionTtlMs,
+      sessionTimes: { idleMs: app.config.sessionIdleMs, maxMs: app.config.sessionMaxMs },
       configuredDeviceKey: app.config.deviceKey,
       metricsAllow: app.config.metricsAllow,
       log: app.log,
@@ -325,10 +359,7 @@ export default fp(
     app.decorate('auth', auth)
     app.decorateRequest('principal', null)
     // Long-lived connections close when the credential they were opened with stops being valid.
-    const connections = new OpenConnections(
-      app.domainEvents,
-      (hash) => auth.sessions.find(hash) !== undefined,
-    )
+    const connections = new OpenConnections(app.domainEvents, (hash) => auth.sessionEnd(hash))
     connections.startSweep()
     app.decorate('connections', connections)
     app.addHook('onClose', async () => connections.stop())
@@ -352,7 +383,10 @@ export default fp(
       const scope = config.tokenScope
       if (!req.principal && scope) req.principal = auth.resolveScoped(scope, req, queryToken)
       const verdict = allows(policy, req.principal)
-      if (verdict === 'ok') return done()
+      if (verdict === 'ok') {
+        if (req.principal?.kind === 'user' && isGuardAction(req)) auth.renewSession(req.principal.tokenHash)
+        return done()
+      }
       if (verdict === 'forbidden') return done(errors.forbidden())
       // Presented credentials that did not verify count against the address.
       if (presentsCredentials(req, queryToken)) failures.failed(req.ip)

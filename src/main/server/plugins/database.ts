@@ -5,6 +5,7 @@
 import fp from 'fastify-plugin'
 import { openWriter, databasePath } from '../../database/open'
 import { InlineReadPool, WorkerReadPool, type ReadPool } from '../../database/read-pool'
+import { StorageGuardedReads } from '../../database/storage-guarded-reads'
 import { READ_QUERIES } from '../../database/read-queries'
 import { InlineWriter, StorageGuardedWriter, WorkerWriter, type Writer } from '../../database/writer'
 import { StorageMonitor } from '../../database/storage-monitor'
@@ -102,7 +103,7 @@ export default fp(
     // The writer thread commits nearly every write and checkpoints the WAL as it goes; the main connection
     // must not run a checkpoint on the event loop after one of its rare writes.
     if (dataDir !== undefined) db.pragma('wal_autocheckpoint = 0')
-    const reads: ReadPool =
+    const pool: ReadPool =
       dataDir === undefined
         ? new InlineReadPool(db, READ_QUERIES, instruments.read)
         : new WorkerReadPool({
@@ -114,6 +115,7 @@ export default fp(
             log: app.log.child({ component: 'read-pool' }),
             observe: instruments.read,
           })
+    const reads: ReadPool = new StorageGuardedReads(pool, storage)
     const queues = createQueueRegistry(instruments)
     app.decorate('db', db)
     app.decorate('writer', writer)

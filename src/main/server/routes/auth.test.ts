@@ -45,7 +45,7 @@ describe('sign-in, sessions and users', () => {
     expect(data.user).toEqual({ username: 'admin', role: 'admin' })
     expect(typeof data.token).toBe('string')
     expect(data.expiresAt).toBeGreaterThan(Date.now())
-    expect(data.expiresAt).toBeLessThanOrEqual(Date.now() + st.config.sessionTtlMs)
+    expect(data.expiresAt).toBeLessThanOrEqual(Date.now() + st.config.sessionIdleMs)
     const who = await me(data.token)
     expect(who.statusCode).toBe(200)
     expect(who.json().data).toMatchObject({ username: 'admin', role: 'admin' })
@@ -320,7 +320,7 @@ describe('failed sign-ins are rate-limited hard', () => {
 
 describe('session expiry', () => {
   it('refuses a session once it has expired', async () => {
-    const st = await createTestStation({ STATION_SESSION_TTL_MS: '1000' })
+    const st = await createTestStation({ STATION_SESSION_IDLE_MS: '1000' })
     try {
       const token = await st.login()
       const me = () => st.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(token) })

@@ -1,13 +1,21 @@
 /**
  * Sign-in for guards and admins: `POST /api/auth/login` (public, failures limited hard per IP and per
- * username), `POST /api/auth/logout`, `GET /api/auth/me`, and `PUT /api/auth/password` (any user, own
+ * username), `POST /api/auth/logout`, `GET /api/auth/me` (who, and when the session ends; reading it does
+ * not renew it), `POST /api/auth/renew` ("Stay signed in"), and `PUT /api/auth/password` (any user, own
  * password: every other session of theirs ends, the caller gets a fresh token).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Ok } from '../../../shared/schemas/common'
-import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session } from '../../../shared/schemas/auth'
+import {
+  Credentials,
+  LoggedOut,
+  Me,
+  NewSession,
+  PasswordChange,
+  Session,
+  SessionEnds,
+} from '../../../shared/schemas/auth'
 import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords'
-import { hashToken, newToken } from '../../auth/tokens'
 import type { Principal } from '../plugins/auth'
 import { StationError, errors } from '../errors'
 import { LoginLimiter } from './login-limiter'
@@ -22,6 +30,7 @@ const isBadLogin = (err: unknown) => err instanceof StationError && err.code ===
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const limiter = new LoginLimiter(app)
+  const warnMs = app.config.sessionWarnMs
 
   app.post(
     '/api/auth/login',
@@ -43,6 +52,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         data: {
           token: s.token,
           expiresAt: s.expiresAt,
+          maxExpiresAt: s.maxExpiresAt,
+          warnMs,
           user: { username: s.user.username, role: s.user.role },
         },
       }
@@ -71,13 +82,34 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: 'guard' },
       schema: {
         tags: ['auth'],
-        summary: 'Who this session belongs to',
+        summary: 'Who this session belongs to, and when it ends (reading it does not renew it)',
         response: { 200: Ok(Me) },
       },
     },
     async (req) => {
       const u = userOf(req.principal)
-      return { success: true as const, data: { id: u.id, username: u.username, role: u.role } }
+      const s = app.auth.sessions.find(u.tokenHash)
+      if (!s) throw errors.unauthorized()
+      const ends = { expiresAt: s.expiresAt, maxExpiresAt: s.maxExpiresAt, warnMs }
+      return { success: true as const, data: { id: u.id, username: u.username, role: u.role, ...ends } }
+    },
+  )
+
+  app.post(
+    '/api/auth/renew',
+    {
+      config: { auth: 'guard', audit: 'auth.renew' },
+      schema: {
+        tags: ['auth'],
+        summary: '"Stay signed in": renews this session by the idle timeout, never past its longest sign-in',
+        description: `Any request that changes something renews the session too; reads do not.`,
+        response: { 200: Ok(SessionEnds) },
+      },
+    },
+    async (req) => {
+      const ends = app.auth.renewSession(userOf(req.principal).tokenHash, true)
+      if (!ends) throw errors.unauthorized()
+      return { success: true as const, data: { ...ends, warnMs } }
     },
   )
 
@@ -112,10 +144,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!app.auth.users.setPasswordHash(me.id, hash))
         throw errors.unauthorized('Your account no longer exists')
       app.auth.forgetSessions(me.id)
-      const token = newToken()
-      const expiresAt = app.auth.sessions.create(hashToken(token), me.id, app.config.sessionTtlMs)
+      const { token, expiresAt, maxExpiresAt } = app.auth.newSession(me.id)
       app.domainEvents.publish({ type: 'user.changed', userId: me.id, change: 'password' })
-      return { success: true as const, data: { token, expiresAt } }
+      return { success: true as const, data: { token, expiresAt, maxExpiresAt, warnMs } }
     },
   )
 }

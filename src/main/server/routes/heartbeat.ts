@@ -1,11 +1,12 @@
 /**
  * `POST /api/v1/devices/:id/heartbeat`: for devices that poll instead of holding a WebSocket. Answers the
  * server time and the device's pending buzzer commands at once (the last-seen write is coalesced), as
- * `{ serverTime, commands }`: the same field name as `GET /api/v1/buzzer/:deviceId/pending`.
+ * `{ serverTime, commands }`: the same field name as `GET /api/v1/buzzer/:deviceId/pending`. An optional
+ * body `{ capabilities }` says what the device can do.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Ok } from '../../../shared/schemas/common'
-import { HeartbeatAnswer, type BuzzerCommand } from '../../../shared/schemas/device-protocol'
+import { HeartbeatAnswer, HeartbeatBody, type BuzzerCommand } from '../../../shared/schemas/device-protocol'
 import { DeviceParams } from '../../../shared/schemas/devices'
 import type { BuzzerRequest } from '../../../shared/schemas/entities'
 import { errors } from '../errors'
@@ -25,8 +26,15 @@ const heartbeatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['devices'],
         summary: 'Device heartbeat: server time and pending buzzer commands',
+        description:
+          'The body is optional: `{ "capabilities": ["buzzer"] }` says what the device can do (`[]`: no buzzer).',
         params: DeviceParams,
+        body: HeartbeatBody,
         response: { 200: Ok(HeartbeatAnswer) },
+      },
+      // Firmware from before capabilities sends no body: that is an empty one.
+      preValidation: async (req) => {
+        req.body ??= {}
       },
     },
     async (req, reply) => {
@@ -36,6 +44,8 @@ const heartbeatRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw errors.forbidden(`This device token may only act for device ${p.deviceId}`)
       }
       app.devices.touch(id, req.ip)
+      const capabilities = req.body?.capabilities
+      if (capabilities) app.devices.reportCapabilities(id, capabilities)
       const pending = await app.buzzers.takePending(id)
       reply.header('cache-control', 'no-store')
       return {

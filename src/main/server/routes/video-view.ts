@@ -130,7 +130,8 @@ const videoViewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/stream/token',
     {
-      config: { auth: 'guard' },
+      // Video tiles ask for these on their own: not the guard's action, so it does not renew the session.
+      config: { auth: 'guard', renewsSession: false },
       schema: {
         tags: ['video'],
         summary:

@@ -1,4 +1,4 @@
-/** The signed-in app: navigation, the connection banner, the current screen, keyboard shortcuts. */
+/** The signed-in app: navigation, the connection and sign-in warning banners, the current screen, keyboard shortcuts. */
 import { useMemo } from 'react'
 import { eventNeedsAck } from '../../../shared/constants'
 import { useHashView } from '../hooks/useHashView'
@@ -15,6 +15,7 @@ import { orderCameras } from '../store/settings-slice'
 import { ConnectionBanner } from './ConnectionBanner'
 import { Forbidden } from './Forbidden'
 import { Nav } from './Nav'
+import { SessionWarningBanner } from './SessionWarningBanner'
 
 export function Shell() {
   const store = useStationApi()
@@ -84,6 +85,7 @@ export function Shell() {
       <Nav />
       <main className="main" data-testid={`screen-${s.view}`}>
         <ConnectionBanner />
+        <SessionWarningBanner />
         {screen}
       </main>
     </div>

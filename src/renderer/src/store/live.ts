@@ -98,7 +98,7 @@ export function attachLive(store: StoreApi<StationState>, deps: StoreDeps): () =
   const offUnauthorized = transport.onUnauthorized(() => store.getState().sessionExpired())
   // A 401 here reaches onUnauthorized through the transport; other failures are the banner's business.
   const sessionCheck = setInterval(() => {
-    if (store.getState().session.status === 'signedIn') transport.request('auth:me', {}).catch(() => {})
+    void store.getState().checkSession()
   }, SESSION_CHECK_MS)
 
   return () => {

@@ -1,8 +1,9 @@
 /**
- * The guard's session: sign in, restore after a reload, sign out, and expiry (the station refuses the
- * token: back to login, keeping the layout and settings).
+ * The guard's session: sign in, restore after a reload, sign out, when it ends (the warning before it
+ * does, "Stay signed in"), and expiry (the station refuses the token: back to login, keeping the layout
+ * and settings).
  */
-import type { SessionUser } from '../../../shared/contract'
+import type { SessionEnds, SessionUser } from '../../../shared/contract'
 import { NO_ARGS, StationRequestError } from '../transport/types'
 import { errorMessage, type Slice, type StoreDeps } from './types'
 
@@ -19,6 +20,8 @@ export interface Session {
   notice: string | null
   /** When data last came from the station over HTTP (the banner's "last updated" before any live message). */
   loadedAt: number | null
+  /** When the session ends, as the station last said (each action renews it there). */
+  ends: SessionEnds | null
 }
 
 export interface SessionSlice {
@@ -27,6 +30,10 @@ export interface SessionSlice {
   restoreSession(): Promise<void>
   logout(): Promise<void>
   sessionExpired(): void
+  /** Asks the station when the session ends (it may have been renewed by an action meanwhile). */
+  checkSession(): Promise<void>
+  /** "Stay signed in": renews the session (up to its longest sign-in). */
+  renewSession(): Promise<void>
   /** Loads what every screen needs after signing in or reconnecting. */
   loadAll(): Promise<void>
 }
@@ -40,11 +47,25 @@ export function loginErrorMessage(err: unknown): string {
   return errorMessage(err)
 }
 
+const endsOf = (e: SessionEnds): SessionEnds => ({
+  expiresAt: e.expiresAt,
+  maxExpiresAt: e.maxExpiresAt,
+  warnMs: e.warnMs,
+})
+
 export const createSessionSlice =
   (deps: StoreDeps): Slice<SessionSlice> =>
   (set, get) => {
     const signedOut = (notice: string | null): Partial<SessionSlice> => ({
-      session: { status: 'signedOut', token: null, user: null, error: null, notice, loadedAt: null },
+      session: {
+        status: 'signedOut',
+        token: null,
+        user: null,
+        error: null,
+        notice,
+        loadedAt: null,
+        ends: null,
+      },
     })
     const clear = (notice: string | null) => {
       deps.transport.setToken(null)
@@ -53,7 +74,15 @@ export const createSessionSlice =
       get().resetData()
     }
     return {
-      session: { status: 'restoring', token: null, user: null, error: null, notice: null, loadedAt: null },
+      session: {
+        status: 'restoring',
+        token: null,
+        user: null,
+        error: null,
+        notice: null,
+        loadedAt: null,
+        ends: null,
+      },
 
       async login(username, password) {
         set({ session: { ...get().session, status: 'signingIn', error: null } })
@@ -69,6 +98,7 @@ export const createSessionSlice =
               error: null,
               notice: null,
               loadedAt: null,
+              ends: endsOf(res),
             },
           })
           void get().loadAll()
@@ -96,6 +126,7 @@ export const createSessionSlice =
               error: null,
               notice: null,
               loadedAt: null,
+              ends: endsOf(me),
             },
           })
           void get().loadAll()
@@ -118,6 +149,26 @@ export const createSessionSlice =
       sessionExpired() {
         if (get().session.status !== 'signedIn') return
         clear('Your session expired: sign in again. Your layout is kept.')
+      },
+
+      async checkSession() {
+        if (get().session.status !== 'signedIn') return
+        try {
+          const me = await deps.transport.request('auth:me', NO_ARGS)
+          if (get().session.status === 'signedIn') set({ session: { ...get().session, ends: endsOf(me) } })
+        } catch {
+          /* a 401 ends the session through the transport; other failures are the banner's business */
+        }
+      },
+
+      async renewSession() {
+        if (get().session.status !== 'signedIn') return
+        try {
+          const ends = await deps.transport.request('auth:renew', NO_ARGS)
+          if (get().session.status === 'signedIn') set({ session: { ...get().session, ends: endsOf(ends) } })
+        } catch {
+          /* as above */
+        }
       },
 
       async loadAll() {

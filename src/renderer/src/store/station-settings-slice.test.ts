@@ -31,7 +31,13 @@ describe('station settings in the store', () => {
   let st: StationStore
   beforeEach(() => {
     t = new FakeTransport()
-      .answer('auth:login', { token: 'tok', expiresAt: 9e12, user: { username: 'root', role: 'admin' } })
+      .answer('auth:login', {
+        token: 'tok',
+        expiresAt: 9e12,
+        maxExpiresAt: 9e12,
+        warnMs: 300_000,
+        user: { username: 'root', role: 'admin' },
+      })
       .answer('auth:logout', { loggedOut: true })
       .answer('settings:get', view(null))
       .answer('settings:deviceKey', { deviceKey: 'k'.repeat(20), header: 'x-device-key', source: 'station' })

@@ -46,10 +46,12 @@ const event = (id: number, over: Partial<StationEvent> = {}): StationEvent => ({
   ...over,
 })
 
+const ENDS = { expiresAt: 9e12, maxExpiresAt: 9e12, warnMs: 300_000 }
+
 function scripted(): FakeTransport {
   return new FakeTransport()
-    .answer('auth:login', { token: 'tok-1', expiresAt: 9e12, user: { username: 'ann', role: 'guard' } })
-    .answer('auth:me', { id: 2, username: 'ann', role: 'guard' })
+    .answer('auth:login', { token: 'tok-1', ...ENDS, user: { username: 'ann', role: 'guard' } })
+    .answer('auth:me', { id: 2, username: 'ann', role: 'guard', ...ENDS })
     .answer('auth:logout', { loggedOut: true })
     .answer('cameras:list', [camera(1), camera(2)])
     .answer('stream:list', [])

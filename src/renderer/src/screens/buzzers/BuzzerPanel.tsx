@@ -99,6 +99,11 @@ export function BuzzerPanel({ device, now }: { device: Device; now: number }) {
           Silence
         </Button>
       </div>
+      {device.capabilities === null ? (
+        <p className="muted" data-testid="buzzer-capability-unknown">
+          This device has not said whether it has a buzzer (older firmware). A command may do nothing.
+        </p>
+      ) : null}
       {offlineReason ? (
         <p className="muted" data-testid="buzzer-disabled-reason">
           {offlineReason}

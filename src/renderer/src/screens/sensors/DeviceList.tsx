@@ -1,6 +1,6 @@
-/** Devices with online state and last seen; the selected one's sensors and charts show beside it. */
+/** Devices with online state, last seen and whether they have a buzzer; the selected one's sensors and charts show beside it. */
 import type { Device, SensorLatest } from '../../../../shared/schemas/entities'
-
+import { Badge } from '../../components/ui'
 import { ago, reading } from '../../util/format'
 import { DeviceStateBadge } from '../../components/StateBadge'
 
@@ -32,6 +32,11 @@ export function DeviceList({
           >
             <span className="device-name">{d.name}</span>
             <DeviceStateBadge online={d.online} />
+            {d.capabilities?.includes('buzzer') ? (
+              <Badge tone="muted" title="This device has a buzzer (see Buzzers)">
+                Buzzer
+              </Badge>
+            ) : null}
             <span className="muted">seen {ago(d.lastSeenAt, now)}</span>
             <span className="device-values">
               {Object.values(latest[d.id] ?? {})
