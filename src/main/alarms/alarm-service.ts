@@ -67,6 +67,7 @@ export class AlarmService {
         at,
         escalateAt: esc ? at + esc.afterSeconds * 1000 : null,
         escalateTo: esc ? esc.severity : null,
+        fullscreenCameraIds: rule.actions.fullscreen?.cameraIds ?? [],
       },
       { kind: 'opened', actor: source.kind === 'user' ? source.id : null, note: message },
     )

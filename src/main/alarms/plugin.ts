@@ -43,6 +43,7 @@ export default fp<AlarmsPluginOptions>(
     const rulesRepo = new RulesRepository(app.db)
     const areas = new AreasRepository(app.db)
     const armingRepo = new ArmingRepository(app.db)
+    const cameraExists = app.db.prepare<[number], { id: number }>('SELECT id FROM cameras WHERE id = ?')
     const alarms = new AlarmService({ repo: new AlarmsRepository(app.db), stream: app.domainEvents })
     alarms.actions = new AlarmActions({
       alarms,
@@ -65,6 +66,7 @@ export default fp<AlarmsPluginOptions>(
     const rules = new RuleService({
       repo: rulesRepo,
       areaExists: (id) => areas.exists(id),
+      cameraExists: (id) => cameraExists.get(id) !== undefined,
       changed: () => engine.reload(),
     })
     const arming = {

@@ -13,6 +13,7 @@ import { RuleInput as RuleInputSchema } from '../../shared/schemas/alarms'
 export interface RuleServiceDeps {
   repo: RulesRepository
   areaExists(id: number): boolean
+  cameraExists(id: number): boolean
   /** Called after every change (the engine re-reads its rules). */
   changed(): void
 }
@@ -68,6 +69,10 @@ export class RuleService {
     if (zone !== undefined && !isTimeZone(zone)) throw errors.badRequest(`Unknown time zone "${zone}"`)
     if (input.armedAreaId !== undefined && !this.deps.areaExists(input.armedAreaId)) {
       throw errors.badRequest(`Area ${input.armedAreaId} does not exist`)
+    }
+    const missing = (input.actions?.fullscreen?.cameraIds ?? []).filter((id) => !this.deps.cameraExists(id))
+    if (missing.length > 0) {
+      throw errors.badRequest(`Camera ${missing.join(', ')} to show fullscreen does not exist`)
     }
   }
 }

@@ -133,6 +133,13 @@ export const RuleActions = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Show these cameras fullscreen on the guards' consoles while the alarm is open. */
+    fullscreen: Type.Optional(
+      Type.Object(
+        { cameraIds: Type.Array(CameraId, { minItems: 1, maxItems: 16 }) },
+        { additionalProperties: false },
+      ),
+    ),
     /** Still unacknowledged `afterSeconds` after it opened: the alarm's severity becomes `severity`. */
     escalate: Type.Optional(
       Type.Object(
@@ -247,6 +254,8 @@ export const Alarm = Type.Object({
   escalatedAt: Nullable(EpochMs),
   siren: Nullable(AlarmSiren),
   recordings: Type.Array(AlarmRecording),
+  /** Cameras the consoles show fullscreen for this alarm (the rule's `actions.fullscreen`); [] when none. */
+  fullscreenCameraIds: Type.Array(Type.Integer()),
 })
 export type Alarm = Static<typeof Alarm>
 export const AlarmDetail = Type.Intersect([Alarm, Type.Object({ history: Type.Array(AlarmHistoryEntry) })])
