@@ -9,6 +9,7 @@ import type { DomainEventStream } from '../events/domain-stream'
 import type { EventService } from '../services'
 import type { CommittedReading } from '../../shared/events/domain-events'
 import { compileRule, type CompiledRule } from './compile-rule'
+import { RateWindow } from './rate-window'
 import { RuleIndex, type RuleEntry } from './rule-index'
 import { IDLE, type PersistedState, type RulesRepository } from './rules-repository'
 import { isArmedAt } from './schedule'
@@ -95,8 +96,14 @@ export class RuleEngine {
         this.disableStored(s.id, s.name, err)
         continue
       }
-      // A rule kept across a reload keeps when its device was last heard from.
-      entries.push({ rule, state: s.state, lastHeard: old.get(s.id)?.lastHeard ?? now })
+      // A rule kept across a reload keeps when its device was last heard from, and (same trigger) its window.
+      const before = old.get(s.id)
+      const entry: RuleEntry = { rule, state: s.state, lastHeard: before?.lastHeard ?? now }
+      if (rule.trigger.kind === 'rate') {
+        const same = before && JSON.stringify(before.rule.trigger) === JSON.stringify(rule.trigger)
+        entry.window = same && before.window ? before.window : new RateWindow(rule.trigger)
+      }
+      entries.push(entry)
     }
     this.index = new RuleIndex(entries)
     this.broken.clear()
@@ -156,7 +163,8 @@ export class RuleEngine {
     this.evaluated++
     if (e.rule.trigger.kind === 'no-reading') return this.heard(e, now)
     const levels = e.rule.levels!
-    const v = r.value
+    // Threshold rules judge the value; rate rules the change within their window.
+    const v = e.window ? e.window.add(r.ts, r.value) : r.value
     if (e.state.phase === 'active') {
       if (levels.clear(v)) this.clear(e, now)
       return
@@ -169,12 +177,7 @@ export class RuleEngine {
       this.setState(e, { ...e.state, phase: 'pending', pendingSince: r.ts, pendingAt: now })
     }
     if (r.ts - (e.state.pendingSince ?? r.ts) >= e.rule.holdMs) {
-      this.tryFire(
-        e,
-        now,
-        deviceSrc(r.deviceId),
-        `${e.rule.name}: ${r.sensor} ${v}${r.unit ? ` ${r.unit}` : ''}`,
-      )
+      this.tryFire(e, now, deviceSrc(r.deviceId), readingMessage(e.rule, r, v))
     }
   }
 
@@ -287,6 +290,15 @@ function sourceOf(rule: CompiledRule): RuleSource {
   if ('deviceId' in t && t.deviceId !== undefined) return deviceSrc(t.deviceId)
   if ('cameraId' in t) return cameraSrc(t.cameraId)
   return { kind: 'rule', id: String(rule.id) }
+}
+
+function readingMessage(rule: CompiledRule, r: CommittedReading, v: number): string {
+  const unit = r.unit ? ` ${r.unit}` : ''
+  const t = rule.trigger
+  if (t.kind !== 'rate') return `${rule.name}: ${r.sensor} ${v}${unit}`
+  const way = t.direction === 'rise' ? 'rose' : t.direction === 'fall' ? 'fell' : 'changed'
+  const by = Math.round(v * 1000) / 1000
+  return `${rule.name}: ${r.sensor} ${way} by ${by}${unit} within ${t.perSeconds} s (now ${r.value}${unit})`
 }
 
 function defaultMessage(rule: CompiledRule): string {

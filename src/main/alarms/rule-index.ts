@@ -4,6 +4,7 @@
  * reading, plus the rules that match.
  */
 import type { CompiledRule } from './compile-rule'
+import type { RateWindow } from './rate-window'
 import type { PersistedState } from './rules-repository'
 
 export interface RuleEntry {
@@ -11,6 +12,8 @@ export interface RuleEntry {
   state: PersistedState
   /** no-reading rules: station time the device (sensor) was last heard from. */
   lastHeard: number
+  /** rate rules: the recent readings (in memory; a restart starts an empty window). */
+  window?: RateWindow
 }
 
 const key = (deviceId: string, sensor: string) => `${deviceId}\u0000${sensor}`
@@ -23,7 +26,7 @@ function push<K>(m: Map<K, RuleEntry[]>, k: K, e: RuleEntry): void {
 
 export class RuleIndex {
   readonly byId = new Map<number, RuleEntry>()
-  /** Threshold and no-reading rules of one sensor. */
+  /** Threshold, rate and no-reading rules of one sensor. */
   private readonly bySensor = new Map<string, RuleEntry[]>()
   /** no-reading rules of a whole device. */
   private readonly byDevice = new Map<string, RuleEntry[]>()
@@ -40,6 +43,7 @@ export class RuleIndex {
       const t = e.rule.trigger
       switch (t.kind) {
         case 'threshold':
+        case 'rate':
           push(this.bySensor, key(t.deviceId, t.sensor), e)
           break
         case 'no-reading':

@@ -40,6 +40,25 @@ export const ThresholdTrigger = Type.Object(
 )
 export type ThresholdTrigger = Static<typeof ThresholdTrigger>
 
+/**
+ * A sensor's value changing fast: by at least `amount` within `perSeconds` (reading time), upwards (`rise`),
+ * downwards (`fall`) or either way. Clears when the change within `perSeconds` is back below half the
+ * amount (hysteresis). The condition must last `holdSeconds`.
+ */
+export const RateTrigger = Type.Object(
+  {
+    kind: Type.Literal('rate'),
+    deviceId: DeviceId,
+    sensor: SensorName,
+    direction: Type.Union([Type.Literal('rise'), Type.Literal('fall'), Type.Literal('either')]),
+    amount: Type.Number({ exclusiveMinimum: 0 }),
+    perSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    holdSeconds: Type.Optional(Seconds),
+  },
+  { additionalProperties: false },
+)
+export type RateTrigger = Static<typeof RateTrigger>
+
 /** Nothing heard from a device (or one of its sensors) for `seconds`; clears with the next reading. */
 export const NoReadingTrigger = Type.Object(
   {
@@ -73,6 +92,7 @@ export const ManualTrigger = Type.Object({ kind: Type.Literal('manual') }, { add
 
 export const RuleTrigger = Type.Union([
   ThresholdTrigger,
+  RateTrigger,
   NoReadingTrigger,
   DeviceOfflineTrigger,
   CameraOfflineTrigger,
