@@ -44,6 +44,9 @@ export default fp<AlarmsPluginOptions>(
     const areas = new AreasRepository(app.db)
     const armingRepo = new ArmingRepository(app.db)
     const cameraExists = app.db.prepare<[number], { id: number }>('SELECT id FROM cameras WHERE id = ?')
+    const motionZones = app.db
+      .prepare<[number], string>('SELECT zones FROM motion_settings WHERE camera_id = ?')
+      .pluck()
     const alarms = new AlarmService({ repo: new AlarmsRepository(app.db), stream: app.domainEvents })
     alarms.actions = new AlarmActions({
       alarms,
@@ -67,6 +70,11 @@ export default fp<AlarmsPluginOptions>(
       repo: rulesRepo,
       areaExists: (id) => areas.exists(id),
       cameraExists: (id) => cameraExists.get(id) !== undefined,
+      motionZones: (id) => {
+        const text = motionZones.get(id)
+        const zones = text === undefined ? [] : (JSON.parse(text) as { name?: string }[])
+        return zones.map((z) => z.name ?? null)
+      },
       changed: () => engine.reload(),
     })
     const arming = {

@@ -7,7 +7,7 @@
  */
 import type { DomainEventStream } from '../events/domain-stream'
 import type { EventService } from '../services'
-import type { CommittedReading } from '../../shared/events/domain-events'
+import type { CommittedReading, DomainEventMap } from '../../shared/events/domain-events'
 import { compileRule, type CompiledRule } from './compile-rule'
 import { RateWindow } from './rate-window'
 import { RuleIndex, type RuleEntry } from './rule-index'
@@ -67,6 +67,7 @@ export class RuleEngine {
       s.on('camera.motion', 'alarms:motion', (e) =>
         this.condition(this.index.forCameraMotion(e.cameraId), e.state === 'start', cameraSrc(e.cameraId)),
       ),
+      s.on('camera.zone-motion', 'alarms:zone-motion', (e) => this.onZoneMotion(e)),
       s.on('event.recorded', 'alarms:events', (e) => {
         for (const ev of e.events)
           if (ev.type === 'buzzer.failed') this.onBuzzerFailed(ev.sourceId, ev.message)
@@ -99,6 +100,7 @@ export class RuleEngine {
       // A rule kept across a reload keeps when its device was last heard from, and (same trigger) its window.
       const before = old.get(s.id)
       const entry: RuleEntry = { rule, state: s.state, lastHeard: before?.lastHeard ?? now }
+      if (before?.zonesMoving) entry.zonesMoving = before.zonesMoving
       if (rule.trigger.kind === 'rate') {
         const same = before && JSON.stringify(before.rule.trigger) === JSON.stringify(rule.trigger)
         entry.window = same && before.window ? before.window : new RateWindow(rule.trigger)
@@ -188,7 +190,12 @@ export class RuleEngine {
   }
 
   /** A condition that is on or off (offline, motion): no hold time. */
-  private condition(entries: readonly RuleEntry[] | undefined, on: boolean, src?: RuleSource): void {
+  private condition(
+    entries: readonly RuleEntry[] | undefined,
+    on: boolean,
+    src?: RuleSource,
+    message?: string,
+  ): void {
     if (!entries) return
     const now = this.now()
     for (const e of entries) {
@@ -201,8 +208,25 @@ export class RuleEngine {
         }
         if (e.state.phase !== 'idle') return
         this.setState(e, { ...e.state, phase: 'pending', pendingSince: now, pendingAt: now })
-        this.tryFire(e, now, src, undefined)
+        this.tryFire(e, now, src, message)
       })
+    }
+  }
+
+  /** Zone rules: on while any of their zones moves, off once none does. */
+  private onZoneMotion(e: DomainEventMap['camera.zone-motion']): void {
+    const entries = this.index.forZoneMotion(e.cameraId)
+    if (!entries) return
+    const number = String(e.zone + 1)
+    for (const entry of entries) {
+      const t = entry.rule.trigger
+      if (t.kind !== 'camera-motion' || !t.zones?.some((z) => z === e.name || z === number)) continue
+      const moving = (entry.zonesMoving ??= new Set())
+      if (e.state === 'start') moving.add(e.zone)
+      else moving.delete(e.zone)
+      const zone = e.name ?? `zone ${number}`
+      const message = `${entry.rule.name}: motion in ${zone} on camera ${e.cameraId}`
+      this.condition([entry], moving.size > 0, cameraSrc(e.cameraId), message)
     }
   }
 

@@ -14,6 +14,8 @@ export interface RuleEntry {
   lastHeard: number
   /** rate rules: the recent readings (in memory; a restart starts an empty window). */
   window?: RateWindow
+  /** camera-motion rules with zones: the watched zones in motion now. */
+  zonesMoving?: Set<number>
 }
 
 const key = (deviceId: string, sensor: string) => `${deviceId}\u0000${sensor}`
@@ -33,6 +35,7 @@ export class RuleIndex {
   private readonly presence = new Map<string, RuleEntry[]>()
   private readonly cameraHealth = new Map<number, RuleEntry[]>()
   private readonly cameraMotion = new Map<number, RuleEntry[]>()
+  private readonly cameraZoneMotion = new Map<number, RuleEntry[]>()
   readonly buzzerFailed: RuleEntry[] = []
   /** Rules the sweep looks at: no-reading ones. */
   readonly silent: RuleEntry[] = []
@@ -58,7 +61,8 @@ export class RuleIndex {
           push(this.cameraHealth, t.cameraId, e)
           break
         case 'camera-motion':
-          push(this.cameraMotion, t.cameraId, e)
+          if (t.zones) push(this.cameraZoneMotion, t.cameraId, e)
+          else push(this.cameraMotion, t.cameraId, e)
           break
         case 'buzzer-failed':
           this.buzzerFailed.push(e)
@@ -81,7 +85,12 @@ export class RuleIndex {
   forCameraHealth(cameraId: number): readonly RuleEntry[] | undefined {
     return this.cameraHealth.get(cameraId)
   }
+  /** Motion rules of the whole picture. */
   forCameraMotion(cameraId: number): readonly RuleEntry[] | undefined {
     return this.cameraMotion.get(cameraId)
+  }
+  /** Motion rules of some zones. */
+  forZoneMotion(cameraId: number): readonly RuleEntry[] | undefined {
+    return this.cameraZoneMotion.get(cameraId)
   }
 }

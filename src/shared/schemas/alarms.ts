@@ -78,8 +78,18 @@ export const CameraOfflineTrigger = Type.Object(
   { kind: Type.Literal('camera-offline'), cameraId: CameraId },
   { additionalProperties: false },
 )
+/**
+ * Motion on a camera; with `zones`, only motion in one of those zones of the camera's motion settings,
+ * each named by its name or its number ("1" is the first zone).
+ */
 export const CameraMotionTrigger = Type.Object(
-  { kind: Type.Literal('camera-motion'), cameraId: CameraId },
+  {
+    kind: Type.Literal('camera-motion'),
+    cameraId: CameraId,
+    zones: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 16 }),
+    ),
+  },
   { additionalProperties: false },
 )
 /** A buzzer command that failed (`buzzer.failed` station events), of one device or any. */
