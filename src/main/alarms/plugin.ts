@@ -34,7 +34,7 @@ declare module 'fastify' {
 export interface AlarmsPluginOptions {
   /** The engine's sweep period (hold times, silent devices, escalation); default 1 s. */
   sweepMs?: number
-  /** The site's IANA time zone for schedules without their own (default: the machine's). */
+  /** The site's IANA time zone for schedules without their own (default: STATION_TIME_ZONE). */
   timeZone?: string
 }
 
@@ -61,7 +61,7 @@ export default fp<AlarmsPluginOptions>(
       raise: (rule, source, message, at) => alarms.raise(rule, source, message, at),
       conditionEnded: (ruleId, at) => alarms.conditionEnded(ruleId, at),
       isAreaArmed: (id) => armingRepo.get(id).armed,
-      timeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      timeZone: opts.timeZone ?? app.config.timeZone,
       log: app.log,
       ...(opts.sweepMs !== undefined ? { sweepMs: opts.sweepMs } : {}),
       onSweep: (now) => alarms.escalateDue(now),
