@@ -46,6 +46,8 @@ export const AUDIT_ACTIONS = [
   'alarm.acknowledge',
   'alarm.resolve',
   'alarm.assign',
+  'alarm.opened',
+  'alarm.cleared',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

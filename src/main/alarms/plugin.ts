@@ -5,6 +5,8 @@
 import fp from 'fastify-plugin'
 import { AreasRepository } from '../areas/areas-repository'
 import { alarmRules } from '../audit/actions/alarms'
+import { SYSTEM_ACTOR } from '../audit/request-origin'
+import { STATION_SOURCE } from '../../shared/audit-actions'
 import type { AreaArming } from '../../shared/schemas/alarms'
 import { AlarmActions } from './alarm-actions'
 import { AlarmService } from './alarm-service'
@@ -48,6 +50,24 @@ export default fp<AlarmsPluginOptions>(
       .prepare<[number], string>('SELECT zones FROM motion_settings WHERE camera_id = ?')
       .pluck()
     const alarms = new AlarmService({ repo: new AlarmsRepository(app.db), stream: app.domainEvents })
+    // What the engine does on its own is in the audit log too, by the station (chained like the rest).
+    alarms.onSystemChange = (action, alarm) => {
+      app.audit
+        .record({
+          actor: SYSTEM_ACTOR,
+          source: STATION_SOURCE,
+          action,
+          target: { kind: 'alarm', id: alarm.id },
+          after: {
+            ruleId: alarm.ruleId,
+            ruleName: alarm.ruleName,
+            severity: alarm.severity,
+            state: alarm.state,
+            message: alarm.message,
+          },
+        })
+        .catch((err: unknown) => app.log.error({ err, alarmId: alarm.id }, 'could not audit an alarm'))
+    }
     alarms.actions = new AlarmActions({
       alarms,
       buzzers: app.buzzers,
