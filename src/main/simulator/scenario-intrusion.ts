@@ -191,6 +191,18 @@ export async function runIntrusionScenario(o: IntrusionOptions): Promise<Alarm[]
       )
     }
 
+    // A motion rule fires when motion starts: wait until the detector sees the still picture as still
+    // (an earlier run's square may still be fading out of its background).
+    const settleUntil = Date.now() + waitMs
+    for (;;) {
+      const stats = await api<{ cameras: { cameraId: number; state: string; frames: number }[] }>(
+        'GET',
+        '/api/v1/motion/stats',
+      )
+      const mine = stats.cameras.find((c) => c.cameraId === camera.id)
+      if ((mine && mine.state === 'idle' && mine.frames > 2) || Date.now() > settleUntil) break
+      await new Promise((r) => setTimeout(r, 250))
+    }
     o.log(`Motion on "${SIM_NAMES.camera}" (a square moves across its picture) → expect a warning`)
     squareAt = 0
     await expectAlarm(rules[1]!)
