@@ -16,6 +16,7 @@ import { socketsSection } from './sections/sockets'
 import { deflateSection } from './sections/deflate'
 import { retentionSection } from './sections/retention'
 import { motionSection } from './sections/motion'
+import { alarmsSection } from './sections/alarms'
 import { recordingSection } from './sections/recording'
 import { videoSection } from './video'
 import { videoRtspSection } from './sections/video-rtsp'
@@ -37,6 +38,10 @@ const SECTIONS = {
   },
   retention: { title: 'Recording retention over 1M indexed segments', run: retentionSection },
   motion: { title: 'Motion detection: CPU per 1080p25 RTSP camera (640x360 sub stream)', run: motionSection },
+  alarms: {
+    title: 'Alarm engine: ingestion CPU with 1,000 rules, commit → alarm latency',
+    run: alarmsSection,
+  },
 } as const
 type SectionName = keyof typeof SECTIONS
 

@@ -67,6 +67,8 @@ export interface StationConfig {
   rendererDir: string | undefined
   /** Extra names and addresses (beyond the machine's own) the station answers state changes for (STATION_ALLOWED_HOSTS). */
   allowedHosts: string[]
+  /** The site's IANA time zone (STATION_TIME_ZONE; default the machine's): alarm schedules, reports, the UI. */
+  timeZone: string
   /** The better-sqlite3 native module to load instead of the default (the desktop app's Electron build). */
   nativeBinding?: string
   /** Where the settings came from (set by settings/effective-config): env vars that fix them, the default data folder. */
@@ -107,6 +109,18 @@ function cidrs(raw: string | undefined, name: string): string[] {
       }
       return `${address}/${length}`
     })
+}
+
+/** STATION_TIME_ZONE checked with Intl (a name it does not know stops the station, naming the variable). */
+function timeZoneOf(raw: string | undefined, name: string): string {
+  if (raw === undefined || raw.trim() === '') return Intl.DateTimeFormat().resolvedOptions().timeZone
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: raw.trim() }).resolvedOptions().timeZone
+  } catch {
+    throw new Error(
+      `${name} must be an IANA time zone such as Europe/Berlin or America/New_York, got "${raw}"`,
+    )
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig {
@@ -160,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter((h) => h.length > 0),
+    timeZone: timeZoneOf(read(S.timeZone), S.timeZone.env),
   }
 }

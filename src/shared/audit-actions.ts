@@ -49,6 +49,8 @@ export const AUDIT_ACTIONS = [
   'alarm.resolve',
   'alarm.assign',
   'alarm.note',
+  'alarm.opened',
+  'alarm.cleared',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -147,6 +147,11 @@ export const OPERATIONS = {
   'exports:cancel': { method: 'DELETE', path: '/api/v1/recordings/exports/:id', access: 'guard' },
   'recordings:storage': { method: 'GET', path: '/api/v1/recordings/storage', access: 'guard' },
   'recordings:delete': { method: 'DELETE', path: '/api/v1/recordings', access: 'admin' },
+
+  'rules:list': { method: 'GET', path: '/api/rules', access: 'admin' },
+  'rules:create': { method: 'POST', path: '/api/rules', access: 'admin' },
+  'rules:update': { method: 'PUT', path: '/api/rules/:id', access: 'admin' },
+  'rules:delete': { method: 'DELETE', path: '/api/rules/:id', access: 'admin' },
 } as const satisfies Record<OperationName, Route>
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[]

@@ -23,6 +23,8 @@ export class AlarmService {
   /** Buzzer request id → alarm id, for the siren's acknowledgement. */
   private readonly sirens = new Map<string, number>()
   actions: AlarmActionRunner | undefined
+  /** The engine opened an alarm, or cleared one when its condition ended (system audit entries). */
+  onSystemChange: ((action: 'alarm.opened' | 'alarm.cleared', alarm: Alarm) => void) | undefined
 
   constructor(
     private readonly deps: { repo: AlarmsRepository; stream: DomainEventStream; now?: () => number },
@@ -67,10 +69,12 @@ export class AlarmService {
         at,
         escalateAt: esc ? at + esc.afterSeconds * 1000 : null,
         escalateTo: esc ? esc.severity : null,
+        fullscreenCameraIds: rule.actions.fullscreen?.cameraIds ?? [],
       },
       { kind: 'opened', actor: source.kind === 'user' ? source.id : null, note: message },
     )
     this.publish(alarm)
+    if (source.kind !== 'user') this.onSystemChange?.('alarm.opened', alarm)
     this.actions?.onOpened(alarm, rule)
     return alarm
   }
@@ -80,7 +84,12 @@ export class AlarmService {
     const open = this.deps.repo.openForRule(ruleId)
     if (!open || open.conditionEndedAt !== null) return
     if (open.state === 'acknowledged') {
-      this.change(open.id, { condition_ended_at: at, ...cleared(at, null, 'condition') }, { kind: 'cleared' })
+      const alarm = this.change(
+        open.id,
+        { condition_ended_at: at, ...cleared(at, null, 'condition') },
+        { kind: 'cleared' },
+      )
+      this.onSystemChange?.('alarm.cleared', alarm)
     } else {
       this.change(open.id, { condition_ended_at: at }, { kind: 'condition-ended' })
     }

@@ -37,6 +37,7 @@ interface AlarmRow {
   escalated_at: number | null
   siren: string | null
   recordings: string
+  fullscreen_camera_ids: string
 }
 
 const toAlarm = (r: AlarmRow): Alarm => ({
@@ -62,6 +63,7 @@ const toAlarm = (r: AlarmRow): Alarm => ({
   escalatedAt: r.escalated_at,
   siren: r.siren === null ? null : (JSON.parse(r.siren) as AlarmSiren),
   recordings: JSON.parse(r.recordings) as AlarmRecording[],
+  fullscreenCameraIds: JSON.parse(r.fullscreen_camera_ids) as number[],
 })
 
 export interface NewAlarm {
@@ -74,6 +76,7 @@ export interface NewAlarm {
   at: number
   escalateAt: number | null
   escalateTo: AlarmSeverity | null
+  fullscreenCameraIds: readonly number[]
 }
 
 export interface HistoryInput {
@@ -84,7 +87,9 @@ export interface HistoryInput {
 }
 
 /** Columns a change may set (snake_case, as stored). */
-export type AlarmPatch = Partial<Omit<AlarmRow, 'id' | 'rule_id' | 'siren' | 'recordings'>> & {
+export type AlarmPatch = Partial<
+  Omit<AlarmRow, 'id' | 'rule_id' | 'siren' | 'recordings' | 'fullscreen_camera_ids'>
+> & {
   siren?: AlarmSiren | null
   recordings?: AlarmRecording[]
 }
@@ -103,11 +108,11 @@ export class AlarmsRepository {
       "SELECT * FROM alarms WHERE rule_id = ? AND state != 'cleared'",
     )
     this.insert = db.prepare<
-      [number, string, string, string, string, string, number, number, number | null, string | null]
+      [number, string, string, string, string, string, number, number, number | null, string | null, string]
     >(
       `INSERT INTO alarms (rule_id, rule_name, severity, state, source_kind, source_id, message, opened_at,
-                           last_triggered_at, escalate_at, escalate_to)
-       VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+                           last_triggered_at, escalate_at, escalate_to, fullscreen_camera_ids)
+       VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.addHistory = db.prepare<[number, number, string, string | null, string | null, string | null]>(
       'INSERT INTO alarm_history (alarm_id, at, kind, actor, note, detail) VALUES (?, ?, ?, ?, ?, ?)',
@@ -188,6 +193,7 @@ export class AlarmsRepository {
         a.at,
         a.escalateAt,
         a.escalateTo,
+        JSON.stringify(a.fullscreenCameraIds),
       )
       const id = Number(info.lastInsertRowid)
       this.record(id, a.at, history)

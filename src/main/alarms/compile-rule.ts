@@ -11,6 +11,7 @@ import {
   type RuleActions,
   type RuleTrigger,
 } from '../../shared/schemas/alarms'
+import { rateLevels } from './rate-window'
 import { levelsOf, thresholdProblem, type Levels } from './threshold'
 import type { StoredRule } from './rules-repository'
 
@@ -22,9 +23,9 @@ export interface CompiledRule {
   schedule: ArmedSchedule | null
   armedAreaId: number | null
   actions: RuleActions
-  /** Threshold rules only. */
+  /** Threshold rules (of the value) and rate rules (of the change within the window). */
   levels: Levels | null
-  /** Threshold hold time in ms (0: fire at once). */
+  /** Threshold and rate hold time in ms (0: fire at once). */
   holdMs: number
 }
 
@@ -61,7 +62,7 @@ export function compileRule(s: StoredRule): CompiledRule {
     schedule: input.schedule ?? null,
     armedAreaId: input.armedAreaId ?? null,
     actions: input.actions ?? {},
-    levels: t.kind === 'threshold' ? levelsOf(t) : null,
-    holdMs: t.kind === 'threshold' ? (t.holdSeconds ?? 0) * 1000 : 0,
+    levels: t.kind === 'threshold' ? levelsOf(t) : t.kind === 'rate' ? rateLevels(t) : null,
+    holdMs: t.kind === 'threshold' || t.kind === 'rate' ? (t.holdSeconds ?? 0) * 1000 : 0,
   }
 }

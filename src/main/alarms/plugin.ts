@@ -5,6 +5,8 @@
 import fp from 'fastify-plugin'
 import { AreasRepository } from '../areas/areas-repository'
 import { alarmRules } from '../audit/actions/alarms'
+import { SYSTEM_ACTOR } from '../audit/request-origin'
+import { STATION_SOURCE } from '../../shared/audit-actions'
 import type { AreaArming } from '../../shared/schemas/alarms'
 import { AlarmActions } from './alarm-actions'
 import { AlarmService } from './alarm-service'
@@ -34,7 +36,7 @@ declare module 'fastify' {
 export interface AlarmsPluginOptions {
   /** The engine's sweep period (hold times, silent devices, escalation); default 1 s. */
   sweepMs?: number
-  /** The site's IANA time zone for schedules without their own (default: the machine's). */
+  /** The site's IANA time zone for schedules without their own (default: STATION_TIME_ZONE). */
   timeZone?: string
 }
 
@@ -43,7 +45,29 @@ export default fp<AlarmsPluginOptions>(
     const rulesRepo = new RulesRepository(app.db)
     const areas = new AreasRepository(app.db)
     const armingRepo = new ArmingRepository(app.db)
+    const cameraExists = app.db.prepare<[number], { id: number }>('SELECT id FROM cameras WHERE id = ?')
+    const motionZones = app.db
+      .prepare<[number], string>('SELECT zones FROM motion_settings WHERE camera_id = ?')
+      .pluck()
     const alarms = new AlarmService({ repo: new AlarmsRepository(app.db), stream: app.domainEvents })
+    // What the engine does on its own is in the audit log too, by the station (chained like the rest).
+    alarms.onSystemChange = (action, alarm) => {
+      app.audit
+        .record({
+          actor: SYSTEM_ACTOR,
+          source: STATION_SOURCE,
+          action,
+          target: { kind: 'alarm', id: alarm.id },
+          after: {
+            ruleId: alarm.ruleId,
+            ruleName: alarm.ruleName,
+            severity: alarm.severity,
+            state: alarm.state,
+            message: alarm.message,
+          },
+        })
+        .catch((err: unknown) => app.log.error({ err, alarmId: alarm.id }, 'could not audit an alarm'))
+    }
     alarms.actions = new AlarmActions({
       alarms,
       buzzers: app.buzzers,
@@ -57,7 +81,7 @@ export default fp<AlarmsPluginOptions>(
       raise: (rule, source, message, at) => alarms.raise(rule, source, message, at),
       conditionEnded: (ruleId, at) => alarms.conditionEnded(ruleId, at),
       isAreaArmed: (id) => armingRepo.get(id).armed,
-      timeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      timeZone: opts.timeZone ?? app.config.timeZone,
       log: app.log,
       ...(opts.sweepMs !== undefined ? { sweepMs: opts.sweepMs } : {}),
       onSweep: (now) => alarms.escalateDue(now),
@@ -65,6 +89,12 @@ export default fp<AlarmsPluginOptions>(
     const rules = new RuleService({
       repo: rulesRepo,
       areaExists: (id) => areas.exists(id),
+      cameraExists: (id) => cameraExists.get(id) !== undefined,
+      motionZones: (id) => {
+        const text = motionZones.get(id)
+        const zones = text === undefined ? [] : (JSON.parse(text) as { name?: string }[])
+        return zones.map((z) => z.name ?? null)
+      },
       changed: () => engine.reload(),
     })
     const arming = {

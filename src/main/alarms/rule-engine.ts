@@ -7,8 +7,9 @@
  */
 import type { DomainEventStream } from '../events/domain-stream'
 import type { EventService } from '../services'
-import type { CommittedReading } from '../../shared/events/domain-events'
+import type { CommittedReading, DomainEventMap } from '../../shared/events/domain-events'
 import { compileRule, type CompiledRule } from './compile-rule'
+import { RateWindow } from './rate-window'
 import { RuleIndex, type RuleEntry } from './rule-index'
 import { IDLE, type PersistedState, type RulesRepository } from './rules-repository'
 import { isArmedAt } from './schedule'
@@ -66,6 +67,7 @@ export class RuleEngine {
       s.on('camera.motion', 'alarms:motion', (e) =>
         this.condition(this.index.forCameraMotion(e.cameraId), e.state === 'start', cameraSrc(e.cameraId)),
       ),
+      s.on('camera.zone-motion', 'alarms:zone-motion', (e) => this.onZoneMotion(e)),
       s.on('event.recorded', 'alarms:events', (e) => {
         for (const ev of e.events)
           if (ev.type === 'buzzer.failed') this.onBuzzerFailed(ev.sourceId, ev.message)
@@ -95,8 +97,15 @@ export class RuleEngine {
         this.disableStored(s.id, s.name, err)
         continue
       }
-      // A rule kept across a reload keeps when its device was last heard from.
-      entries.push({ rule, state: s.state, lastHeard: old.get(s.id)?.lastHeard ?? now })
+      // A rule kept across a reload keeps when its device was last heard from, and (same trigger) its window.
+      const before = old.get(s.id)
+      const entry: RuleEntry = { rule, state: s.state, lastHeard: before?.lastHeard ?? now }
+      if (before?.zonesMoving) entry.zonesMoving = before.zonesMoving
+      if (rule.trigger.kind === 'rate') {
+        const same = before && JSON.stringify(before.rule.trigger) === JSON.stringify(rule.trigger)
+        entry.window = same && before.window ? before.window : new RateWindow(rule.trigger)
+      }
+      entries.push(entry)
     }
     this.index = new RuleIndex(entries)
     this.broken.clear()
@@ -156,7 +165,8 @@ export class RuleEngine {
     this.evaluated++
     if (e.rule.trigger.kind === 'no-reading') return this.heard(e, now)
     const levels = e.rule.levels!
-    const v = r.value
+    // Threshold rules judge the value; rate rules the change within their window.
+    const v = e.window ? e.window.add(r.ts, r.value) : r.value
     if (e.state.phase === 'active') {
       if (levels.clear(v)) this.clear(e, now)
       return
@@ -169,12 +179,7 @@ export class RuleEngine {
       this.setState(e, { ...e.state, phase: 'pending', pendingSince: r.ts, pendingAt: now })
     }
     if (r.ts - (e.state.pendingSince ?? r.ts) >= e.rule.holdMs) {
-      this.tryFire(
-        e,
-        now,
-        deviceSrc(r.deviceId),
-        `${e.rule.name}: ${r.sensor} ${v}${r.unit ? ` ${r.unit}` : ''}`,
-      )
+      this.tryFire(e, now, deviceSrc(r.deviceId), readingMessage(e.rule, r, v))
     }
   }
 
@@ -185,7 +190,12 @@ export class RuleEngine {
   }
 
   /** A condition that is on or off (offline, motion): no hold time. */
-  private condition(entries: readonly RuleEntry[] | undefined, on: boolean, src?: RuleSource): void {
+  private condition(
+    entries: readonly RuleEntry[] | undefined,
+    on: boolean,
+    src?: RuleSource,
+    message?: string,
+  ): void {
     if (!entries) return
     const now = this.now()
     for (const e of entries) {
@@ -198,8 +208,25 @@ export class RuleEngine {
         }
         if (e.state.phase !== 'idle') return
         this.setState(e, { ...e.state, phase: 'pending', pendingSince: now, pendingAt: now })
-        this.tryFire(e, now, src, undefined)
+        this.tryFire(e, now, src, message)
       })
+    }
+  }
+
+  /** Zone rules: on while any of their zones moves, off once none does. */
+  private onZoneMotion(e: DomainEventMap['camera.zone-motion']): void {
+    const entries = this.index.forZoneMotion(e.cameraId)
+    if (!entries) return
+    const number = String(e.zone + 1)
+    for (const entry of entries) {
+      const t = entry.rule.trigger
+      if (t.kind !== 'camera-motion' || !t.zones?.some((z) => z === e.name || z === number)) continue
+      const moving = (entry.zonesMoving ??= new Set())
+      if (e.state === 'start') moving.add(e.zone)
+      else moving.delete(e.zone)
+      const zone = e.name ?? `zone ${number}`
+      const message = `${entry.rule.name}: motion in ${zone} on camera ${e.cameraId}`
+      this.condition([entry], moving.size > 0, cameraSrc(e.cameraId), message)
     }
   }
 
@@ -287,6 +314,15 @@ function sourceOf(rule: CompiledRule): RuleSource {
   if ('deviceId' in t && t.deviceId !== undefined) return deviceSrc(t.deviceId)
   if ('cameraId' in t) return cameraSrc(t.cameraId)
   return { kind: 'rule', id: String(rule.id) }
+}
+
+function readingMessage(rule: CompiledRule, r: CommittedReading, v: number): string {
+  const unit = r.unit ? ` ${r.unit}` : ''
+  const t = rule.trigger
+  if (t.kind !== 'rate') return `${rule.name}: ${r.sensor} ${v}${unit}`
+  const way = t.direction === 'rise' ? 'rose' : t.direction === 'fall' ? 'fell' : 'changed'
+  const by = Math.round(v * 1000) / 1000
+  return `${rule.name}: ${r.sensor} ${way} by ${by}${unit} within ${t.perSeconds} s (now ${r.value}${unit})`
 }
 
 function defaultMessage(rule: CompiledRule): string {

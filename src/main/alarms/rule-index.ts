@@ -4,6 +4,7 @@
  * reading, plus the rules that match.
  */
 import type { CompiledRule } from './compile-rule'
+import type { RateWindow } from './rate-window'
 import type { PersistedState } from './rules-repository'
 
 export interface RuleEntry {
@@ -11,6 +12,10 @@ export interface RuleEntry {
   state: PersistedState
   /** no-reading rules: station time the device (sensor) was last heard from. */
   lastHeard: number
+  /** rate rules: the recent readings (in memory; a restart starts an empty window). */
+  window?: RateWindow
+  /** camera-motion rules with zones: the watched zones in motion now. */
+  zonesMoving?: Set<number>
 }
 
 const key = (deviceId: string, sensor: string) => `${deviceId}\u0000${sensor}`
@@ -23,13 +28,14 @@ function push<K>(m: Map<K, RuleEntry[]>, k: K, e: RuleEntry): void {
 
 export class RuleIndex {
   readonly byId = new Map<number, RuleEntry>()
-  /** Threshold and no-reading rules of one sensor. */
+  /** Threshold, rate and no-reading rules of one sensor. */
   private readonly bySensor = new Map<string, RuleEntry[]>()
   /** no-reading rules of a whole device. */
   private readonly byDevice = new Map<string, RuleEntry[]>()
   private readonly presence = new Map<string, RuleEntry[]>()
   private readonly cameraHealth = new Map<number, RuleEntry[]>()
   private readonly cameraMotion = new Map<number, RuleEntry[]>()
+  private readonly cameraZoneMotion = new Map<number, RuleEntry[]>()
   readonly buzzerFailed: RuleEntry[] = []
   /** Rules the sweep looks at: no-reading ones. */
   readonly silent: RuleEntry[] = []
@@ -40,6 +46,7 @@ export class RuleIndex {
       const t = e.rule.trigger
       switch (t.kind) {
         case 'threshold':
+        case 'rate':
           push(this.bySensor, key(t.deviceId, t.sensor), e)
           break
         case 'no-reading':
@@ -54,7 +61,8 @@ export class RuleIndex {
           push(this.cameraHealth, t.cameraId, e)
           break
         case 'camera-motion':
-          push(this.cameraMotion, t.cameraId, e)
+          if (t.zones) push(this.cameraZoneMotion, t.cameraId, e)
+          else push(this.cameraMotion, t.cameraId, e)
           break
         case 'buzzer-failed':
           this.buzzerFailed.push(e)
@@ -77,7 +85,12 @@ export class RuleIndex {
   forCameraHealth(cameraId: number): readonly RuleEntry[] | undefined {
     return this.cameraHealth.get(cameraId)
   }
+  /** Motion rules of the whole picture. */
   forCameraMotion(cameraId: number): readonly RuleEntry[] | undefined {
     return this.cameraMotion.get(cameraId)
+  }
+  /** Motion rules of some zones. */
+  forZoneMotion(cameraId: number): readonly RuleEntry[] | undefined {
+    return this.cameraZoneMotion.get(cameraId)
   }
 }

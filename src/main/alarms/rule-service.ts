@@ -13,6 +13,9 @@ import { RuleInput as RuleInputSchema } from '../../shared/schemas/alarms'
 export interface RuleServiceDeps {
   repo: RulesRepository
   areaExists(id: number): boolean
+  cameraExists(id: number): boolean
+  /** The camera's motion zones (their names, null for a zone without one). */
+  motionZones(cameraId: number): (string | null)[]
   /** Called after every change (the engine re-reads its rules). */
   changed(): void
 }
@@ -68,6 +71,23 @@ export class RuleService {
     if (zone !== undefined && !isTimeZone(zone)) throw errors.badRequest(`Unknown time zone "${zone}"`)
     if (input.armedAreaId !== undefined && !this.deps.areaExists(input.armedAreaId)) {
       throw errors.badRequest(`Area ${input.armedAreaId} does not exist`)
+    }
+    const t = input.trigger
+    if (t.kind === 'camera-motion' && t.zones) {
+      const zones = this.deps.motionZones(t.cameraId)
+      const known = (z: string) =>
+        zones.includes(z) || (/^\d+$/.test(z) && Number(z) >= 1 && Number(z) <= zones.length)
+      const unknown = t.zones.filter((z) => !known(z))
+      if (unknown.length > 0) {
+        const names = zones.map((n, i) => (n ? `${i + 1} "${n}"` : String(i + 1))).join(', ')
+        throw errors.badRequest(
+          `Camera ${t.cameraId} has no motion zone ${unknown.map((z) => `"${z}"`).join(', ')} (its zones: ${names || 'none'})`,
+        )
+      }
+    }
+    const missing = (input.actions?.fullscreen?.cameraIds ?? []).filter((id) => !this.deps.cameraExists(id))
+    if (missing.length > 0) {
+      throw errors.badRequest(`Camera ${missing.join(', ')} to show fullscreen does not exist`)
     }
   }
 }

@@ -38,6 +38,8 @@ export class FrameComparer {
   private readonly rowSums: Float32Array
   private seen = 0
   private threshold: number
+  /** The changed share of each zone in the last compared frame (0..1; empty without zones). */
+  zoneAreas: number[] = []
 
   constructor(
     private mask: WatchMask,
@@ -75,12 +77,14 @@ export class FrameComparer {
 
   /** Compares one frame (width*height bytes); answers the changed share of the watched area (0..1). */
   compare(frame: Uint8Array): number {
-    const { width, height, weights, watched } = this.mask
+    const { width, height, weights, watched, zoneBits, zoneWatched } = this.mask
     const n = width * height
     if (frame.length < n) throw new Error(`a frame of ${frame.length} bytes, ${n} expected`)
     this.blur(frame, width, height)
     const cur = this.blurred
     const bg = this.background
+    const zoneChanged = zoneWatched.map(() => 0)
+    this.zoneAreas = zoneChanged
     if (!bg) {
       this.background = Float32Array.from(cur)
       this.seen = 1
@@ -96,11 +100,21 @@ export class FrameComparer {
     for (let i = 0; i < n; i++) {
       const d = cur[i]! - bg[i]!
       const hit = Math.abs(d - shift) > t
-      if (hit && weights[i] === 1) changed++
+      if (hit && weights[i] === 1) {
+        changed++
+        const bits = zoneBits[i]!
+        if (bits !== 0) for (let z = 0; z < zoneChanged.length; z++) if (bits & (1 << z)) zoneChanged[z]!++
+      }
       bg[i] = bg[i]! + (hit ? moving : still) * d
     }
     this.seen++
-    if (this.seen <= (this.options.warmupFrames ?? 2) || watched === 0) return 0
+    if (this.seen <= (this.options.warmupFrames ?? 2) || watched === 0) {
+      zoneChanged.fill(0)
+      return 0
+    }
+    for (let z = 0; z < zoneChanged.length; z++) {
+      zoneChanged[z] = zoneWatched[z]! > 0 ? zoneChanged[z]! / zoneWatched[z]! : 0
+    }
     return changed / watched
   }
 

@@ -23,6 +23,7 @@ import { FrameComparer } from './frame-compare'
 import { GrayDecoder } from './gray-decoder'
 import { MotionState, type MotionChange } from './motion-state'
 import { watchMask } from './zone-mask'
+import { ZoneMotion, type ZoneChange } from './zone-motion'
 
 export interface DetectorSettings {
   sensitivity: number
@@ -57,6 +58,8 @@ export interface MotionDetectorOptions {
   stallMs?: number
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void }
   motion(change: MotionChange): void
+  /** Motion in one zone started or ended (cameras with zones). */
+  zoneMotion?(change: ZoneChange): void
   /** The channel let go of the detector (camera disabled, deleted, unusable; the station closing). */
   ended(reason: string): void
 }
@@ -101,6 +104,7 @@ export class MotionDetector implements Consumer {
   private jpegSize: { width: number; height: number } | undefined
   private comparer: FrameComparer | undefined
   private readonly state: MotionState
+  private readonly zones: ZoneMotion
   private keyframesOnly: boolean
   private retryAt = 0
   private delay: number
@@ -128,6 +132,7 @@ export class MotionDetector implements Consumer {
   constructor(private readonly o: MotionDetectorOptions) {
     this.settings = o.settings
     this.state = new MotionState(this.stateOptions())
+    this.zones = new ZoneMotion(o.settings.zones.length, this.stateOptions())
     this.keyframesOnly = o.keyframes === 'always'
     this.delay = o.backoffMinMs ?? 1000
   }
@@ -147,6 +152,7 @@ export class MotionDetector implements Consumer {
     const fpsChanged = settings.fps !== this.settings.fps
     this.settings = settings
     this.state.reconfigure(this.stateOptions())
+    this.reportZones(this.zones.reconfigure(settings.zones.length, this.stateOptions(), Date.now()))
     if (this.comparer) {
       const { width, height } = this.comparer
       this.comparer.reconfigure(watchMask(width, height, settings.zones, settings.masks), {
@@ -162,6 +168,7 @@ export class MotionDetector implements Consumer {
     this.detach?.()
     this.detach = undefined
     this.report(this.state.stop(Date.now()))
+    this.reportZones(this.zones.stop(Date.now()))
     const exits = [...this.retiring].map((d) => d.exited)
     if (this.decoder) exits.push(this.retire())
     await Promise.all(exits)
@@ -203,6 +210,7 @@ export class MotionDetector implements Consumer {
     }
     this.noteBehind(now)
     this.report(this.state.idle(now))
+    this.reportZones(this.zones.idle(now))
   }
 
   /**
@@ -349,6 +357,7 @@ export class MotionDetector implements Consumer {
     this.figures.lastArea = area
     this.figures.lastFrameAt = at
     this.report(this.state.frame(area, at))
+    this.reportZones(this.zones.frame(c.zoneAreas, at))
   }
 
   /** Stops the running decoder on purpose; the next key frame starts another. */
@@ -391,6 +400,10 @@ export class MotionDetector implements Consumer {
     if (!change) return
     if (change.state === 'start') this.figures.starts++
     this.o.motion(change)
+  }
+
+  private reportZones(changes: readonly ZoneChange[]): void {
+    for (const z of changes) this.o.zoneMotion?.(z)
   }
 
   private stateOptions() {

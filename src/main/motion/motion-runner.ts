@@ -2,7 +2,8 @@
  * The motion detectors of the station: one per camera whose detection is on while the camera is enabled,
  * usable, and ffmpeg is there. Kept in step with the facts on the domain event stream (`camera.changed`,
  * `motion.changed`) and with the camera's channel (a detector the channel lets go of is set up again a
- * moment later, if it is still wanted). Each motion start and end is published as `camera.motion`.
+ * moment later, if it is still wanted). Each motion start and end is published as `camera.motion`, and
+ * each zone's as `camera.zone-motion`.
  */
 import type { DomainEventStream } from '../events/domain-stream'
 import type { CameraChannel } from '../video/camera-channel'
@@ -79,6 +80,16 @@ export class MotionRunner {
         this.deps.events.publish({
           type: 'camera.motion',
           cameraId,
+          state: c.state,
+          area: Math.round(c.area * 10_000) / 10_000,
+          at: c.at,
+        }),
+      zoneMotion: ({ zone, change: c }) =>
+        this.deps.events.publish({
+          type: 'camera.zone-motion',
+          cameraId,
+          zone,
+          name: this.deps.settings(cameraId).zones[zone]?.name ?? null,
           state: c.state,
           area: Math.round(c.area * 10_000) / 10_000,
           at: c.at,

@@ -14,6 +14,10 @@ export interface WatchMask {
   weights: Uint8Array
   /** Pixels watched (0 when the masks cover every zone). */
   watched: number
+  /** Per watched pixel, bit z set when it lies in zone z (zones may overlap); all 0 without zones. */
+  zoneBits: Uint16Array
+  /** Watched pixels of each zone. */
+  zoneWatched: number[]
 }
 
 /** Even-odd rule: is (x, y) inside the polygon? */
@@ -35,16 +39,23 @@ export function watchMask(
   masks: readonly MotionPolygon[],
 ): WatchMask {
   const weights = new Uint8Array(width * height)
+  const zoneBits = new Uint16Array(width * height)
+  const zoneWatched = zones.map(() => 0)
   let watched = 0
   for (let py = 0; py < height; py++) {
     const y = (py + 0.5) / height
     for (let px = 0; px < width; px++) {
       const x = (px + 0.5) / width
-      const inZone = zones.length === 0 || zones.some((z) => insidePolygon(z, x, y))
-      if (!inZone || masks.some((m) => insidePolygon(m, x, y))) continue
+      let bits = 0
+      zones.forEach((z, i) => {
+        if (insidePolygon(z, x, y)) bits |= 1 << i
+      })
+      if ((zones.length > 0 && bits === 0) || masks.some((m) => insidePolygon(m, x, y))) continue
       weights[py * width + px] = 1
+      zoneBits[py * width + px] = bits
+      for (let i = 0; i < zones.length; i++) if (bits & (1 << i)) zoneWatched[i]!++
       watched++
     }
   }
-  return { width, height, weights, watched }
+  return { width, height, weights, watched, zoneBits, zoneWatched }
 }

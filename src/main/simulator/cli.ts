@@ -7,6 +7,7 @@
 import { startCameraSimulation, type CameraCliRun } from '../video/sim/cli-cameras'
 import { startRtspCameraSimulation, type RtspCliRun } from '../video/sim/cli-rtsp-cameras'
 import { parseCli, USAGE, type CliOptions } from './options'
+import { runIntrusionScenario } from './scenario-intrusion'
 import { startSimulator, type Simulator } from './simulator'
 import type { SimulatorStats } from './stats'
 
@@ -46,7 +47,30 @@ function summary(s: SimulatorStats): string {
   ].join('\n')
 }
 
+async function scenario(cli: CliOptions): Promise<number> {
+  const { sim, cameras } = cli
+  if (!sim.key || !cameras.adminPassword) {
+    process.stderr.write(
+      'The scenario needs the site key (--key or STATION_DEVICE_KEY) and the admin password (--admin-password or STATION_ADMIN_PASSWORD).\n',
+    )
+    return 2
+  }
+  try {
+    const raised = await runIntrusionScenario({
+      url: sim.url,
+      key: sim.key,
+      adminPassword: cameras.adminPassword,
+      log: (line) => process.stdout.write(`${line}\n`),
+    })
+    return raised.length === 3 ? 0 : 1
+  } catch (err) {
+    process.stderr.write(`The scenario stopped: ${err instanceof Error ? err.message : String(err)}\n`)
+    return 2
+  }
+}
+
 async function main(cli: CliOptions): Promise<number> {
+  if (cli.scenario) return scenario(cli)
   const { sim, cameras, rtsp } = cli
   // RTSP cameras are pulled by the station: only devices and push cameras present the site key.
   if (!sim.key && (sim.devices > 0 || cameras.count > 0)) {

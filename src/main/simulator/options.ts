@@ -43,6 +43,10 @@ Usage: npm run simulate -- [options]
   --cameras <n>        also simulate n cameras (default 0): push cameras sending 640x480 JPEGs (over
                        HTTP, or WebSocket with --mode ws), and MJPEG and snapshot cameras served on
                        127.0.0.1 for the station to pull; registered (or reused by name) through the admin API
+  --scenario intrusion set up (by name, reusing an earlier run's) an area, a door contact, temperature
+                       sensor, buzzer, push camera and three rules, arm the area, then open the door, move
+                       the camera's picture and raise the temperature fast, printing the alarms to expect
+                       and those raised (needs --key and the admin password; ignores the other options)
   --fps <n>            frames per second per camera, 1-60 (default ${DEFAULT_CAMERA_FPS})
   --admin-password <p> admin password, to register the cameras (default: $STATION_ADMIN_PASSWORD)
   --rtsp-cameras <n>   also simulate n RTSP/H.264 cameras (default 0): an RTSP server on 127.0.0.1 serving
@@ -86,6 +90,8 @@ export interface CliOptions {
   rtsp: RtspCameraOptions
   durationMs: number | undefined
   intervalMs: number
+  /** `--scenario intrusion`: set up and drive the intrusion scenario, then exit. */
+  scenario: 'intrusion' | undefined
 }
 
 function num(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -129,9 +135,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'rtsp-size': { type: 'string' },
       'rtsp-fps': { type: 'string' },
       'rtsp-pattern': { type: 'string' },
+      scenario: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
+  if (values.scenario !== undefined && values.scenario !== 'intrusion') {
+    throw new Error(`--scenario must be intrusion, got "${values.scenario}"`)
+  }
+  const scenario = values.scenario
   const mode = values.mode ?? DEFAULT_OPTIONS.mode
   if (mode !== 'http' && mode !== 'ws') throw new Error(`--mode must be http or ws, got "${mode}"`)
   const url = values.url ?? env.STATION_URL ?? DEFAULT_OPTIONS.url
@@ -146,12 +157,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const cameras = Math.round(num('cameras', values.cameras, 0, 0, 256))
   const devices = Math.round(num('devices', values.devices, d.devices, 0, 100_000))
   const rtspCameras = Math.round(num('rtsp-cameras', values['rtsp-cameras'], 0, 0, 64))
-  if (!values.help && devices === 0 && cameras === 0 && rtspCameras === 0)
+  if (!values.help && !scenario && devices === 0 && cameras === 0 && rtspCameras === 0)
     throw new Error('Nothing to simulate: --devices 0 needs --cameras <n> or --rtsp-cameras <n>')
   if (!values.help && values.fps !== undefined && cameras === 0) throw new Error('--fps needs --cameras <n>')
   const rtsp = parseRtsp(values, rtspCameras, values.help ?? false)
   return {
     help: values.help ?? false,
+    scenario,
     cameras: {
       count: cameras,
       fps: num('fps', values.fps, DEFAULT_CAMERA_FPS, 1, 60),

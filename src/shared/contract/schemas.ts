@@ -13,6 +13,7 @@ import { StorageSummary } from '../schemas/recordings'
 import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session, SessionEnds } from '../schemas/auth'
 import { AreaChange, AreaInput, AreaList } from '../schemas/areas'
 import { AuditPage, AuditQuery } from '../schemas/audit'
+import { Rule, RuleInput, RuleList } from '../schemas/alarms'
 import {
   BuzzerDeviceParams,
   BuzzerRequestList,
@@ -174,4 +175,9 @@ export const OPERATION_SCHEMAS = {
   'exports:cancel': { params: ExportJobParams, result: ExportJob },
   'recordings:storage': { result: StorageSummary },
   'recordings:delete': { querystring: RecordingsDeleteQuery, result: RecordingsDeleted },
+
+  'rules:list': { result: RuleList },
+  'rules:create': { body: RuleInput, result: Rule, status: 201 },
+  'rules:update': { params: IdParam, body: RuleInput, result: Rule },
+  'rules:delete': { params: IdParam, result: Deleted },
 } as const satisfies Record<string, OperationSchemas>

@@ -77,6 +77,18 @@ export interface DomainEventMap {
    * (0..1; at its peak for `end`), `at` epoch ms. Recorders (events mode, marks) and alarm rules use it.
    */
   'camera.motion': { cameraId: number; state: 'start' | 'end'; area: number; at: number }
+  /**
+   * Motion in one of a camera's zones started or ended: `zone` its index (0..), `name` its name (null when
+   * it has none), `area` the share of that zone that moved. Alarm rules that watch zones use it.
+   */
+  'camera.zone-motion': {
+    cameraId: number
+    zone: number
+    name: string | null
+    state: 'start' | 'end'
+    area: number
+    at: number
+  }
   /** A camera's motion settings changed (an admin's write committed): its detector follows. */
   'motion.changed': { cameraId: number; settings: MotionSettings }
   /** A recorded segment was indexed (its row committed): storage figures, timelines. */
@@ -131,6 +143,7 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'session.ended',
   'settings.changed',
   'camera.motion',
+  'camera.zone-motion',
   'motion.changed',
   'recording.segment',
   'recording.deleted',

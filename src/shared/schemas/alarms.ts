@@ -40,6 +40,25 @@ export const ThresholdTrigger = Type.Object(
 )
 export type ThresholdTrigger = Static<typeof ThresholdTrigger>
 
+/**
+ * A sensor's value changing fast: by at least `amount` within `perSeconds` (reading time), upwards (`rise`),
+ * downwards (`fall`) or either way. Clears when the change within `perSeconds` is back below half the
+ * amount (hysteresis). The condition must last `holdSeconds`.
+ */
+export const RateTrigger = Type.Object(
+  {
+    kind: Type.Literal('rate'),
+    deviceId: DeviceId,
+    sensor: SensorName,
+    direction: Type.Union([Type.Literal('rise'), Type.Literal('fall'), Type.Literal('either')]),
+    amount: Type.Number({ exclusiveMinimum: 0 }),
+    perSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    holdSeconds: Type.Optional(Seconds),
+  },
+  { additionalProperties: false },
+)
+export type RateTrigger = Static<typeof RateTrigger>
+
 /** Nothing heard from a device (or one of its sensors) for `seconds`; clears with the next reading. */
 export const NoReadingTrigger = Type.Object(
   {
@@ -59,8 +78,18 @@ export const CameraOfflineTrigger = Type.Object(
   { kind: Type.Literal('camera-offline'), cameraId: CameraId },
   { additionalProperties: false },
 )
+/**
+ * Motion on a camera; with `zones`, only motion in one of those zones of the camera's motion settings,
+ * each named by its name or its number ("1" is the first zone).
+ */
 export const CameraMotionTrigger = Type.Object(
-  { kind: Type.Literal('camera-motion'), cameraId: CameraId },
+  {
+    kind: Type.Literal('camera-motion'),
+    cameraId: CameraId,
+    zones: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 16 }),
+    ),
+  },
   { additionalProperties: false },
 )
 /** A buzzer command that failed (`buzzer.failed` station events), of one device or any. */
@@ -73,6 +102,7 @@ export const ManualTrigger = Type.Object({ kind: Type.Literal('manual') }, { add
 
 export const RuleTrigger = Type.Union([
   ThresholdTrigger,
+  RateTrigger,
   NoReadingTrigger,
   DeviceOfflineTrigger,
   CameraOfflineTrigger,
@@ -130,6 +160,13 @@ export const RuleActions = Type.Object(
           postRollSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
           keepDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
         },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Show these cameras fullscreen on the guards' consoles while the alarm is open. */
+    fullscreen: Type.Optional(
+      Type.Object(
+        { cameraIds: Type.Array(CameraId, { minItems: 1, maxItems: 16 }) },
         { additionalProperties: false },
       ),
     ),
@@ -247,6 +284,8 @@ export const Alarm = Type.Object({
   escalatedAt: Nullable(EpochMs),
   siren: Nullable(AlarmSiren),
   recordings: Type.Array(AlarmRecording),
+  /** Cameras the consoles show fullscreen for this alarm (the rule's `actions.fullscreen`); [] when none. */
+  fullscreenCameraIds: Type.Array(Type.Integer()),
 })
 export type Alarm = Static<typeof Alarm>
 export const AlarmDetail = Type.Intersect([Alarm, Type.Object({ history: Type.Array(AlarmHistoryEntry) })])

@@ -20,7 +20,11 @@ export const MotionPoint = Type.Object(
 export type MotionPoint = Static<typeof MotionPoint>
 
 export const MotionPolygon = Type.Object(
-  { points: Type.Array(MotionPoint, { minItems: 3, maxItems: MAX_POLYGON_POINTS }) },
+  {
+    points: Type.Array(MotionPoint, { minItems: 3, maxItems: MAX_POLYGON_POINTS }),
+    /** A zone's name ("Gate"), for alarm rules that watch one zone; zones are also known by number (1..). */
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  },
   { additionalProperties: false },
 )
 export type MotionPolygon = Static<typeof MotionPolygon>

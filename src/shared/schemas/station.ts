@@ -31,6 +31,8 @@ export const Health = Type.Object({
   uptimeSeconds: Type.Number(),
   database: Type.Union([Type.Literal('sqlite'), Type.Literal('memory')]),
   serverTime: Type.Integer(),
+  /** The site's IANA time zone (STATION_TIME_ZONE): reports and the UI show times in it. */
+  timeZone: Type.String(),
   /** The audit log's hash chain as checked at start (docs/audit.md); absent until the check ran. */
   audit: Type.Optional(AuditHealth),
   storage: StorageHealth,

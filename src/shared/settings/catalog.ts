@@ -350,6 +350,15 @@ export const SETTINGS = {
     minimum: 0,
     maximum: 50,
   }),
+  timeZone: text({
+    env: 'STATION_TIME_ZONE',
+    title: 'Site time zone',
+    description:
+      "the site's time zone: alarm schedules without their own `timeZone`, reports and the UI use it (`GET /api/health` says it)",
+    defaultNote: "the computer's time zone",
+    maxLength: 64,
+    patternText: 'an IANA zone name such as Europe/Berlin',
+  }),
 } satisfies Record<string, Setting>
 
 export type SettingKey = keyof typeof SETTINGS

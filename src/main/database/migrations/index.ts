@@ -8,6 +8,7 @@ import { m005MotionSettings } from './005-motion-settings'
 import { m006AuditLog } from './006-audit-log'
 import { m007Alarms } from './007-alarms'
 import { m008SessionsDevicesCapabilities } from './008-sessions-devices-capabilities'
+import { m009AlarmFullscreen } from './009-alarm-fullscreen'
 
 export interface Migration {
   version: number
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m006AuditLog,
   m007Alarms,
   m008SessionsDevicesCapabilities,
+  m009AlarmFullscreen,
 ]
 
 export function schemaVersion(db: Database.Database): number {

@@ -80,6 +80,7 @@ export function tablesOf(e: DomainEvent): readonly Table[] {
     // Recording answers are not cached (a segment is indexed every few seconds per camera), nor alarm
     // answers (the console follows them live).
     case 'camera.motion':
+    case 'camera.zone-motion':
     case 'motion.changed':
     case 'recording.segment':
     case 'recording.deleted':

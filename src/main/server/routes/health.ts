@@ -38,6 +38,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
           database: app.config.useDb ? ('sqlite' as const) : ('memory' as const),
           serverTime: Date.now(),
+          timeZone: app.config.timeZone,
           ...auditHealth(app.audit.chain),
         },
       }

@@ -14,6 +14,7 @@ import { createDevicesSlice, DEVICES_INITIAL } from './devices-slice'
 import { createEventsSlice, EVENTS_INITIAL } from './events-slice'
 import { attachLive } from './live'
 import { createMotionSlice, MOTION_INITIAL } from './motion-slice'
+import { createRulesSlice, RULES_INITIAL } from './rules-slice'
 import { createSessionSlice } from './session-slice'
 import { createSettingsSlice, DEFAULT_SETTINGS, type Settings } from './settings-slice'
 import { createPlaybackSlice, PLAYBACK_INITIAL } from './playback-slice'
@@ -43,6 +44,7 @@ const dataInitial = () => ({
   ...AUDIT_INITIAL,
   ...PLAYBACK_INITIAL(),
   ...STORAGE_INITIAL,
+  ...RULES_INITIAL,
 })
 
 export function createStationStore(deps: StoreDeps): StationStore {
@@ -64,6 +66,7 @@ export function createStationStore(deps: StoreDeps): StationStore {
         ...createAuditSlice(deps)(...a),
         ...createPlaybackSlice(deps)(...a),
         ...createStorageSlice(deps)(...a),
+        ...createRulesSlice(deps)(...a),
       }),
       {
         name: SETTINGS_KEY,

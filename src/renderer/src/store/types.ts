@@ -14,6 +14,7 @@ import type { DevicesSlice } from './devices-slice'
 import type { EventsSlice } from './events-slice'
 import type { MotionSlice } from './motion-slice'
 import type { ReadingBus } from './reading-bus'
+import type { RulesSlice } from './rules-slice'
 import type { PlaybackSlice } from './playback-slice'
 import type { SessionSlice } from './session-slice'
 import type { SettingsSlice } from './settings-slice'
@@ -37,7 +38,8 @@ export type StationState = SessionSlice &
   StationSettingsSlice &
   AuditSlice &
   PlaybackSlice &
-  StorageSlice
+  StorageSlice &
+  RulesSlice
 
 /** What the store needs from the outside world; passed in, so tests use fakes and no module is a singleton. */
 export interface StoreDeps {

@@ -1,4 +1,4 @@
-/** Admin: cameras, areas, devices, users, the site device key, recordings storage, the station's own settings, the audit log. */
+/** Admin: cameras, areas, devices, users, alarm rules, the site device key, recordings storage, the station's own settings, the audit log. */
 import { useEffect, useState } from 'react'
 import { useStationShallow } from '../../store/context'
 import { AreasAdmin } from './AreasAdmin'
@@ -7,6 +7,7 @@ import { CamerasAdmin } from './CamerasAdmin'
 import { DeviceKeyPanel } from './DeviceKeyPanel'
 import { DevicesAdmin } from './DevicesAdmin'
 import { StationSettingsPanel } from './StationSettingsPanel'
+import { RulesAdmin } from './RulesAdmin'
 import { StoragePanel } from './StoragePanel'
 import { UsersAdmin } from './UsersAdmin'
 
@@ -15,6 +16,7 @@ const TABS = [
   { id: 'areas', label: 'Areas', View: AreasAdmin },
   { id: 'devices', label: 'Devices', View: DevicesAdmin },
   { id: 'users', label: 'Users', View: UsersAdmin },
+  { id: 'rules', label: 'Rules', View: RulesAdmin },
   { id: 'key', label: 'Device key', View: DeviceKeyPanel },
   { id: 'storage', label: 'Storage', View: StoragePanel },
   { id: 'station', label: 'Station', View: StationSettingsPanel },

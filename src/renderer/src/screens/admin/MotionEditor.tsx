@@ -14,6 +14,7 @@ import {
   pointAt,
   svgPoints,
   toMotionBody,
+  renameZone,
   validateMotion,
   type MotionDraft,
   type PolygonKind,
@@ -193,6 +194,14 @@ export function MotionEditor({ camera, onDone }: { camera: Camera; onDone: () =>
           d[kind].map((p, i) => (
             <li key={`${kind}${i}`}>
               {kind === 'zones' ? 'Zone' : 'Mask'} {i + 1} ({p.points.length} corners)
+              {kind === 'zones' ? (
+                <input
+                  value={p.name ?? ''}
+                  onChange={(e) => set('zones', renameZone(d.zones, i, e.target.value))}
+                  placeholder="Name (for alarm rules)"
+                  aria-label={`Zone ${i + 1} name`}
+                />
+              ) : null}
               <Button tone="ghost" onClick={() => remove(kind, i)}>
                 Remove
               </Button>

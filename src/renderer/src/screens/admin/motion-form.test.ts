@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { closeDraft, draftOf, pointAt, svgPoints, toMotionBody, validateMotion } from './motion-form'
+import {
+  closeDraft,
+  draftOf,
+  pointAt,
+  renameZone,
+  svgPoints,
+  toMotionBody,
+  validateMotion,
+} from './motion-form'
 
 describe('motion form', () => {
   const settings = {
@@ -42,5 +50,18 @@ describe('motion form', () => {
       polygon: { points: [a, b, { x: 0.5, y: 0.5 }] },
     })
     expect(svgPoints([a, b])).toBe('0,0 0.5,0')
+  })
+
+  it('names a zone for alarm rules, and an empty name removes it', () => {
+    const z = {
+      points: [
+        { x: 0, y: 0 },
+        { x: 1, y: 0 },
+        { x: 1, y: 1 },
+      ],
+    }
+    const named = renameZone([z, z], 1, '  Gate ')
+    expect(named).toEqual([z, { ...z, name: 'Gate' }])
+    expect(renameZone(named, 1, '')).toEqual([z, z])
   })
 })

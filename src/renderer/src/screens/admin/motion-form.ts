@@ -48,6 +48,16 @@ export const toMotionBody = (d: MotionDraft): MotionSettingsBody => ({
   masks: d.masks,
 })
 
+/** Names zone `i` (alarm rules can watch one zone by its name); an empty name removes it. */
+export function renameZone(zones: readonly MotionPolygon[], i: number, name: string): MotionPolygon[] {
+  return zones.map((z, j) => {
+    if (j !== i) return z
+    const { name: _old, ...rest } = z
+    const trimmed = name.trim().slice(0, 40)
+    return trimmed ? { ...rest, name: trimmed } : rest
+  })
+}
+
 /** A click at (clientX, clientY) on an element's box, as a normalized point (4 decimals, clamped). */
 export function pointAt(
   box: { left: number; top: number; width: number; height: number },
