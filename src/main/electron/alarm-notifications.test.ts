@@ -27,6 +27,7 @@ const alarm = (id: number, over: Partial<Alarm> = {}): Alarm => ({
   escalatedAt: null,
   siren: null,
   recordings: [],
+  fullscreenCameraIds: [],
   ...over,
 })
 
