@@ -10,6 +10,7 @@ import type {
   AlarmRecording,
   AlarmSeverity,
   AlarmSiren,
+  AlarmSnapshot,
 } from '../../shared/schemas/alarms'
 
 interface AlarmRow {
@@ -37,7 +38,13 @@ interface AlarmRow {
   escalated_at: number | null
   siren: string | null
   recordings: string
+  /** JSON array of the alarm's pictures (the SELECT's subquery over alarm_snapshots). */
+  snapshots: string | null
 }
+
+/** An alarm row with its pictures (alarm_snapshots rows that have a file). */
+const SELECT = `SELECT a.*, (SELECT json_group_array(json_object('cameraId', s.camera_id, 'at', s.at))
+    FROM alarm_snapshots s WHERE s.alarm_id = a.id AND s.file IS NOT NULL) AS snapshots FROM alarms a`
 
 const toAlarm = (r: AlarmRow): Alarm => ({
   id: r.id,
@@ -62,6 +69,9 @@ const toAlarm = (r: AlarmRow): Alarm => ({
   escalatedAt: r.escalated_at,
   siren: r.siren === null ? null : (JSON.parse(r.siren) as AlarmSiren),
   recordings: JSON.parse(r.recordings) as AlarmRecording[],
+  snapshots: ((r.snapshots === null ? [] : JSON.parse(r.snapshots)) as AlarmSnapshot[]).sort(
+    (x, y) => x.cameraId - y.cameraId,
+  ),
 })
 
 export interface NewAlarm {
@@ -84,7 +94,7 @@ export interface HistoryInput {
 }
 
 /** Columns a change may set (snake_case, as stored). */
-export type AlarmPatch = Partial<Omit<AlarmRow, 'id' | 'rule_id' | 'siren' | 'recordings'>> & {
+export type AlarmPatch = Partial<Omit<AlarmRow, 'id' | 'rule_id' | 'siren' | 'recordings' | 'snapshots'>> & {
   siren?: AlarmSiren | null
   recordings?: AlarmRecording[]
 }
@@ -98,10 +108,8 @@ export class AlarmsRepository {
   private readonly dueEscalations
 
   constructor(private readonly db: Db) {
-    this.byId = db.prepare<[number], AlarmRow>('SELECT * FROM alarms WHERE id = ?')
-    this.openOfRule = db.prepare<[number], AlarmRow>(
-      "SELECT * FROM alarms WHERE rule_id = ? AND state != 'cleared'",
-    )
+    this.byId = db.prepare<[number], AlarmRow>(`${SELECT} WHERE a.id = ?`)
+    this.openOfRule = db.prepare<[number], AlarmRow>(`${SELECT} WHERE a.rule_id = ? AND a.state != 'cleared'`)
     this.insert = db.prepare<
       [number, string, string, string, string, string, number, number, number | null, string | null]
     >(
@@ -117,8 +125,8 @@ export class AlarmsRepository {
       { at: number; kind: string; actor: string | null; note: string | null; detail: string | null }
     >('SELECT at, kind, actor, note, detail FROM alarm_history WHERE alarm_id = ? ORDER BY id')
     this.dueEscalations = db.prepare<[number], AlarmRow>(
-      `SELECT * FROM alarms WHERE state = 'active' AND escalated_at IS NULL AND escalate_at IS NOT NULL
-          AND escalate_at <= ?`,
+      `${SELECT} WHERE a.state = 'active' AND a.escalated_at IS NULL AND a.escalate_at IS NOT NULL
+          AND a.escalate_at <= ?`,
     )
   }
 
@@ -156,7 +164,7 @@ export class AlarmsRepository {
     if (q.from !== undefined) add('opened_at >= ?', q.from)
     if (q.to !== undefined) add('opened_at < ?', q.to)
     // Open alarms first, by severity, newest first: the console's order.
-    const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY state = 'cleared', CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
                opened_at DESC, id DESC LIMIT ?`
     return this.db

@@ -2,6 +2,7 @@
  * `app.alarms` (`station-alarms`): alarm rules as data, the rule engine on the domain event stream, the
  * alarm workflow and area arming. Alarm changes reach `/ws/live` from the domain stream (live-alarms.ts).
  */
+import { join } from 'node:path'
 import fp from 'fastify-plugin'
 import { AreasRepository } from '../areas/areas-repository'
 import { alarmRules } from '../audit/actions/alarms'
@@ -11,6 +12,9 @@ import { AlarmService } from './alarm-service'
 import { AlarmsRepository } from './alarms-repository'
 import { ArmingRepository } from './arming-repository'
 import { feedLiveAlarms } from './live-alarms'
+import { cameraJpeg } from '../video/camera-jpeg'
+import { ALARM_SNAPSHOTS_DIR, AlarmSnapshots } from './snapshots/alarm-snapshots'
+import { SnapshotRepository } from './snapshots/snapshot-repository'
 import { RuleEngine } from './rule-engine'
 import { RuleService } from './rule-service'
 import { RulesRepository } from './rules-repository'
@@ -19,6 +23,8 @@ export interface StationAlarms {
   rules: RuleService
   alarms: AlarmService
   engine: RuleEngine
+  /** The pictures taken when alarms open (`<data>/alarm-snapshots`). */
+  snapshots: { repo: SnapshotRepository; dir: string; capture: AlarmSnapshots }
   arming: {
     get(areaId: number): AreaArming
     set(areaId: number, armed: boolean, by: string | null): AreaArming
@@ -36,6 +42,8 @@ export interface AlarmsPluginOptions {
   sweepMs?: number
   /** The site's IANA time zone for schedules without their own (default: the machine's). */
   timeZone?: string
+  /** Size cap of the alarm snapshot folder (default 512 MiB). */
+  snapshotMaxBytes?: number
 }
 
 export default fp<AlarmsPluginOptions>(
@@ -44,10 +52,22 @@ export default fp<AlarmsPluginOptions>(
     const areas = new AreasRepository(app.db)
     const armingRepo = new ArmingRepository(app.db)
     const alarms = new AlarmService({ repo: new AlarmsRepository(app.db), stream: app.domainEvents })
+    const snapshotRepo = new SnapshotRepository(app.db)
+    const snapshotDir = join(app.config.dataDir, ALARM_SNAPSHOTS_DIR)
+    const snapshotWaitMs = app.video.config.connectTimeoutMs + 2000
+    const capture = new AlarmSnapshots({
+      repo: snapshotRepo,
+      dir: snapshotDir,
+      grab: (cameraId) => cameraJpeg(app.video, cameraId, snapshotWaitMs),
+      done: (alarmId, outcomes) => alarms.snapshotsTaken(alarmId, outcomes),
+      log: app.log,
+      ...(opts.snapshotMaxBytes !== undefined ? { maxBytes: opts.snapshotMaxBytes } : {}),
+    })
     alarms.actions = new AlarmActions({
       alarms,
       buzzers: app.buzzers,
       recording: app.recording,
+      snapshots: capture,
       log: app.log,
     })
     const engine = new RuleEngine({
@@ -75,7 +95,8 @@ export default fp<AlarmsPluginOptions>(
         return a
       },
     }
-    app.decorate('alarms', { rules, alarms, engine, arming })
+    const snapshots = { repo: snapshotRepo, dir: snapshotDir, capture }
+    app.decorate('alarms', { rules, alarms, engine, snapshots, arming })
     for (const [name, rule] of Object.entries(
       alarmRules({
         rule: (id) => rules.get(id),
@@ -94,6 +115,7 @@ export default fp<AlarmsPluginOptions>(
     app.addHook('preClose', async () => {
       engine.stop()
       for (const off of offs) off()
+      await capture.close()
     })
   },
   {
@@ -105,6 +127,7 @@ export default fp<AlarmsPluginOptions>(
       'station-events',
       'station-buzzers',
       'station-recording',
+      'station-video',
       'station-audit',
     ],
   },

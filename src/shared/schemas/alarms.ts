@@ -212,9 +212,13 @@ export const AlarmRecording = Type.Object({
 })
 export type AlarmRecording = Static<typeof AlarmRecording>
 
+/** A camera's picture taken when the alarm opened (`GET /api/alarms/:id/snapshots/:cameraId`). */
+export const AlarmSnapshot = Type.Object({ cameraId: Type.Integer(), at: EpochMs })
+export type AlarmSnapshot = Static<typeof AlarmSnapshot>
+
 export const AlarmHistoryEntry = Type.Object({
   at: EpochMs,
-  /** opened, repeat, condition-ended, acknowledged, assigned, resolved, cleared, escalated, siren, recording, note. */
+  /** opened, repeat, condition-ended, acknowledged, assigned, resolved, cleared, escalated, siren, recording, snapshot, note. */
   kind: Type.String(),
   actor: Nullable(Type.String()),
   note: Nullable(Type.String()),
@@ -247,6 +251,8 @@ export const Alarm = Type.Object({
   escalatedAt: Nullable(EpochMs),
   siren: Nullable(AlarmSiren),
   recordings: Type.Array(AlarmRecording),
+  /** Pictures taken when it opened, one per camera that gave one ([] until they are taken, or none). */
+  snapshots: Type.Array(AlarmSnapshot),
 })
 export type Alarm = Static<typeof Alarm>
 export const AlarmDetail = Type.Intersect([Alarm, Type.Object({ history: Type.Array(AlarmHistoryEntry) })])
@@ -267,6 +273,11 @@ export type AlarmQuery = Static<typeof AlarmQuery>
 export const AlarmList = Type.Array(Alarm)
 
 const Note = Type.String({ maxLength: 2000 })
+export const AlarmSnapshotParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  cameraId: Type.Integer({ minimum: 1 }),
+})
+
 export const AlarmNoteBody = Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false })
 export type AlarmNoteBody = Static<typeof AlarmNoteBody>
 export const AlarmAssignBody = Type.Object(

@@ -7,6 +7,7 @@ import { m004Recordings } from './004-recordings'
 import { m005MotionSettings } from './005-motion-settings'
 import { m006AuditLog } from './006-audit-log'
 import { m007Alarms } from './007-alarms'
+import { m008AlarmSnapshots } from './008-alarm-snapshots'
 
 export interface Migration {
   version: number
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m005MotionSettings,
   m006AuditLog,
   m007Alarms,
+  m008AlarmSnapshots,
 ]
 
 export function schemaVersion(db: Database.Database): number {
