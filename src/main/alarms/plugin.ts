@@ -75,6 +75,7 @@ export default fp<AlarmsPluginOptions>(
       stream: app.domainEvents,
       events: app.events,
       raise: (rule, source, message, at) => alarms.raise(rule, source, message, at),
+      linkEvent: (eventId, alarmId) => app.events.linkAlarm(eventId, alarmId),
       conditionEnded: (ruleId, at) => alarms.conditionEnded(ruleId, at),
       isAreaArmed: (id) => armingRepo.get(id).armed,
       timeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,

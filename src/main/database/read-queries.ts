@@ -82,7 +82,7 @@ export const READ_QUERIES = {
   ),
   'events.list': all<EventFilter & { limit: number }, StationEvent>(
     `SELECT id, ts, type, severity, source_kind AS sourceKind, source_id AS sourceId, message,
-            acked_at AS ackedAt, acked_by AS ackedBy, ack_note AS ackNote
+            acked_at AS ackedAt, acked_by AS ackedBy, ack_note AS ackNote, alarm_id AS alarmId
        FROM events
       WHERE (@unacked = 0 OR acked_at IS NULL) AND ts BETWEEN @from AND @to AND ${interruptEvery('id')}
       ORDER BY (acked_at IS NOT NULL), ts DESC LIMIT @limit`,

@@ -14,10 +14,11 @@ interface EventRow {
   acked_at: number | null
   acked_by: string | null
   ack_note: string | null
+  alarm_id: number | null
 }
 
 /** An event as written: everything but the id, which the insert assigns. */
-export type EventDraft = Omit<StationEvent, 'id' | 'ackedAt' | 'ackedBy' | 'ackNote'>
+export type EventDraft = Omit<StationEvent, 'id' | 'ackedAt' | 'ackedBy' | 'ackNote' | 'alarmId'>
 
 export const toEvent = (r: EventRow): StationEvent => ({
   id: r.id,
@@ -30,12 +31,14 @@ export const toEvent = (r: EventRow): StationEvent => ({
   ackedAt: r.acked_at,
   ackedBy: r.acked_by,
   ackNote: r.ack_note,
+  alarmId: r.alarm_id,
 })
 
 export class EventsRepository {
   private readonly insert
   private readonly byId
   private readonly ackStmt
+  private readonly linkStmt
 
   constructor(db: Db) {
     this.insert = db.prepare<[number, string, string, string, string, string]>(
@@ -44,6 +47,9 @@ export class EventsRepository {
     this.byId = db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?')
     this.ackStmt = db.prepare<[number, string, string | null, number]>(
       'UPDATE events SET acked_at = ?, acked_by = ?, ack_note = ? WHERE id = ? AND acked_at IS NULL',
+    )
+    this.linkStmt = db.prepare<[number, number]>(
+      'UPDATE events SET alarm_id = ? WHERE id = ? AND alarm_id IS NULL',
     )
   }
 
@@ -57,6 +63,11 @@ export class EventsRepository {
   get(id: number): StationEvent | undefined {
     const r = this.byId.get(id)
     return r && toEvent(r)
+  }
+
+  /** Links the event to the alarm a rule raised from it (the first link is kept); true when linked now. */
+  linkAlarm(id: number, alarmId: number): boolean {
+    return this.linkStmt.run(alarmId, id).changes > 0
   }
 
   /** Records the acknowledgement unless one exists; true when this call recorded it. */

@@ -8,6 +8,7 @@ import { m005MotionSettings } from './005-motion-settings'
 import { m006AuditLog } from './006-audit-log'
 import { m007Alarms } from './007-alarms'
 import { m008AlarmSnapshots } from './008-alarm-snapshots'
+import { m009EventAlarmLink } from './009-event-alarm-link'
 
 export interface Migration {
   version: number
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m006AuditLog,
   m007Alarms,
   m008AlarmSnapshots,
+  m009EventAlarmLink,
 ]
 
 export function schemaVersion(db: Database.Database): number {
