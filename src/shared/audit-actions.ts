@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   'alarm.acknowledge',
   'alarm.resolve',
   'alarm.assign',
+  'report.export',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

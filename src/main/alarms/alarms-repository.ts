@@ -13,7 +13,7 @@ import type {
   AlarmSnapshot,
 } from '../../shared/schemas/alarms'
 
-interface AlarmRow {
+export interface AlarmRow {
   id: number
   rule_id: number
   rule_name: string
@@ -43,10 +43,10 @@ interface AlarmRow {
 }
 
 /** An alarm row with its pictures (alarm_snapshots rows that have a file). */
-const SELECT = `SELECT a.*, (SELECT json_group_array(json_object('cameraId', s.camera_id, 'at', s.at))
+export const ALARM_SELECT = `SELECT a.*, (SELECT json_group_array(json_object('cameraId', s.camera_id, 'at', s.at))
     FROM alarm_snapshots s WHERE s.alarm_id = a.id AND s.file IS NOT NULL) AS snapshots FROM alarms a`
 
-const toAlarm = (r: AlarmRow): Alarm => ({
+export const toAlarm = (r: AlarmRow): Alarm => ({
   id: r.id,
   ruleId: r.rule_id,
   ruleName: r.rule_name,
@@ -108,8 +108,10 @@ export class AlarmsRepository {
   private readonly dueEscalations
 
   constructor(private readonly db: Db) {
-    this.byId = db.prepare<[number], AlarmRow>(`${SELECT} WHERE a.id = ?`)
-    this.openOfRule = db.prepare<[number], AlarmRow>(`${SELECT} WHERE a.rule_id = ? AND a.state != 'cleared'`)
+    this.byId = db.prepare<[number], AlarmRow>(`${ALARM_SELECT} WHERE a.id = ?`)
+    this.openOfRule = db.prepare<[number], AlarmRow>(
+      `${ALARM_SELECT} WHERE a.rule_id = ? AND a.state != 'cleared'`,
+    )
     this.insert = db.prepare<
       [number, string, string, string, string, string, number, number, number | null, string | null]
     >(
@@ -125,7 +127,7 @@ export class AlarmsRepository {
       { at: number; kind: string; actor: string | null; note: string | null; detail: string | null }
     >('SELECT at, kind, actor, note, detail FROM alarm_history WHERE alarm_id = ? ORDER BY id')
     this.dueEscalations = db.prepare<[number], AlarmRow>(
-      `${SELECT} WHERE a.state = 'active' AND a.escalated_at IS NULL AND a.escalate_at IS NOT NULL
+      `${ALARM_SELECT} WHERE a.state = 'active' AND a.escalated_at IS NULL AND a.escalate_at IS NOT NULL
           AND a.escalate_at <= ?`,
     )
   }
@@ -164,7 +166,7 @@ export class AlarmsRepository {
     if (q.from !== undefined) add('opened_at >= ?', q.from)
     if (q.to !== undefined) add('opened_at < ?', q.to)
     // Open alarms first, by severity, newest first: the console's order.
-    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `${ALARM_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY state = 'cleared', CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
                opened_at DESC, id DESC LIMIT ?`
     return this.db

@@ -18,6 +18,7 @@ import { RETENTION_READS } from '../recording/retention/retention-reads'
 
 import { all, interruptEvery, one, INTERRUPT_FUNCTION, type ReadCatalogue } from './read-query-kit'
 import { PLAYBACK_READS } from '../recording/playback/playback-reads'
+import { REPORT_READS } from '../reports/report-reads'
 
 export * from './read-query-kit'
 
@@ -95,6 +96,8 @@ export const READ_QUERIES = {
   ...PLAYBACK_READS,
   /** Recording retention and storage figures (recording/retention/retention-reads.ts). */
   ...RETENTION_READS,
+  /** The shift handover report (reports/report-reads.ts). */
+  ...REPORT_READS,
 } satisfies ReadCatalogue
 
 export type StationReads = typeof READ_QUERIES
