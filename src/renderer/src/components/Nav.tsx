@@ -8,6 +8,7 @@ const ITEMS: { view: View; label: string; admin?: boolean }[] = [
   { view: 'sensors', label: 'Sensors' },
   { view: 'buzzers', label: 'Buzzers' },
   { view: 'events', label: 'Events' },
+  { view: 'reports', label: 'Reports' },
   { view: 'stats', label: 'Statistics', admin: true },
   { view: 'admin', label: 'Admin', admin: true },
 ]
