@@ -54,7 +54,10 @@ describe('alarm snapshots of an RTSP camera', () => {
     const id = (raised.json().data as Alarm).id
     // The camera is idle until then: the capture connects it for a key frame.
     const alarm = await waitFor(
-      () => s.station.app.alarms.alarms.get(id)?.snapshots.length && s.station.app.alarms.alarms.get(id),
+      () => {
+        const a = s.station.app.alarms.alarms.get(id)
+        return a && a.snapshots.length > 0 ? a : undefined
+      },
       'the RTSP snapshot',
       30_000,
     )
