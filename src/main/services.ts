@@ -65,6 +65,8 @@ export interface EventService {
     by: string,
     note: string | undefined,
   ): { events: StationEvent[]; acknowledged: number }
+  /** Links an event to the alarm a rule raised from it (committed before it returns; the first is kept). */
+  linkAlarm(id: number, alarmId: number): StationEvent | undefined
 }
 
 export interface DeviceService {

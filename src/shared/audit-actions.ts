@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = [
   'alarm.note',
   'alarm.opened',
   'alarm.cleared',
+  'report.export',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

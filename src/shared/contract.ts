@@ -104,6 +104,8 @@ export const OPERATIONS = {
   'areas:create': { method: 'POST', path: '/api/areas', access: 'admin' },
   'areas:update': { method: 'PUT', path: '/api/areas/:id', access: 'admin' },
   'areas:delete': { method: 'DELETE', path: '/api/areas/:id', access: 'admin' },
+  'areas:arming': { method: 'GET', path: '/api/areas/:id/arming', access: 'guard' },
+  'areas:arm': { method: 'POST', path: '/api/areas/:id/arming', access: 'guard' },
 
   'devices:list': { method: 'GET', path: '/api/v1/devices', access: 'guard' },
   'devices:get': { method: 'GET', path: '/api/v1/devices/:id', access: 'guard' },

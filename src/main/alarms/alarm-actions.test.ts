@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Alarm } from '../../shared/schemas/alarms'
-import { AlarmActions, type AlarmRecorder } from './alarm-actions'
+import { AlarmActions, snapshotCameras, type AlarmRecorder } from './alarm-actions'
 import type { AlarmService } from './alarm-service'
 import type { CompiledRule } from './compile-rule'
 
@@ -50,5 +50,25 @@ describe('alarm actions: recording', () => {
         },
       ],
     })
+  })
+})
+
+describe('alarm actions: which cameras get a picture', () => {
+  it("names the recorded and fullscreen cameras and a motion trigger's camera, once each", () => {
+    const rule = (trigger: object, actions: object) =>
+      ({ trigger, actions }) as unknown as Pick<CompiledRule, 'actions' | 'trigger'>
+    expect(
+      snapshotCameras(
+        rule(
+          { kind: 'camera-motion', cameraId: 4 },
+          { record: { cameraIds: [3, 4] }, fullscreen: { cameraIds: [5] } },
+        ),
+      ),
+    ).toEqual([3, 4, 5])
+    // An offline camera has no picture to give.
+    expect(
+      snapshotCameras(rule({ kind: 'camera-offline', cameraId: 3 }, { record: { cameraIds: [3, 7] } })),
+    ).toEqual([7])
+    expect(snapshotCameras(rule({ kind: 'manual' }, {}))).toEqual([])
   })
 })

@@ -1,8 +1,9 @@
 /**
  * A rule's actions when its alarm opens: sound the siren (a buzzer command through the confirmed buzzer
  * lifecycle; an offline or unknown device is written on the alarm as "not sounded") and record the named
- * cameras from the pre-roll to the post-roll, protected from retention (default 30 days). What each did
- * is written on the alarm and its history; a failing action never stops the others.
+ * cameras from the pre-roll to the post-roll, protected from retention (default 30 days); take a picture of
+ * each camera the alarm concerns (snapshots/). What each did is written on the alarm and its history; a
+ * failing action never stops the others.
  */
 import type { BuzzerService } from '../services'
 import type { Alarm, AlarmRecording } from '../../shared/schemas/alarms'
@@ -28,6 +29,8 @@ export interface AlarmActionDeps {
   alarms: AlarmService
   buzzers: Pick<BuzzerService, 'create'>
   recording: AlarmRecorder
+  /** Pictures of the alarm's cameras, taken in the background (snapshots/alarm-snapshots.ts). */
+  snapshots?: { capture(alarmId: number, cameraIds: readonly number[]): void }
   log: { error(obj: object, msg: string): void }
   now?: () => number
 }
@@ -38,6 +41,7 @@ export class AlarmActions implements AlarmActionRunner {
   constructor(private readonly deps: AlarmActionDeps) {}
 
   onOpened(alarm: Alarm, rule: CompiledRule): void {
+    this.deps.snapshots?.capture(alarm.id, snapshotCameras(rule))
     const run = async () => {
       await Promise.all([this.siren(alarm, rule), this.record(alarm, rule)])
     }
@@ -101,4 +105,18 @@ export class AlarmActions implements AlarmActionRunner {
     )
     this.deps.alarms.note(alarm.id, { recordings: results }, { kind: 'recording', detail: results })
   }
+}
+
+/**
+ * The cameras an alarm's pictures are taken of: those its rule records, those it shows fullscreen (when
+ * the rule has that action), and a motion trigger's camera. A camera-offline trigger's camera is left
+ * out: it has no picture to give.
+ */
+export function snapshotCameras(rule: Pick<CompiledRule, 'actions' | 'trigger'>): number[] {
+  const ids = [...(rule.actions.record?.cameraIds ?? [])]
+  const fullscreen = (rule.actions as { fullscreen?: { cameraIds?: readonly number[] } }).fullscreen
+  ids.push(...(fullscreen?.cameraIds ?? []))
+  if (rule.trigger.kind === 'camera-motion') ids.push(rule.trigger.cameraId)
+  const offline = rule.trigger.kind === 'camera-offline' ? rule.trigger.cameraId : undefined
+  return [...new Set(ids)].filter((id) => id !== offline)
 }

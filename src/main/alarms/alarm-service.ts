@@ -11,6 +11,7 @@ import type { BuzzerRequest } from '../../shared/schemas/entities'
 import type { AlarmsRepository, AlarmPatch, HistoryInput } from './alarms-repository'
 import type { CompiledRule } from './compile-rule'
 import type { RuleSource } from './rule-engine'
+import type { SnapshotOutcome } from './snapshots/snapshot-repository'
 
 const RANK: Record<AlarmSeverity, number> = { info: 0, warning: 1, critical: 2 }
 
@@ -144,6 +145,25 @@ export class AlarmService {
   /** Records what an action did (siren, recording) on the alarm. */
   note(id: number, patch: AlarmPatch, history: HistoryInput | null): Alarm {
     return this.change(id, patch, history)
+  }
+
+  /** The alarm's pictures are in (rows written): its history says which cameras gave none, desks update. */
+  snapshotsTaken(id: number, outcomes: readonly SnapshotOutcome[]): Alarm {
+    const missing = outcomes.filter((o): o is Extract<SnapshotOutcome, { error: string }> => 'error' in o)
+    const note = missing.map((o) => `Camera ${o.cameraId} gave no picture: ${o.error}`).join('; ')
+    return this.change(
+      id,
+      {},
+      {
+        kind: 'snapshot',
+        note: note ? note.slice(0, 2000) : null,
+        detail: outcomes.map((o) => ({
+          cameraId: o.cameraId,
+          at: o.at,
+          error: 'error' in o ? o.error : null,
+        })),
+      },
+    )
   }
 
   trackSiren(requestId: string, alarmId: number): void {

@@ -10,9 +10,10 @@ import type {
   AlarmRecording,
   AlarmSeverity,
   AlarmSiren,
+  AlarmSnapshot,
 } from '../../shared/schemas/alarms'
 
-interface AlarmRow {
+export interface AlarmRow {
   id: number
   rule_id: number
   rule_name: string
@@ -38,9 +39,15 @@ interface AlarmRow {
   siren: string | null
   recordings: string
   fullscreen_camera_ids: string
+  /** JSON array of the alarm's pictures (the SELECT's subquery over alarm_snapshots). */
+  snapshots: string | null
 }
 
-const toAlarm = (r: AlarmRow): Alarm => ({
+/** An alarm row with its pictures (alarm_snapshots rows that have a file). */
+export const ALARM_SELECT = `SELECT a.*, (SELECT json_group_array(json_object('cameraId', s.camera_id, 'at', s.at))
+    FROM alarm_snapshots s WHERE s.alarm_id = a.id AND s.file IS NOT NULL) AS snapshots FROM alarms a`
+
+export const toAlarm = (r: AlarmRow): Alarm => ({
   id: r.id,
   ruleId: r.rule_id,
   ruleName: r.rule_name,
@@ -64,6 +71,9 @@ const toAlarm = (r: AlarmRow): Alarm => ({
   siren: r.siren === null ? null : (JSON.parse(r.siren) as AlarmSiren),
   recordings: JSON.parse(r.recordings) as AlarmRecording[],
   fullscreenCameraIds: JSON.parse(r.fullscreen_camera_ids) as number[],
+  snapshots: ((r.snapshots === null ? [] : JSON.parse(r.snapshots)) as AlarmSnapshot[]).sort(
+    (x, y) => x.cameraId - y.cameraId,
+  ),
 })
 
 export interface NewAlarm {
@@ -88,7 +98,7 @@ export interface HistoryInput {
 
 /** Columns a change may set (snake_case, as stored). */
 export type AlarmPatch = Partial<
-  Omit<AlarmRow, 'id' | 'rule_id' | 'siren' | 'recordings' | 'fullscreen_camera_ids'>
+  Omit<AlarmRow, 'id' | 'rule_id' | 'siren' | 'recordings' | 'fullscreen_camera_ids' | 'snapshots'>
 > & {
   siren?: AlarmSiren | null
   recordings?: AlarmRecording[]
@@ -103,9 +113,9 @@ export class AlarmsRepository {
   private readonly dueEscalations
 
   constructor(private readonly db: Db) {
-    this.byId = db.prepare<[number], AlarmRow>('SELECT * FROM alarms WHERE id = ?')
+    this.byId = db.prepare<[number], AlarmRow>(`${ALARM_SELECT} WHERE a.id = ?`)
     this.openOfRule = db.prepare<[number], AlarmRow>(
-      "SELECT * FROM alarms WHERE rule_id = ? AND state != 'cleared'",
+      `${ALARM_SELECT} WHERE a.rule_id = ? AND a.state != 'cleared'`,
     )
     this.insert = db.prepare<
       [number, string, string, string, string, string, number, number, number | null, string | null, string]
@@ -122,8 +132,8 @@ export class AlarmsRepository {
       { at: number; kind: string; actor: string | null; note: string | null; detail: string | null }
     >('SELECT at, kind, actor, note, detail FROM alarm_history WHERE alarm_id = ? ORDER BY id')
     this.dueEscalations = db.prepare<[number], AlarmRow>(
-      `SELECT * FROM alarms WHERE state = 'active' AND escalated_at IS NULL AND escalate_at IS NOT NULL
-          AND escalate_at <= ?`,
+      `${ALARM_SELECT} WHERE a.state = 'active' AND a.escalated_at IS NULL AND a.escalate_at IS NOT NULL
+          AND a.escalate_at <= ?`,
     )
   }
 
@@ -161,7 +171,7 @@ export class AlarmsRepository {
     if (q.from !== undefined) add('opened_at >= ?', q.from)
     if (q.to !== undefined) add('opened_at < ?', q.to)
     // Open alarms first, by severity, newest first: the console's order.
-    const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `${ALARM_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY state = 'cleared', CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
                opened_at DESC, id DESC LIMIT ?`
     return this.db

@@ -2,6 +2,7 @@
  * `app.alarms` (`station-alarms`): alarm rules as data, the rule engine on the domain event stream, the
  * alarm workflow and area arming. Alarm changes reach `/ws/live` from the domain stream (live-alarms.ts).
  */
+import { join } from 'node:path'
 import fp from 'fastify-plugin'
 import { AreasRepository } from '../areas/areas-repository'
 import { alarmRules } from '../audit/actions/alarms'
@@ -13,6 +14,9 @@ import { AlarmService } from './alarm-service'
 import { AlarmsRepository } from './alarms-repository'
 import { ArmingRepository } from './arming-repository'
 import { feedLiveAlarms } from './live-alarms'
+import { cameraJpeg } from '../video/camera-jpeg'
+import { ALARM_SNAPSHOTS_DIR, AlarmSnapshots } from './snapshots/alarm-snapshots'
+import { SnapshotRepository } from './snapshots/snapshot-repository'
 import { RuleEngine } from './rule-engine'
 import { RuleService } from './rule-service'
 import { RulesRepository } from './rules-repository'
@@ -21,6 +25,8 @@ export interface StationAlarms {
   rules: RuleService
   alarms: AlarmService
   engine: RuleEngine
+  /** The pictures taken when alarms open (`<data>/alarm-snapshots`). */
+  snapshots: { repo: SnapshotRepository; dir: string; capture: AlarmSnapshots }
   arming: {
     get(areaId: number): AreaArming
     set(areaId: number, armed: boolean, by: string | null): AreaArming
@@ -38,6 +44,8 @@ export interface AlarmsPluginOptions {
   sweepMs?: number
   /** The site's IANA time zone for schedules without their own (default: STATION_TIME_ZONE). */
   timeZone?: string
+  /** Size cap of the alarm snapshot folder (default 512 MiB). */
+  snapshotMaxBytes?: number
 }
 
 export default fp<AlarmsPluginOptions>(
@@ -68,10 +76,22 @@ export default fp<AlarmsPluginOptions>(
         })
         .catch((err: unknown) => app.log.error({ err, alarmId: alarm.id }, 'could not audit an alarm'))
     }
+    const snapshotRepo = new SnapshotRepository(app.db)
+    const snapshotDir = join(app.config.dataDir, ALARM_SNAPSHOTS_DIR)
+    const snapshotWaitMs = app.video.config.connectTimeoutMs + 2000
+    const capture = new AlarmSnapshots({
+      repo: snapshotRepo,
+      dir: snapshotDir,
+      grab: (cameraId) => cameraJpeg(app.video, cameraId, snapshotWaitMs),
+      done: (alarmId, outcomes) => alarms.snapshotsTaken(alarmId, outcomes),
+      log: app.log,
+      ...(opts.snapshotMaxBytes !== undefined ? { maxBytes: opts.snapshotMaxBytes } : {}),
+    })
     alarms.actions = new AlarmActions({
       alarms,
       buzzers: app.buzzers,
       recording: app.recording,
+      snapshots: capture,
       log: app.log,
     })
     const engine = new RuleEngine({
@@ -79,6 +99,7 @@ export default fp<AlarmsPluginOptions>(
       stream: app.domainEvents,
       events: app.events,
       raise: (rule, source, message, at) => alarms.raise(rule, source, message, at),
+      linkEvent: (eventId, alarmId) => app.events.linkAlarm(eventId, alarmId),
       conditionEnded: (ruleId, at) => alarms.conditionEnded(ruleId, at),
       isAreaArmed: (id) => armingRepo.get(id).armed,
       timeZone: opts.timeZone ?? app.config.timeZone,
@@ -105,7 +126,8 @@ export default fp<AlarmsPluginOptions>(
         return a
       },
     }
-    app.decorate('alarms', { rules, alarms, engine, arming })
+    const snapshots = { repo: snapshotRepo, dir: snapshotDir, capture }
+    app.decorate('alarms', { rules, alarms, engine, snapshots, arming })
     for (const [name, rule] of Object.entries(
       alarmRules({
         rule: (id) => rules.get(id),
@@ -124,6 +146,7 @@ export default fp<AlarmsPluginOptions>(
     app.addHook('preClose', async () => {
       engine.stop()
       for (const off of offs) off()
+      await capture.close()
     })
   },
   {
@@ -135,6 +158,7 @@ export default fp<AlarmsPluginOptions>(
       'station-events',
       'station-buzzers',
       'station-recording',
+      'station-video',
       'station-audit',
     ],
   },

@@ -10,6 +10,7 @@ import type { EventService } from '../services'
 import type { CommittedReading, DomainEventMap } from '../../shared/events/domain-events'
 import { compileRule, type CompiledRule } from './compile-rule'
 import { RateWindow } from './rate-window'
+import { EventAlarmLinks, type LinkKey } from './event-links'
 import { RuleIndex, type RuleEntry } from './rule-index'
 import { IDLE, type PersistedState, type RulesRepository } from './rules-repository'
 import { isArmedAt } from './schedule'
@@ -23,8 +24,10 @@ export interface EngineDeps {
   rules: RulesRepository
   stream: DomainEventStream
   events: EventService
-  /** Opens the rule's alarm (or counts a repeat on the open one). */
-  raise(rule: CompiledRule, source: RuleSource, message: string, at: number): void
+  /** Opens the rule's alarm (or counts a repeat on the open one); answers it. */
+  raise(rule: CompiledRule, source: RuleSource, message: string, at: number): { id: number } | void
+  /** A station event the alarm was raised from links to it (events.alarm_id). */
+  linkEvent?(eventId: number, alarmId: number): void
   /** The rule's condition ended. */
   conditionEnded(ruleId: number, at: number): void
   isAreaArmed(areaId: number): boolean
@@ -45,10 +48,12 @@ export class RuleEngine {
   private offs: (() => void)[] = []
   private timer: NodeJS.Timeout | undefined
   private readonly now: () => number
+  private readonly links: EventAlarmLinks
   evaluated = 0
 
   constructor(private readonly deps: EngineDeps) {
     this.now = deps.now ?? Date.now
+    this.links = new EventAlarmLinks((eventId, alarmId) => this.link(eventId, alarmId), this.now)
   }
 
   start(): void {
@@ -69,8 +74,16 @@ export class RuleEngine {
       ),
       s.on('camera.zone-motion', 'alarms:zone-motion', (e) => this.onZoneMotion(e)),
       s.on('event.recorded', 'alarms:events', (e) => {
-        for (const ev of e.events)
-          if (ev.type === 'buzzer.failed') this.onBuzzerFailed(ev.sourceId, ev.message)
+        for (const ev of e.events) {
+          if (ev.type === 'buzzer.failed') this.onBuzzerFailed(ev.sourceId, ev.message, ev.id)
+          else if (ev.type === 'device.offline') {
+            const wanted = (this.index.forPresence(ev.sourceId)?.length ?? 0) > 0
+            this.links.recorded(`device.offline:${ev.sourceId}`, ev.id, ev.ts, wanted)
+          } else if (ev.type === 'camera.offline') {
+            const wanted = (this.index.forCameraHealth(Number(ev.sourceId))?.length ?? 0) > 0
+            this.links.recorded(`camera.offline:${ev.sourceId}`, ev.id, ev.ts, wanted)
+          }
+        }
       }),
     ]
     this.timer = setInterval(() => this.sweep(), this.deps.sweepMs ?? 1000)
@@ -230,7 +243,7 @@ export class RuleEngine {
     }
   }
 
-  private onBuzzerFailed(deviceId: string, message: string): void {
+  private onBuzzerFailed(deviceId: string, message: string, eventId: number): void {
     const now = this.now()
     for (const e of this.index.buzzerFailed) {
       this.guard(e, () => {
@@ -238,7 +251,13 @@ export class RuleEngine {
         if (t.kind !== 'buzzer-failed' || (t.deviceId !== undefined && t.deviceId !== deviceId)) return
         // A moment, not a state: fire and end at once (the alarm stays until a guard acknowledges it).
         if (!this.armed(e.rule, now)) return
-        this.deps.raise(e.rule, { kind: 'buzzer', id: deviceId }, `${e.rule.name}: ${message}`, now)
+        const alarm = this.deps.raise(
+          e.rule,
+          { kind: 'buzzer', id: deviceId },
+          `${e.rule.name}: ${message}`,
+          now,
+        )
+        if (alarm) this.link(eventId, alarm.id)
         this.deps.conditionEnded(e.rule.id, now)
       })
     }
@@ -247,8 +266,20 @@ export class RuleEngine {
   private tryFire(e: RuleEntry, now: number, src?: RuleSource, message?: string): void {
     if (!this.armed(e.rule, now)) return // stays pending: the sweep fires it once armed, if it still holds
     this.pending.delete(e)
+    const since = e.state.pendingSince ?? now
     this.setState(e, { ...e.state, phase: 'active', activeSince: now, pendingAt: null })
-    this.deps.raise(e.rule, src ?? sourceOf(e.rule), message ?? defaultMessage(e.rule), now)
+    const alarm = this.deps.raise(e.rule, src ?? sourceOf(e.rule), message ?? defaultMessage(e.rule), now)
+    const key = linkKeyOf(e.rule)
+    if (alarm && key) this.links.raised(key, alarm.id, since)
+  }
+
+  /** Links a station event to an alarm; a failure is logged, never breaks the evaluation. */
+  private link(eventId: number, alarmId: number): void {
+    try {
+      this.deps.linkEvent?.(eventId, alarmId)
+    } catch (err) {
+      this.deps.log.error({ err, eventId, alarmId }, 'could not link an event to its alarm')
+    }
   }
 
   private clear(e: RuleEntry, now: number): void {
@@ -308,6 +339,14 @@ export class RuleEngine {
 
 const deviceSrc = (id: string): RuleSource => ({ kind: 'device', id })
 const cameraSrc = (id: number): RuleSource => ({ kind: 'camera', id: String(id) })
+
+/** The station event an alarm of this rule comes with, when there is one. */
+function linkKeyOf(rule: CompiledRule): LinkKey | undefined {
+  const t = rule.trigger
+  if (t.kind === 'device-offline') return `device.offline:${t.deviceId}`
+  if (t.kind === 'camera-offline') return `camera.offline:${t.cameraId}`
+  return undefined
+}
 
 function sourceOf(rule: CompiledRule): RuleSource {
   const t = rule.trigger

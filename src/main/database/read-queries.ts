@@ -18,6 +18,7 @@ import { RETENTION_READS } from '../recording/retention/retention-reads'
 
 import { all, interruptEvery, one, INTERRUPT_FUNCTION, type ReadCatalogue } from './read-query-kit'
 import { PLAYBACK_READS } from '../recording/playback/playback-reads'
+import { REPORT_READS } from '../reports/report-reads'
 
 export * from './read-query-kit'
 
@@ -82,7 +83,7 @@ export const READ_QUERIES = {
   ),
   'events.list': all<EventFilter & { limit: number }, StationEvent>(
     `SELECT id, ts, type, severity, source_kind AS sourceKind, source_id AS sourceId, message,
-            acked_at AS ackedAt, acked_by AS ackedBy, ack_note AS ackNote
+            acked_at AS ackedAt, acked_by AS ackedBy, ack_note AS ackNote, alarm_id AS alarmId
        FROM events
       WHERE (@unacked = 0 OR (acked_at IS NULL AND severity <> 'info')) AND ts BETWEEN @from AND @to
         AND ${interruptEvery('id')}
@@ -97,6 +98,8 @@ export const READ_QUERIES = {
   ...PLAYBACK_READS,
   /** Recording retention and storage figures (recording/retention/retention-reads.ts). */
   ...RETENTION_READS,
+  /** The shift handover report (reports/report-reads.ts). */
+  ...REPORT_READS,
 } satisfies ReadCatalogue
 
 export type StationReads = typeof READ_QUERIES

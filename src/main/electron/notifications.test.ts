@@ -19,6 +19,7 @@ const event = (
   ackedAt: null,
   ackedBy: null,
   ackNote: null,
+  alarmId: null,
 })
 
 function setup(opts: { enabled?: boolean; maxPerWindow?: number; windowMs?: number } = {}) {

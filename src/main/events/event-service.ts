@@ -116,6 +116,14 @@ export class StationEventService implements EventService {
     return { events, acknowledged: done.size }
   }
 
+  /** A rule raised an alarm from this event: the event links to it (the first link is kept). */
+  linkAlarm(id: number, alarmId: number): StationEvent | undefined {
+    if (!this.deps.repo.linkAlarm(id, alarmId)) return undefined
+    const event = this.deps.repo.get(id)
+    if (event) this.deps.domainEvents.publish({ type: 'event.linked', event })
+    return event
+  }
+
   /** A write queue refused work: record it, at most once per queue per minute. */
   noteOverload(queue: string): void {
     const now = this.now()
@@ -138,4 +146,5 @@ const toStored = (item: Pending): StationEvent => ({
   ackedAt: null,
   ackedBy: null,
   ackNote: null,
+  alarmId: null,
 })

@@ -14,10 +14,11 @@ interface EventRow {
   acked_at: number | null
   acked_by: string | null
   ack_note: string | null
+  alarm_id: number | null
 }
 
 /** An event as written: everything but the id, which the insert assigns. */
-export type EventDraft = Omit<StationEvent, 'id' | 'ackedAt' | 'ackedBy' | 'ackNote'>
+export type EventDraft = Omit<StationEvent, 'id' | 'ackedAt' | 'ackedBy' | 'ackNote' | 'alarmId'>
 
 export const toEvent = (r: EventRow): StationEvent => ({
   id: r.id,
@@ -30,6 +31,7 @@ export const toEvent = (r: EventRow): StationEvent => ({
   ackedAt: r.acked_at,
   ackedBy: r.acked_by,
   ackNote: r.ack_note,
+  alarmId: r.alarm_id,
 })
 
 export class EventsRepository {
@@ -37,6 +39,7 @@ export class EventsRepository {
   private readonly byId
   private readonly ackStmt
   private readonly ackEach: (ids: readonly number[], by: string, note: string | null, at: number) => number[]
+  private readonly linkStmt
 
   constructor(db: Db) {
     this.insert = db.prepare<[number, string, string, string, string, string]>(
@@ -48,6 +51,9 @@ export class EventsRepository {
     )
     this.ackEach = db.transaction((ids: readonly number[], by: string, note: string | null, at: number) =>
       ids.filter((id) => this.ackStmt.run(at, by, note, id).changes > 0),
+    )
+    this.linkStmt = db.prepare<[number, number]>(
+      'UPDATE events SET alarm_id = ? WHERE id = ? AND alarm_id IS NULL',
     )
   }
 
@@ -61,6 +67,11 @@ export class EventsRepository {
   get(id: number): StationEvent | undefined {
     const r = this.byId.get(id)
     return r && toEvent(r)
+  }
+
+  /** Links the event to the alarm a rule raised from it (the first link is kept); true when linked now. */
+  linkAlarm(id: number, alarmId: number): boolean {
+    return this.linkStmt.run(alarmId, id).changes > 0
   }
 
   /** Records the acknowledgement unless one exists; true when this call recorded it. */

@@ -59,6 +59,8 @@ import motionRoutes from '../motion/routes'
 import alarmsPlugin from '../alarms/plugin'
 import alarmRoutes from '../alarms/alarm-routes'
 import rulesRoutes from '../alarms/rules-routes'
+import alarmSnapshotRoutes from '../alarms/snapshots/snapshot-routes'
+import reportRoutes from '../reports/report-routes'
 import rendererPlugin from './plugins/renderer'
 import websocket from '@fastify/websocket'
 import { HitLane } from './hit-lane'
@@ -198,6 +200,8 @@ export async function buildApp(
   await app.register(retentionRoutes)
   await app.register(rulesRoutes)
   await app.register(alarmRoutes)
+  await app.register(alarmSnapshotRoutes)
+  await app.register(reportRoutes)
   await app.register(rendererPlugin)
 
   return app as unknown as App

@@ -12,6 +12,7 @@ import { RecordingsDeleted, RecordingsDeleteQuery } from '../schemas/recording-r
 import { StorageSummary } from '../schemas/recordings'
 import { Credentials, LoggedOut, Me, NewSession, PasswordChange, Session, SessionEnds } from '../schemas/auth'
 import { AreaChange, AreaInput, AreaList } from '../schemas/areas'
+import { AreaArming, AreaArmingBody } from '../schemas/alarms'
 import { AuditPage, AuditQuery } from '../schemas/audit'
 import { Rule, RuleInput, RuleList } from '../schemas/alarms'
 import {
@@ -128,6 +129,8 @@ export const OPERATION_SCHEMAS = {
   'areas:create': { body: AreaInput, result: Area, status: 201 },
   'areas:update': { params: IdParam, body: AreaChange, result: Area },
   'areas:delete': { params: IdParam, result: Deleted },
+  'areas:arming': { params: IdParam, result: AreaArming },
+  'areas:arm': { params: IdParam, body: AreaArmingBody, result: AreaArming },
 
   'devices:list': { result: DeviceList },
   'devices:get': { params: DeviceParams, result: DeviceDetail },

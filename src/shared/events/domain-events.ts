@@ -67,6 +67,8 @@ export interface DomainEventMap {
   'buzzer.status': { request: BuzzerRequest }
   'event.recorded': { events: readonly StationEvent[] }
   'event.acknowledged': { event: StationEvent }
+  /** A rule raised an alarm from a station event: the event now links to it (`alarmId`). */
+  'event.linked': { event: StationEvent }
   'area.changed': { areaId: number; change: RowChange }
   'user.changed': { userId: number; change: RowChange | 'role' | 'password' }
   /** Sessions ended: one (sign-out, `tokenHash` set) or all of a user's (deleted, demoted, new password). */
@@ -138,6 +140,7 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'buzzer.status',
   'event.recorded',
   'event.acknowledged',
+  'event.linked',
   'area.changed',
   'user.changed',
   'session.ended',

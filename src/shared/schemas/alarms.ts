@@ -249,9 +249,13 @@ export const AlarmRecording = Type.Object({
 })
 export type AlarmRecording = Static<typeof AlarmRecording>
 
+/** A camera's picture taken when the alarm opened (`GET /api/alarms/:id/snapshots/:cameraId`). */
+export const AlarmSnapshot = Type.Object({ cameraId: Type.Integer(), at: EpochMs })
+export type AlarmSnapshot = Static<typeof AlarmSnapshot>
+
 export const AlarmHistoryEntry = Type.Object({
   at: EpochMs,
-  /** opened, repeat, condition-ended, acknowledged, assigned, resolved, cleared, escalated, siren, recording, note. */
+  /** opened, repeat, condition-ended, acknowledged, assigned, resolved, cleared, escalated, siren, recording, snapshot, note. */
   kind: Type.String(),
   actor: Nullable(Type.String()),
   note: Nullable(Type.String()),
@@ -286,6 +290,8 @@ export const Alarm = Type.Object({
   recordings: Type.Array(AlarmRecording),
   /** Cameras the consoles show fullscreen for this alarm (the rule's `actions.fullscreen`); [] when none. */
   fullscreenCameraIds: Type.Array(Type.Integer()),
+  /** Pictures taken when it opened, one per camera that gave one ([] until they are taken, or none). */
+  snapshots: Type.Array(AlarmSnapshot),
 })
 export type Alarm = Static<typeof Alarm>
 export const AlarmDetail = Type.Intersect([Alarm, Type.Object({ history: Type.Array(AlarmHistoryEntry) })])
@@ -306,6 +312,11 @@ export type AlarmQuery = Static<typeof AlarmQuery>
 export const AlarmList = Type.Array(Alarm)
 
 const Note = Type.String({ maxLength: 2000 })
+export const AlarmSnapshotParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  cameraId: Type.Integer({ minimum: 1 }),
+})
+
 export const AlarmNoteBody = Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false })
 export type AlarmNoteBody = Static<typeof AlarmNoteBody>
 /** `POST /api/alarms/:id/note`: a note in the alarm's history. */

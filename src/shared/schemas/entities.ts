@@ -112,5 +112,7 @@ export const StationEvent = Type.Object({
   ackedAt: Nullable(EpochMs),
   ackedBy: Nullable(Type.String()),
   ackNote: Nullable(Type.String()),
+  /** The alarm a rule raised from this event (device or camera offline, a failed buzzer), else null. */
+  alarmId: Nullable(Type.Integer()),
 })
 export type StationEvent = Static<typeof StationEvent>

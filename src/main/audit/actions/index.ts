@@ -9,6 +9,7 @@ import { cameraRules } from './cameras'
 import { deviceRules } from './devices'
 import { operationRules } from './operations'
 import { recordingRules } from './recordings'
+import { reportRules } from './reports'
 import { settingsRules } from './settings'
 import type { AuditSources, RuleSet } from './types'
 import { userRules } from './users'
@@ -25,5 +26,6 @@ export function stationAuditRules(src: AuditSources): RuleSet {
     ...settingsRules(src),
     ...operationRules(src),
     ...recordingRules(),
+    ...reportRules(),
   }
 }

@@ -9,6 +9,8 @@ import { m006AuditLog } from './006-audit-log'
 import { m007Alarms } from './007-alarms'
 import { m008SessionsDevicesCapabilities } from './008-sessions-devices-capabilities'
 import { m009AlarmFullscreen } from './009-alarm-fullscreen'
+import { m010AlarmSnapshots } from './010-alarm-snapshots'
+import { m011EventAlarmLink } from './011-event-alarm-link'
 
 export interface Migration {
   version: number
@@ -26,6 +28,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m007Alarms,
   m008SessionsDevicesCapabilities,
   m009AlarmFullscreen,
+  m010AlarmSnapshots,
+  m011EventAlarmLink,
 ]
 
 export function schemaVersion(db: Database.Database): number {

@@ -68,6 +68,7 @@ export function tablesOf(e: DomainEvent): readonly Table[] {
       return ['buzzer_requests']
     case 'event.recorded':
     case 'event.acknowledged':
+    case 'event.linked':
       return ['events']
     case 'area.changed':
       return e.change === 'deleted' ? ['areas', 'cameras', 'devices'] : ['areas']

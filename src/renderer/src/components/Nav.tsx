@@ -12,6 +12,7 @@ const ITEMS: { view: View; label: string; admin?: boolean }[] = [
   { view: 'sensors', label: 'Sensors' },
   { view: 'buzzers', label: 'Buzzers' },
   { view: 'events', label: 'Alarms & events' },
+  { view: 'reports', label: 'Reports' },
   { view: 'stats', label: 'Statistics', admin: true },
   { view: 'admin', label: 'Admin', admin: true },
 ]

@@ -8,6 +8,7 @@ import { BuzzersScreen } from '../screens/buzzers/BuzzersScreen'
 import { CamerasScreen } from '../screens/cameras/CamerasScreen'
 import { EventsScreen } from '../screens/events/EventsScreen'
 import { PlaybackScreen } from '../screens/playback/PlaybackScreen'
+import { ReportsScreen } from '../screens/reports/ReportsScreen'
 import { SensorsScreen } from '../screens/sensors/SensorsScreen'
 import { StatsScreen } from '../screens/stats/StatsScreen'
 import { useStationApi, useStationShallow } from '../store/context'
@@ -74,6 +75,8 @@ export function Shell() {
       <BuzzersScreen />
     ) : s.view === 'events' ? (
       <EventsScreen />
+    ) : s.view === 'reports' ? (
+      <ReportsScreen />
     ) : s.view === 'stats' ? (
       <StatsScreen />
     ) : (

@@ -1,7 +1,16 @@
 /** Layout and settings (persisted): the screen, grid layout, camera order, chart range, alerts. */
 import type { Slice } from './types'
 
-export const VIEWS = ['cameras', 'playback', 'sensors', 'buzzers', 'events', 'stats', 'admin'] as const
+export const VIEWS = [
+  'cameras',
+  'playback',
+  'sensors',
+  'buzzers',
+  'events',
+  'reports',
+  'stats',
+  'admin',
+] as const
 export type View = (typeof VIEWS)[number]
 export const GRID_LAYOUTS = [1, 4, 9, 16] as const
 export type GridLayout = (typeof GRID_LAYOUTS)[number]

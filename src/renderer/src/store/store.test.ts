@@ -43,6 +43,7 @@ const event = (id: number, over: Partial<StationEvent> = {}): StationEvent => ({
   ackedAt: null,
   ackedBy: null,
   ackNote: null,
+  alarmId: null,
   ...over,
 })
 
