@@ -28,6 +28,7 @@ const alarm = (id: number, over: Partial<Alarm> = {}): Alarm => ({
   siren: null,
   recordings: [],
   fullscreenCameraIds: [],
+  snapshots: [],
   ...over,
 })
 

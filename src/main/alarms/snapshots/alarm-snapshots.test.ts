@@ -88,6 +88,15 @@ describe('alarm snapshots', () => {
     ])
     // Not signed in: refused like every guard route.
     expect((await request(`${s.url}/api/alarms/${opened.id}/snapshots/${door}`, 'GET', {})).status).toBe(401)
+    // The console's <img> cannot send headers: a short-lived stream token in the query opens the picture.
+    const token = (await inject('POST', '/api/v1/stream/token', s.guard, {})).json().data.token as string
+    const byToken = await request(
+      `${s.url}/api/alarms/${opened.id}/snapshots/${door}?token=${token}`,
+      'GET',
+      {},
+    )
+    expect(byToken.status).toBe(200)
+    expect(byToken.raw).toEqual(pic.raw)
   })
 
   it('keeps the folder within its size cap, oldest pictures first', async () => {

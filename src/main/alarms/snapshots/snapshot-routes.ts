@@ -12,7 +12,8 @@ const snapshotRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/alarms/:id/snapshots/:cameraId',
     {
-      config: { auth: 'guard' },
+      // An <img> cannot send headers: the console loads it with a short-lived stream token.
+      config: { auth: 'guard', tokenScope: 'stream' },
       schema: {
         tags: ['alarms'],
         summary: 'The picture a camera gave when the alarm opened (404 when it gave none)',

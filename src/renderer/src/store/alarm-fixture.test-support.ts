@@ -24,5 +24,7 @@ export const alarm = (id: number, over: Partial<Alarm> = {}): Alarm => ({
   escalatedAt: null,
   siren: null,
   recordings: [],
+  fullscreenCameraIds: [],
+  snapshots: [],
   ...over,
 })

@@ -24,26 +24,3 @@ export function loudestActive(alarms: readonly Alarm[]): AlarmSeverity | null {
   }
   return best
 }
-
-export interface AlarmSnapshot {
-  cameraId: number
-  at: number
-}
-
-/**
- * Fields rule actions add to an alarm (show cameras fullscreen, snapshots). Stations without those actions
- * send neither: missing is empty.
- */
-export function alarmExtras(alarm: Alarm): { fullscreenCameraIds: number[]; snapshots: AlarmSnapshot[] } {
-  const x = alarm as Alarm & { fullscreenCameraIds?: unknown; snapshots?: unknown }
-  return {
-    fullscreenCameraIds: Array.isArray(x.fullscreenCameraIds)
-      ? x.fullscreenCameraIds.filter((id): id is number => typeof id === 'number')
-      : [],
-    snapshots: Array.isArray(x.snapshots)
-      ? (x.snapshots as AlarmSnapshot[]).filter(
-          (s) => typeof s?.cameraId === 'number' && typeof s?.at === 'number',
-        )
-      : [],
-  }
-}

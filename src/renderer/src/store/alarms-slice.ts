@@ -5,7 +5,7 @@
  * (notification, window to the front) and shows the cameras its rule names fullscreen.
  */
 import type { Alarm, AlarmDetail } from '../../../shared/contract'
-import { alarmExtras, sortAlarms } from './alarm-order'
+import { sortAlarms } from './alarm-order'
 import { attempt, type ActionResult } from './result'
 import { errorMessage, type LoadStatus, type Slice, type StoreDeps } from './types'
 
@@ -102,7 +102,7 @@ export const createAlarmsSlice =
       applyAlarm(alarm) {
         const isNew = merge(alarm)
         if (!isNew || alarm.state !== 'active') return
-        const cameras = alarmExtras(alarm).fullscreenCameraIds
+        const cameras = alarm.fullscreenCameraIds
         if (cameras.length > 0) {
           const s = get()
           if (s.settings.view !== 'cameras') s.setView('cameras')

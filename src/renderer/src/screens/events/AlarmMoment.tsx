@@ -7,7 +7,6 @@ import type { Alarm } from '../../../../shared/contract'
 import type { SensorLatest } from '../../../../shared/schemas/entities'
 import { Button } from '../../components/ui'
 import { useDeps, useStation } from '../../store/context'
-import { alarmExtras } from '../../store/alarm-order'
 import { dateTime } from '../../util/format'
 import { SensorChart } from '../sensors/SensorChart'
 import { useTokenUrl } from '../playback/playback-source'
@@ -80,7 +79,7 @@ export function AlarmMoment({ alarm }: { alarm: Alarm }) {
   const cameras = useStation((s) => s.cameras)
   const openPlaybackAt = useStation((s) => s.openPlaybackAt)
   const cameraName = (id: number) => cameras.find((c) => c.id === id)?.name ?? `Camera ${id}`
-  const { snapshots } = alarmExtras(alarm)
+  const { snapshots } = alarm
   const clips = alarm.recordings.filter((r) => r.error === null)
   return (
     <div className="alarm-moment">
