@@ -4,7 +4,9 @@ import { createTestStation, TEST_DEVICE_KEY, type TestStation } from '../server/
 
 /** The read pool's only worker thread (a look inside, as the pool's own tests take). */
 function readWorker(st: TestStation): Worker {
-  const worker = (st.app.reads as unknown as { slots: { worker: Worker | undefined }[] }).slots[0]?.worker
+  // app.reads is the pool behind the storage guard (storage-guarded-reads.ts).
+  const pool = (st.app.reads as unknown as { inner: { slots: { worker: Worker | undefined }[] } }).inner
+  const worker = pool.slots[0]?.worker
   if (!worker) throw new Error('the read pool has no worker')
   return worker
 }

@@ -94,7 +94,9 @@ describe('/ws/live', () => {
     })
     await c.next('buzzer.status', byId('failed'))
     const ev = await c.next('event', (m) => m.event.type === 'buzzer.failed')
-    expect(ev.event.message).toContain(requestId)
+    // Guards read the cause, never a request id.
+    expect(ev.event.message).toContain('no power')
+    expect(ev.event.message).not.toContain(requestId)
 
     await st.app.inject({
       method: 'POST',
