@@ -5,6 +5,14 @@ import { loadConfig } from './config'
 import { summary } from './station'
 
 describe('loadConfig', () => {
+  it('says when a setting it no longer reads is set, naming what replaced it', () => {
+    expect(loadConfig({}).retired).toEqual([])
+    const [message] = loadConfig({ STATION_SESSION_TTL_MS: '43200000' }).retired!
+    expect(message).toMatch(/STATION_SESSION_TTL_MS is no longer used/)
+    expect(message).toContain('STATION_SESSION_IDLE_MS')
+    expect(message).toContain('STATION_SESSION_MAX_MS')
+  })
+
   it('serves on first run with defaults', () => {
     const c = loadConfig({})
     expect(c).toMatchObject({ port: 8787, host: '0.0.0.0', useDb: true, rateLimitMax: 1000, readPoolSize: 2 })

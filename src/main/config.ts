@@ -8,6 +8,7 @@ import { homedir } from 'node:os'
 import { posix, win32 } from 'node:path'
 import { SETTINGS as S } from '../shared/settings/catalog'
 import { settingReader } from '../shared/settings/define'
+import { retiredSettingsIn } from './retired-settings'
 import { loadVideoConfig, type VideoConfig } from './video/video-config'
 
 export interface QueueConfig {
@@ -71,6 +72,8 @@ export interface StationConfig {
   timeZone: string
   /** The better-sqlite3 native module to load instead of the default (the desktop app's Electron build). */
   nativeBinding?: string
+  /** Settings that are set but no longer used, each with what replaced it (said once at start). */
+  retired?: string[]
   /** Where the settings came from (set by settings/effective-config): env vars that fix them, the default data folder. */
   origin?: { envVars: readonly string[]; bootstrapDir: string }
 }
@@ -175,5 +178,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StationConfig 
       .map((h) => h.trim().toLowerCase())
       .filter((h) => h.length > 0),
     timeZone: timeZoneOf(read(S.timeZone), S.timeZone.env),
+    retired: retiredSettingsIn(env),
   }
 }

@@ -65,6 +65,8 @@ export async function createStation(
     socket.once('close', () => sockets.delete(socket))
   })
 
+  for (const message of config.retired ?? []) app.log.warn(message)
+
   let admin: Promise<void> | undefined
   const ensureAdmin = () =>
     (admin ??= (async () => {
