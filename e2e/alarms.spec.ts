@@ -6,25 +6,10 @@
  */
 import type { Page } from '@playwright/test'
 import { startSimulator } from '../src/main/simulator/simulator'
+import { alertSpy as spy, installAlertSpy } from './alert-spy'
 import { E2E_DEVICE_KEY, E2E_GUARD, E2E_URL } from './env'
 import { adminToken, api, ensureGuard, expect, shot, signIn, test } from './fixtures'
 
-interface AlertSpy {
-  notes: { title: string; body: string }[]
-  tones: number
-}
-interface NotificationCtor {
-  new (title: string, options?: { body?: string }): object
-  readonly permission: string
-}
-interface PageGlobals {
-  __alerts: AlertSpy
-  Notification: NotificationCtor
-  AudioContext: { prototype: { createOscillator(): unknown } }
-  document: { hasFocus(): boolean }
-}
-
-const spy = (page: Page) => page.evaluate(() => (globalThis as unknown as PageGlobals).__alerts)
 const badge = (page: Page) => page.getByTestId('events-badge')
 /** The first test's sensor device: it goes quiet after its readings, and its offline event follows. */
 let alarmDevice: string | undefined
@@ -33,31 +18,7 @@ const offlineRow = (page: Page, id: string) =>
 const badgeCount = async (page: Page) =>
   (await badge(page).count()) ? Number(await badge(page).textContent()) : 0
 
-test.beforeEach(async ({ context, page }) => {
-  await context.grantPermissions(['notifications'], { origin: E2E_URL })
-  // Count the tones the page plays (oscillator starts) and the notifications it shows.
-  await page.addInitScript(() => {
-    const g = globalThis as unknown as PageGlobals
-    const alerts: AlertSpy = { notes: [], tones: 0 }
-    g.__alerts = alerts
-    const Real = g.Notification
-    class Spy extends Real {
-      constructor(title: string, options?: { body?: string }) {
-        alerts.notes.push({ title, body: options?.body ?? '' })
-        super(title, options)
-      }
-    }
-    Object.defineProperty(Spy, 'permission', { get: () => Real.permission })
-    g.Notification = Spy
-    const createOscillator = g.AudioContext.prototype.createOscillator
-    g.AudioContext.prototype.createOscillator = function (this: unknown) {
-      alerts.tones++
-      return createOscillator.call(this)
-    }
-    // The guard looks at another window: notifications are for then.
-    g.document.hasFocus = () => false
-  })
-})
+test.beforeEach(({ context, page }) => installAlertSpy(context, page))
 
 test('a sensor over its threshold raises an alarm the guard acknowledges from the keyboard', async ({
   page,

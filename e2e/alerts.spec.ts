@@ -4,25 +4,9 @@
  */
 import type { Page } from '@playwright/test'
 import { startSimulator } from '../src/main/simulator/simulator'
+import { alertSpy as spy, installAlertSpy, notificationPermission } from './alert-spy'
 import { E2E_DEVICE_KEY, E2E_URL } from './env'
 import { expect, shot, signIn, test } from './fixtures'
-
-interface AlertSpy {
-  notes: { title: string; body: string }[]
-  tones: number
-}
-
-/** The page's globals this spec wraps (the e2e files compile without the DOM library). */
-interface NotificationCtor {
-  new (title: string, options?: { body?: string }): object
-  readonly permission: string
-}
-interface PageGlobals {
-  __alerts: AlertSpy
-  Notification: NotificationCtor
-  AudioContext: { prototype: { createOscillator(): unknown } }
-  document: { hasFocus(): boolean }
-}
 
 /** A device heard from, then silent: it goes offline, and the station raises events for it. */
 async function deviceGoesQuiet(page: Page, prefix: string): Promise<string> {
@@ -45,32 +29,7 @@ async function deviceGoesQuiet(page: Page, prefix: string): Promise<string> {
   return id
 }
 
-const spy = (page: Page) => page.evaluate(() => (globalThis as unknown as PageGlobals).__alerts)
-
-test.beforeEach(async ({ context, page }) => {
-  await context.grantPermissions(['notifications'], { origin: E2E_URL })
-  await page.addInitScript(() => {
-    const g = globalThis as unknown as PageGlobals
-    const alerts: AlertSpy = { notes: [], tones: 0 }
-    g.__alerts = alerts
-    const Real = g.Notification
-    class Spy extends Real {
-      constructor(title: string, options?: { body?: string }) {
-        alerts.notes.push({ title, body: options?.body ?? '' })
-        super(title, options)
-      }
-    }
-    Object.defineProperty(Spy, 'permission', { get: () => Real.permission })
-    g.Notification = Spy
-    const createOscillator = g.AudioContext.prototype.createOscillator
-    g.AudioContext.prototype.createOscillator = function (this: unknown) {
-      alerts.tones++
-      return createOscillator.call(this)
-    }
-    // The guard is looking at another window: notifications are for then.
-    g.document.hasFocus = () => false
-  })
-})
+test.beforeEach(({ context, page }) => installAlertSpy(context, page))
 
 test('a new event sounds and shows a desktop notification; muting stops both and persists', async ({
   page,
@@ -78,9 +37,7 @@ test('a new event sounds and shows a desktop notification; muting stops both and
   test.setTimeout(120_000)
   await signIn(page)
   await page.getByTestId('nav-events').click()
-  expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).Notification.permission)).toBe(
-    'granted',
-  )
+  expect(await notificationPermission(page)).toBe('granted')
   await expect(page.getByTestId('alerts-sound')).toBeChecked()
   await expect(page.getByTestId('alerts-desktop')).toBeChecked()
 

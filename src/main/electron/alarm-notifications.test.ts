@@ -1,36 +1,11 @@
 /** Native alarm notifications: once per alarm while it is active, urgent when critical, a click opens the console. */
 import { describe, expect, it } from 'vitest'
-import type { Alarm } from '../../shared/schemas/alarms'
+import { alarm as sharedAlarm } from '../../shared/test-support/alarm-fixture'
 import { createAlarmNotifier } from './alarm-notifications'
 import { createElectronDouble } from './test-support/electron-double'
 
-const alarm = (id: number, over: Partial<Alarm> = {}): Alarm => ({
-  id,
-  ruleId: 1,
-  ruleName: 'Server room hot',
-  severity: 'warning',
-  state: 'active',
-  sourceKind: 'device',
-  sourceId: 'esp-1',
-  message: 'temperature 41 above 35',
-  openedAt: 1000,
-  lastTriggeredAt: 1000,
-  repeatCount: 0,
-  conditionEndedAt: null,
-  ackedAt: null,
-  ackedBy: null,
-  ackNote: null,
-  assignedTo: null,
-  clearedAt: null,
-  clearedBy: null,
-  clearReason: null,
-  escalatedAt: null,
-  siren: null,
-  recordings: [],
-  fullscreenCameraIds: [],
-  snapshots: [],
-  ...over,
-})
+const alarm: typeof sharedAlarm = (id, over = {}) =>
+  sharedAlarm(id, { ruleName: 'Server room hot', message: 'temperature 41 above 35', ...over })
 
 function setup(enabled = true) {
   const electron = createElectronDouble({ userData: '/x', logs: '/x' })

@@ -1,7 +1,7 @@
 /** The desk's alarm sound: the loudest waiting alarm's pattern repeats until every desk has acknowledged. */
 import { describe, expect, it } from 'vitest'
 import type { Alarm } from '../../../shared/contract'
-import { alarm } from '../store/alarm-fixture.test-support'
+import { alarm } from '../../../shared/test-support/alarm-fixture'
 import { createAlarmSound, REPEAT_MS } from './alarm-sound'
 
 function setup() {

@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Alarm, AlarmDetail } from '../../../shared/contract'
-import { alarm } from './alarm-fixture.test-support'
+import { alarm } from '../../../shared/test-support/alarm-fixture'
 import { eventNeedsAck } from '../../../shared/constants'
 import type { StationEvent } from '../../../shared/schemas/entities'
 import { FakeTransport, MemoryStorage } from '../transport/fake-transport.test-support'

@@ -1,5 +1,5 @@
 /** An alarm as the station sends it, for the console's tests. */
-import type { Alarm } from '../../../shared/contract'
+import type { Alarm } from '../contract'
 
 export const alarm = (id: number, over: Partial<Alarm> = {}): Alarm => ({
   id,
