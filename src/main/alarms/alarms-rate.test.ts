@@ -4,27 +4,18 @@
  * the bounded window itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Rule, RuleInput } from '../../shared/schemas/alarms'
-import { createTestStation, TEST_DEVICE_KEY, type TestStation } from '../server/test-helper'
+import { createTestStation, type TestStation } from '../server/test-helper'
+import { alarmTestKit, bearer } from './alarm-test-kit'
 import { BUCKETS, RateWindow } from './rate-window'
 
 describe('rate-of-change rules', () => {
   let st: TestStation
   let admin: string
-  const as = (token: string) => ({ authorization: `Bearer ${token}` })
-  const ingest = (readings: { deviceId: string; sensor: string; value: number; ts: number }[]) =>
-    st.app.inject({
-      method: 'POST',
-      url: '/api/v1/ingest/sensor-data',
-      headers: { 'x-device-key': TEST_DEVICE_KEY },
-      payload: { readings },
-    })
-  const createRule = async (input: RuleInput): Promise<Rule> => {
-    const res = await st.app.inject({ method: 'POST', url: '/api/rules', headers: as(admin), payload: input })
-    expect(res.statusCode, res.body).toBe(201)
-    return res.json().data as Rule
-  }
-  const alarmsOf = (ruleId: number) => st.app.alarms.alarms.list({ ruleId, limit: 100 })
+  const as = bearer
+  const { ingest, createRule, alarmsOf } = alarmTestKit(
+    () => st,
+    () => admin,
+  )
 
   beforeAll(async () => {
     st = await createTestStation()

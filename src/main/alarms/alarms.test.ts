@@ -3,9 +3,10 @@
  * presence by the device sweep, the guard's steps through the REST routes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Alarm, AlarmDetail, Rule, RuleInput } from '../../shared/schemas/alarms'
+import type { Alarm, AlarmDetail, RuleInput } from '../../shared/schemas/alarms'
 import type { LiveMessage } from '../../shared/schemas/live'
 import { createTestStation, TEST_DEVICE_KEY, type TestStation } from '../server/test-helper'
+import { alarmTestKit, bearer } from './alarm-test-kit'
 import { waitFor } from '../ws/live-test-client'
 import { localTime } from './schedule'
 
@@ -15,20 +16,11 @@ describe('alarm rules and the alarm workflow', () => {
   let guard: string
   const live: LiveMessage[] = []
 
-  const as = (token: string) => ({ authorization: `Bearer ${token}` })
-  const ingest = (readings: { deviceId: string; sensor: string; value: number; ts?: number }[]) =>
-    st.app.inject({
-      method: 'POST',
-      url: '/api/v1/ingest/sensor-data',
-      headers: { 'x-device-key': TEST_DEVICE_KEY },
-      payload: { readings },
-    })
-  const createRule = async (input: RuleInput): Promise<Rule> => {
-    const res = await st.app.inject({ method: 'POST', url: '/api/rules', headers: as(admin), payload: input })
-    expect(res.statusCode, res.body).toBe(201)
-    return res.json().data as Rule
-  }
-  const alarmsOf = (ruleId: number) => st.app.alarms.alarms.list({ ruleId, limit: 100 })
+  const as = bearer
+  const { ingest, createRule, alarmsOf } = alarmTestKit(
+    () => st,
+    () => admin,
+  )
   const detail = async (id: number): Promise<AlarmDetail> => {
     const res = await st.app.inject({ method: 'GET', url: `/api/alarms/${id}`, headers: as(guard) })
     expect(res.statusCode, res.body).toBe(200)
